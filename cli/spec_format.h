@@ -1,0 +1,16 @@
+// cli/spec_format.h: the transition table as JSON (interfaces.md section 2)
+// and as a readable Markdown table with sources and inferred rows marked.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/describe.h"
+
+namespace pipecheck::cli {
+
+nlohmann::ordered_json SpecJson(const model::TableView& view);
+std::string SpecMarkdown(const model::TableView& view);
+
+}  // namespace pipecheck::cli

@@ -1,0 +1,25 @@
+// cli/step_command.h: `pipecheck step`, one step of a lifecycle table
+// (interfaces.md section 3). A refused step is an answer, exit 0.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace pipecheck::cli {
+
+struct StepRequest {
+  std::string model;
+  std::string profile;
+  std::string mode;
+  std::string state;
+  std::string trigger;
+  std::vector<std::string> settings;  // KEY=VALUE words of --set.
+  std::string body;                    // JSON /start body (mongosync `start`).
+  std::string format = "text";
+};
+
+// Throws InputError for bad input; returns the exit code otherwise.
+int RunStep(const StepRequest& request, std::ostream& out);
+
+}  // namespace pipecheck::cli

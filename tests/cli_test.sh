@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# tests/cli_test.sh: the command-line contract of interfaces.md, run as a user
+# would run it. Each check states a claim; the script fails on the first one
+# that does not hold and says which.
+set -u
+pipecheck=$1
+failures=0
+claim() { printf '%s ... ' "$1"; }
+ok() { echo ok; }
+bad() { echo "FAILED: $1"; failures=$((failures + 1)); }
+
+# expect_exit CODE CMD...: runs CMD, keeps stdout in $out and stderr in $err.
+expect_exit() {
+  local code=$1; shift
+  out=$("$@" 2>/tmp/pipecheck_cli_err.$$); local got=$?
+  err=$(cat /tmp/pipecheck_cli_err.$$)
+  [ "$got" -eq "$code" ] || { bad "exit $got, expected $code: $*"; return 1; }
+}
+one_error_line() {
+  [ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || { bad "stderr is not one line: $err"; return 1; }
+  [[ "$err" == "pipecheck: error: "*"("*")" ]] || { bad "stderr not 'pipecheck: error: WHAT (WHERE)': $err"; return 1; }
+  [ -z "$out" ] || { bad "stdout not empty on error: $out"; return 1; }
+}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1" <<<"$out"; }
+
+claim "spec lists the 10 current ClickPipe states, 3 modes, and cited rows"
+expect_exit 0 "$pipecheck" spec --model clickpipe --format json &&
+  json 'assert len(d["states"])==10, d["states"]; assert d["modes"]==["cdc","cdc_only","snapshot"]; assert all(t["source"] and t["status"] in ("stated","inferred") for t in d["transitions"]); assert {s["name"]:s["kind"] for s in d["states"]}["Completed"]=="terminal"' && ok
+
+claim "spec --profile 2024 lists 7 states with Degraded declared_only"
+expect_exit 0 "$pipecheck" spec --model clickpipe --profile 2024 --format json &&
+  json 'k={s["name"]:s["kind"] for s in d["states"]}; assert len(k)==7, k; assert k["Degraded"]=="declared_only"; assert not any(t["to"]=="Degraded" for t in d["transitions"])' && ok
+
+claim "spec lists the 6 mongosync states and its API operations"
+expect_exit 0 "$pipecheck" spec --model mongosync --format json &&
+  json 'assert [s["name"] for s in d["states"]]==["IDLE","RUNNING","PAUSED","COMMITTING","COMMITTED","REVERSING"]; ops={t["name"] for t in d["triggers"] if t["kind"]=="operation"}; assert {"start","pause","resume","commit","reverse","progress"} <= ops, ops' && ok
+
+claim "spec --format md marks inferred rows"
+expect_exit 0 "$pipecheck" spec --model clickpipe --format md &&
+  grep -q 'inferred (D1)' <<<"$out" && grep -q '| `Running` |' <<<"$out" && ok
+
+claim "resume in Running is refused with HTTP 400 'ClickPipe is already running'"
+expect_exit 0 "$pipecheck" step --model clickpipe --state Running --do resume --format json &&
+  json 'assert d=={"accepted":False,"from":"Running","to":"Running","error":{"http_status":400,"message":"ClickPipe is already running"}}, d' && ok
+
+claim "initial_load_done in Snapshot goes to Completed for a snapshot pipe"
+expect_exit 0 "$pipecheck" step --model clickpipe --state Snapshot --do initial_load_done --mode snapshot --format json &&
+  json 'assert d["accepted"] and d["to"]=="Completed" and d["source"]=="CP-LC" and d["status"]=="stated", d' && ok
+
+claim "a paused pipe whose resume point is lost fails on resume (inferred, D1)"
+expect_exit 0 "$pipecheck" step --model clickpipe --state Paused --do resume --set resume_point_in_oplog=false --format json &&
+  json 'assert d["to"]=="Failed" and d["status"]=="inferred" and d["decision"]=="D1" and d["failure_cause"]=="resume_point_lost", d' && ok
+
+claim "mongosync /commit with canCommit false is refused in the documented shape"
+expect_exit 0 "$pipecheck" step --model mongosync --state RUNNING --do commit --format json &&
+  json 'e=d["error"]; assert d["accepted"] is False and e["success"] is False and e["error"]=="CommitNotReady" and e["errorDescription"], d' && ok
+
+claim "mongosync crash reports the process beside the state"
+expect_exit 0 "$pipecheck" step --model mongosync --state RUNNING --do crash --format json &&
+  json 'assert d["to"]=="RUNNING" and d["process"]=="down", d' && ok
+
+claim "mongosync /start with buildIndexes never and reversible true is refused"
+expect_exit 0 "$pipecheck" step --model mongosync --state IDLE --do start --body '{"reversible": true, "buildIndexes": "never"}' --format json &&
+  json 'assert d["error"]["error"]=="InvalidStartOptions", d' && ok
+
+for bad_call in \
+  "spec --model nosuch" \
+  "spec --model clickpipe --profile 2023" \
+  "spec --model clickpipe --format yaml" \
+  "spec --model mongosync --profile 2024" \
+  "step --model clickpipe --state Stopped --do resume" \
+  "step --model clickpipe --state Pausing --do resume --profile 2024" \
+  "step --model clickpipe --state Running --do explode" \
+  "step --model clickpipe --state Running --do pause --mode turbo" \
+  "step --model clickpipe --state Running --do pause --mode snapshot --profile 2024" \
+  "step --model clickpipe --state Running --do pause --set colour=blue" \
+  "step --model clickpipe --state Running --do pause --set in_resync=maybe" \
+  "step --model mongosync --state Running --do pause" \
+  "step --model mongosync --state IDLE --do start --body {\"reversable\":true}" \
+  "step --model mongosync --state IDLE --do start --body not-json" \
+  "step --model mongosync --state IDLE --do commit --set can_commit=true" \
+  "spec --model clickpipe --bogus-flag" \
+  "nosuchcommand" ; do
+  claim "bad input exits 2 with one line: $bad_call"
+  # shellcheck disable=SC2086
+  expect_exit 2 "$pipecheck" $bad_call && one_error_line && ok
+done
+
+claim "--help works on every command and exits 0"
+all=0
+for command in "" spec step; do
+  # shellcheck disable=SC2086
+  "$pipecheck" $command --help >/dev/null 2>&1 || all=1
+done
+[ $all -eq 0 ] && ok || bad "--help failed"
+
+rm -f /tmp/pipecheck_cli_err.$$
+if [ $failures -ne 0 ]; then echo "$failures claim(s) failed"; exit 1; fi
+echo "all claims hold"
