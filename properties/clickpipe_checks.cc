@@ -1,0 +1,1 @@
+// properties/clickpipe_checks.cc: being written.

@@ -1,0 +1,1 @@
+// properties/mongosync_checks.cc: being written.

@@ -1,0 +1,1 @@
+// sim/clickpipe_world.cc: being written.

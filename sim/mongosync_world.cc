@@ -1,0 +1,1 @@
+// sim/mongosync_world.cc: being written.

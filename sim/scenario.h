@@ -1,0 +1,94 @@
+// sim/scenario.h: fault-scenario reproductions (`pipecheck-scenario/1`,
+// interfaces.md section 4).
+//
+// A scenario is a seed, a configuration, a timed list of steps and what must
+// come out. `replay` runs it; a violation found by `sim` or `check` is
+// written in this format so that `replay` reproduces it.
+//
+// Parsing is strict and total: an unknown key, a bad duration, an unknown
+// state, operation or fault is an InputError naming the file and JSON path,
+// and nothing runs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/clickpipe.h"
+#include "model/mongosync.h"
+#include "sim/time.h"
+
+namespace pipecheck::sim {
+
+enum class ModelKind : std::uint8_t { kClickPipe, kMongosync };
+
+// Every configuration key with its documented default. Keys of the other
+// model are rejected when parsing.
+struct Config {
+  // Both models.
+  int collections = 2;                  // Source collections.
+  int documents = 1000;                 // Documents per collection at the start.
+  std::int64_t writes_per_hour = 7200;  // Source writes (config: writes_per_second, default 2).
+  Millis oplog_retention = 24 * kHour;  // Source oplog window (CP-SRC: 24 h minimum).
+  std::optional<Millis> writes_until;   // Writes stop here (default: run_until - 10m).
+  // ClickPipe.
+  model::clickpipe::Mode mode = model::clickpipe::Mode::kCdc;
+  int pipes = 1;                        // Pipes sharing the service's compute.
+  Millis sync_interval = 60 * kSecond;  // syncIntervalSeconds (CP-SC default 60).
+  int pull_batch_size = 100000;         // pullBatchSize (CP-SC default 100000).
+  int snapshot_rows_per_second = 2000;  // Initial load speed of one pipe.
+  // mongosync.
+  int copy_documents_per_second = 2000;  // Collection copy speed.
+  int apply_events_per_second = 500;     // Change event application speed.
+};
+
+struct StepExpect {
+  std::optional<bool> accepted;
+  std::optional<std::string> error;  // A substring of the refusal message.
+};
+
+struct Step {
+  Millis at = 0;
+  std::string action;        // The operation or fault name (model vocabulary).
+  bool is_fault = false;     // `fault` rather than `do`.
+  std::optional<Millis> duration;  // `for`: outages, lag, crash downtime.
+  int pipe = 0;              // ClickPipe only.
+  std::optional<model::mongosync::StartOptions> body;  // mongosync `start`.
+  StepExpect expect;
+};
+
+struct Expect {
+  std::optional<std::string> final_state;
+  std::vector<std::string> visits;
+  std::vector<std::string> never_visits;
+  std::string data = "unchecked";   // "converged" or "unchecked".
+  std::string properties = "hold";  // "hold" or the name of a property that must be violated.
+  std::optional<std::string> process;  // mongosync: "up" or "exited".
+};
+
+struct Scenario {
+  std::string name;
+  ModelKind model = ModelKind::kClickPipe;
+  model::clickpipe::Profile profile = model::clickpipe::Profile::kCurrent;
+  std::uint64_t seed = 0;
+  Config config;
+  std::vector<Step> steps;  // Sorted by `at` (stable).
+  Millis run_until = 0;
+  Expect expect;
+  // The writes stop here: config.writes_until or run_until - 10m (not below 0).
+  Millis WritesUntil() const;
+};
+
+// REQUIRES: nothing. Throws InputError("...", "FILE: $.path") on bad input.
+Scenario ParseScenario(const nlohmann::json& document, const std::string& file);
+Scenario LoadScenario(const std::string& path);  // Reads, parses JSON, then ParseScenario.
+
+// The scenario as `pipecheck-scenario/1` JSON; ParseScenario(ToJson(s)) == s.
+nlohmann::ordered_json ToJson(const Scenario& scenario);
+
+std::string_view ToString(ModelKind model);
+
+}  // namespace pipecheck::sim

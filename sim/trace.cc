@@ -1,0 +1,66 @@
+#include "sim/trace.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace pipecheck::sim {
+
+std::string_view ToString(TraceKind kind) {
+  switch (kind) {
+    case TraceKind::kOperation: return "operation";
+    case TraceKind::kEvent: return "event";
+    case TraceKind::kFault: return "fault";
+    case TraceKind::kState: return "state";
+    case TraceKind::kData: return "data";
+  }
+  return "?";
+}
+
+std::string Trace::ToJsonLine(const TraceEvent& event) {
+  nlohmann::ordered_json line;
+  line["t_ms"] = event.t_ms;
+  if (event.pipe >= 0) line["pipe"] = event.pipe;
+  line["kind"] = std::string(ToString(event.kind));
+  line["what"] = std::string(event.what);
+  if (!event.from.empty()) line["from"] = std::string(event.from);
+  if (!event.to.empty()) line["to"] = std::string(event.to);
+  line["accepted"] = event.accepted;
+  if (event.row >= 0) line["row"] = event.row;
+  if (!event.detail.empty()) line["detail"] = event.detail;
+  return line.dump();
+}
+
+std::string Trace::ToTextLine(const TraceEvent& event) {
+  std::string where = event.pipe >= 0 ? fmt::format("pipe {} ", event.pipe) : std::string();
+  std::string move;
+  if (!event.from.empty() || !event.to.empty()) {
+    move = event.from == event.to ? fmt::format(" [{}]", event.from)
+                                  : fmt::format(" {} -> {}", event.from, event.to);
+  }
+  return fmt::format("{:>10} {}{:<9} {}{}{}{}{}", FormatDuration(event.t_ms), where,
+                     ToString(event.kind), event.what, event.accepted ? "" : " REFUSED", move,
+                     event.row >= 0 ? fmt::format(" (row {})", event.row) : std::string(),
+                     event.detail.empty() ? std::string() : ": " + event.detail);
+}
+
+std::string Trace::ToJsonl() const {
+  std::string out;
+  for (const TraceEvent& event : events_) {
+    out += ToJsonLine(event);
+    out += '\n';
+  }
+  return out;
+}
+
+std::uint64_t Trace::Hash() const {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const TraceEvent& event : events_) {
+    for (const char c : ToJsonLine(event) + "\n") {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001b3ULL;
+    }
+  }
+  return hash;
+}
+
+}  // namespace pipecheck::sim

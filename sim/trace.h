@@ -1,0 +1,49 @@
+// sim/trace.h: what a run did, one event a line (interfaces.md section 5).
+//
+// The trace is data: a vector of events with virtual times. Its JSONL form is
+// the contract; its hash (FNV-1a 64 over the JSONL bytes) is what the
+// determinism tests compare. Names are string_views into the models' static
+// name tables, so recording an event allocates only for `detail`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace pipecheck::sim {
+
+enum class TraceKind : std::uint8_t { kOperation, kEvent, kFault, kState, kData };
+std::string_view ToString(TraceKind kind);
+
+struct TraceEvent {
+  Millis t_ms = 0;
+  int pipe = -1;  // ClickPipe pipe index; -1 for mongosync (omitted in JSON).
+  TraceKind kind = TraceKind::kEvent;
+  std::string_view what;  // Trigger or data event name.
+  std::string_view from;  // Lifecycle state before (may be empty for data events).
+  std::string_view to;    // Lifecycle state after.
+  bool accepted = true;
+  int row = -1;           // The table row taken, or -1.
+  std::string detail;     // Free text: refusal message, batch size, cause ...
+};
+
+class Trace {
+ public:
+  void Add(TraceEvent event) { events_.push_back(std::move(event)); }
+  const std::vector<TraceEvent>& events() const { return events_; }
+  std::size_t size() const { return events_.size(); }
+
+  static std::string ToJsonLine(const TraceEvent& event);
+  static std::string ToTextLine(const TraceEvent& event);
+  std::string ToJsonl() const;
+  // FNV-1a 64 of ToJsonl(), computed without building the whole string.
+  std::uint64_t Hash() const;
+
+ private:
+  std::vector<TraceEvent> events_;
+};
+
+}  // namespace pipecheck::sim
