@@ -9,8 +9,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/check_command.h"
 #include "cli/options.h"
 #include "cli/report_command.h"
+#include "cli/run_commands.h"
 #include "cli/spec_format.h"
 #include "cli/step_command.h"
 #include "model/describe.h"
@@ -72,13 +74,54 @@ int Main(int argc, char** argv) {
       "report", "The main job on built-in defaults: summarise both models, write reports/");
   report_command->add_option("--out", report_dir, "the directory to write (default reports)");
 
+  ReplayRequest replay;
+  CLI::App* replay_command =
+      app.add_subcommand("replay", "Run scenario files, print their traces, check expectations");
+  replay_command->add_option("files", replay.files, "pipecheck-scenario/1 files")->required();
+  replay_command->add_option("--format", replay.format, "text (default) or json");
+  replay_command->add_flag("--quiet", replay.quiet, "print only the verdicts, not the traces");
+
+  SimRequest sim;
+  CLI::App* sim_command =
+      app.add_subcommand("sim", "Seeded random runs with injected faults, every property checked");
+  sim_command->add_option("--model", sim.model, "clickpipe or mongosync")->required();
+  sim_command->add_option("--profile", sim.profile, "ClickPipe profile: current (default) or 2024");
+  sim_command->add_option("--mode", sim.mode, "ClickPipe mode (default: drawn from each seed)");
+  sim_command->add_option("--seed", sim.seed, "run one seed and print its trace")->expected(1);
+  sim_command->add_option("--seeds", sim.seeds, "run a range of seeds A..B and summarise");
+  sim_command->add_option("--duration", sim.duration, "virtual time per run (default 24h)");
+  sim_command->add_option("--faults", sim.faults,
+                          "fault kinds: a comma list, all (default), none, or swarm (on/off per seed)");
+  sim_command->add_option("--format", sim.format, "text (default) or jsonl (one seed's trace)");
+  sim_command->add_option("--save-failures", sim.save_failures,
+                          "write each failing run as a scenario file into this directory");
+  sim_command->add_flag("--check-determinism", sim.check_determinism,
+                        "run each seed twice and compare trace hashes");
+  sim_command->add_flag("--progress", sim.progress, "a progress line on stderr");
+
+  CheckRequest check;
+  CLI::App* check_command = app.add_subcommand(
+      "check", "Explore every reachable state and judge every property (exit 3: incomplete)");
+  check_command->add_option("--model", check.model, "clickpipe or mongosync")->required();
+  check_command->add_option("--profile", check.profile, "ClickPipe profile: current (default) or 2024");
+  check_command->add_option("--mode", check.mode, "explore one ClickPipe mode (default: all)");
+  check_command->add_option("--pipes", check.pipes, "ClickPipes sharing the service (default 2, max 8)");
+  check_command->add_option("--budget", check.budget,
+                            "fault budgets, e.g. crash=1,expiry=1,irrecoverable=1,outage=1,lag=1 "
+                            "(mongosync: crash,rollover,mismatch,lag); each 0-3, default 1");
+  check_command->add_option("--max-states", check.max_states, "stop (incomplete) past this many states");
+  check_command->add_option("--max-memory", check.max_memory, "stop (incomplete) past this much memory, e.g. 4G");
+  check_command->add_option("--time-limit", check.time_limit, "stop (incomplete) after this long, e.g. 10m");
+  check_command->add_option("--format", check.format, "text (default) or json");
+  check_command->add_flag("--progress", check.progress, "a progress line on stderr");
+
   bool known = argc < 2 || argv[1][0] == '-';
   for (const CLI::App* command : app.get_subcommands({})) {
     if (argc > 1 && command->get_name() == argv[1]) known = true;
   }
   if (!known) {
     std::cerr << fmt::format(
-        "pipecheck: error: unknown command '{}'; expected spec, step or report (command line)\n",
+        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay or report (command line)\n",
         argv[1]);
     return 2;
   }
@@ -97,6 +140,9 @@ int Main(int argc, char** argv) {
     if (*spec_command) return RunSpec(spec, std::cout);
     if (*step_command) return RunStep(step, std::cout);
     if (*report_command) return RunReport(report_dir, std::cout);
+    if (*replay_command) return RunReplay(replay, std::cout);
+    if (*sim_command) return RunSim(sim, std::cout, std::cerr);
+    if (*check_command) return RunCheck(check, std::cout, std::cerr);
   } catch (const InputError& error) {
     std::cerr << fmt::format("pipecheck: error: {} ({})\n", error.what(), error.where());
     return 2;

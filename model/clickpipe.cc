@@ -57,7 +57,9 @@ constexpr Row kCurrent[] = {
      {"CP-RS", "D3"}, "a cdc_only pipe's resync performs an initial load too"},
     {S::kSetup, T::kTablesCreated, G::kAddingTables, kCdcOnly, S::kSnapshot, E::kNone,
      {"CP-ADD", ""}, "the added tables are snapshotted"},
-    {S::kSetup, T::kTablesCreated, G::kOnCreate, kCdcOnly, S::kRunning, E::kNone, kLc, ""},
+    {S::kSetup, T::kTablesCreated, G::kOnCreatePointKept, kCdcOnly, S::kRunning, E::kNone, kLc, ""},
+    {S::kSetup, T::kTablesCreated, G::kOnCreatePointLost, kCdcOnly, S::kFailed, E::kFailPointLost,
+     {"CP-LC, CP-FAQ", "D11"}, "the resume point taken at create is gone before CDC starts"},
     {S::kSetup, T::kIrrecoverableError, G::kNone, kAllModes, S::kFailed, E::kFailIrrecoverable,
      kLc, ""},
     {S::kSetup, T::kResumePointLost, G::kPointKept, kCdcModes, S::kSetup, E::kLosePoint, kLoss,
@@ -316,7 +318,10 @@ TriggerKind KindOf(Trigger trigger) {
 std::string_view Describe(Guard guard) {
   switch (guard) {
     case G::kNone: return "";
-    case G::kOnCreate: return "on create (no resync, no add_tables in progress)";
+    case G::kOnCreatePointKept:
+      return "on create (no resync, no add_tables); resume point still in the oplog";
+    case G::kOnCreatePointLost:
+      return "on create (no resync, no add_tables); resume point no longer in the oplog";
     case G::kInResync: return "in a resync";
     case G::kAddingTables: return "adding tables";
     case G::kNotInResync: return "not in a resync";
@@ -333,7 +338,10 @@ std::string_view Describe(Guard guard) {
 bool Holds(Guard guard, const Pipe& pipe) {
   switch (guard) {
     case G::kNone: return true;
-    case G::kOnCreate: return !pipe.in_resync && !pipe.adding_tables;
+    case G::kOnCreatePointKept:
+      return !pipe.in_resync && !pipe.adding_tables && pipe.resume_point_in_oplog;
+    case G::kOnCreatePointLost:
+      return !pipe.in_resync && !pipe.adding_tables && !pipe.resume_point_in_oplog;
     case G::kInResync: return pipe.in_resync;
     case G::kAddingTables: return pipe.adding_tables && !pipe.in_resync;
     case G::kNotInResync: return !pipe.in_resync;
@@ -446,29 +454,19 @@ std::string_view ToString(Cause cause) { return kCauseNames[static_cast<std::siz
 
 std::optional<State> ParseState(std::string_view name) {
   if (name == "none") return S::kNone;
-  const auto i = FindName(kStateNames, name);
-  if (!i || *i == 0) return std::nullopt;
-  return static_cast<State>(*i);
+  const auto state = ParseName<State>(kStateNames, name);
+  if (state == S::kNone) return std::nullopt;  // "(none)" is not spelled by users.
+  return state;
 }
 std::optional<Trigger> ParseTrigger(std::string_view name) {
-  const auto i = FindName(kTriggerNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Trigger>(*i);
+  return ParseName<Trigger>(kTriggerNames, name);
 }
-std::optional<Mode> ParseMode(std::string_view name) {
-  const auto i = FindName(kModeNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Mode>(*i);
-}
+std::optional<Mode> ParseMode(std::string_view name) { return ParseName<Mode>(kModeNames, name); }
 std::optional<Profile> ParseProfile(std::string_view name) {
-  const auto i = FindName(kProfileNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Profile>(*i);
+  return ParseName<Profile>(kProfileNames, name);
 }
 std::optional<Cause> ParseCause(std::string_view name) {
-  const auto i = FindName(kCauseNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Cause>(*i);
+  return ParseName<Cause>(kCauseNames, name);
 }
 
 }  // namespace pipecheck::model::clickpipe

@@ -123,7 +123,8 @@ struct Pipe {
 // Named predicates over a Pipe; rows point to them.
 enum class Guard : std::uint8_t {
   kNone,
-  kOnCreate,                 // Neither a resync nor an add_tables is in progress.
+  kOnCreatePointKept,        // No resync or add_tables in progress; resume point kept.
+  kOnCreatePointLost,
   kInResync,
   kAddingTables,             // Tables added while Paused, and no resync.
   kNotInResync,

@@ -58,6 +58,15 @@ constexpr std::optional<std::size_t> FindName(const std::array<std::string_view,
   return std::nullopt;
 }
 
+// The value whose name is `name` in an enum's name table, or nullopt.
+template <typename Enum, std::size_t N>
+constexpr std::optional<Enum> ParseName(const std::array<std::string_view, N>& names,
+                                        std::string_view name) {
+  const auto index = FindName(names, name);
+  if (!index) return std::nullopt;
+  return static_cast<Enum>(*index);
+}
+
 // A lifecycle table: its rows, and an index of them by (from, trigger) so
 // that Step looks at the few rows of one pair instead of scanning. Tables are
 // values: the built-in ones are never changed, and a test or the mutation
@@ -65,7 +74,7 @@ constexpr std::optional<std::size_t> FindName(const std::array<std::string_view,
 template <typename RowT, std::size_t kStates, std::size_t kTriggers>
 class BasicTable {
  public:
-  static constexpr std::size_t kMaxRowsPerPair = 4;
+  static constexpr std::size_t kMaxRowsPerPair = 6;
 
   explicit BasicTable(std::vector<RowT> rows) : rows_(std::move(rows)) {
     PIPECHECK_ASSERT(rows_.size() < 256);

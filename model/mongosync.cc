@@ -85,6 +85,8 @@ constexpr Row kRows[] = {
      kRestart, "the commit goes on"},
     {S::kCommitting, P::kDown, T::kRestart, G::kVerification, S::kCommitting, P::kExited,
      E::kNone, {"MS-RN", "D13"}, "restart during commit is disallowed with verification enabled"},
+    {S::kCommitting, P::kUp, T::kOplogRollover, G::kNone, S::kCommitting, P::kExited, E::kNone,
+     {"MS-OPL", "D15"}, "entries before the commit timestamp rolled off the oplog: mongosync exits"},
     {S::kCommitting, P::kUp, T::kVerifierMismatch, G::kVerification, S::kCommitting, P::kExited,
      E::kNone, {"MS-START, MS-EMB", ""}, "the embedded verifier fails the migration"},
     {S::kCommitting, P::kExited, T::kWipeDestinationAndRestart, G::kNone, S::kIdle, P::kUp,
@@ -323,36 +325,26 @@ std::string_view ToString(BuildIndexes build_indexes) {
 
 std::optional<State> ParseState(std::string_view name) {
   if (name == "none") return S::kNone;
-  const auto i = FindName(kStateNames, name);
-  if (!i || *i == 0) return std::nullopt;
-  return static_cast<State>(*i);
+  const auto state = ParseName<State>(kStateNames, name);
+  if (state == S::kNone) return std::nullopt;  // "(none)" is not spelled by users.
+  return state;
 }
 std::optional<Trigger> ParseTrigger(std::string_view name) {
-  const auto i = FindName(kTriggerNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Trigger>(*i);
+  return ParseName<Trigger>(kTriggerNames, name);
 }
 std::optional<Process> ParseProcess(std::string_view name) {
-  const auto i = FindName(kProcessNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Process>(*i);
+  return ParseName<Process>(kProcessNames, name);
 }
 std::optional<Phase> ParsePhase(std::string_view name) {
   if (name == "collection_copy") return Phase::kCollectionCopy;
   if (name == "change_event_application" || name == "cea") return Phase::kChangeEventApplication;
-  const auto i = FindName(kPhaseNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<Phase>(*i);
+  return ParseName<Phase>(kPhaseNames, name);
 }
 std::optional<WriteBlocking> ParseWriteBlocking(std::string_view name) {
-  const auto i = FindName(kWriteBlockingNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<WriteBlocking>(*i);
+  return ParseName<WriteBlocking>(kWriteBlockingNames, name);
 }
 std::optional<BuildIndexes> ParseBuildIndexes(std::string_view name) {
-  const auto i = FindName(kBuildIndexesNames, name);
-  if (!i) return std::nullopt;
-  return static_cast<BuildIndexes>(*i);
+  return ParseName<BuildIndexes>(kBuildIndexesNames, name);
 }
 
 }  // namespace pipecheck::model::mongosync

@@ -1,5 +1,7 @@
 #include "properties/property.h"
 
+#include "properties/explorer.h"
+
 namespace pipecheck::properties {
 
 std::string_view ToString(Expectation expectation) {
@@ -12,6 +14,16 @@ std::string_view ToString(Verdict verdict) {
     case Verdict::kViolated: return "violated";
     case Verdict::kWitnessed: return "witnessed";
     case Verdict::kUnwitnessed: return "unwitnessed";
+  }
+  return "?";
+}
+
+std::string_view ToString(PropertyKind kind) {
+  switch (kind) {
+    case PropertyKind::kAlways: return "always";
+    case PropertyKind::kTransition: return "transition";
+    case PropertyKind::kSometimes: return "sometimes";
+    case PropertyKind::kEventually: return "eventually";
   }
   return "?";
 }

@@ -5,30 +5,41 @@
 namespace pipecheck::sim {
 
 std::optional<Millis> ParseDuration(std::string_view text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  if (digits == 0) return std::nullopt;
-  std::int64_t number = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + digits, number);
-  if (error != std::errc() || end != text.data() + digits) return std::nullopt;
-  const std::string_view unit = text.substr(digits);
-  Millis scale = 0;
-  if (unit.empty() || unit == "s") {
-    scale = kSecond;
-  } else if (unit == "ms") {
-    scale = 1;
-  } else if (unit == "m") {
-    scale = kMinute;
-  } else if (unit == "h") {
-    scale = kHour;
-  } else if (unit == "d") {
-    scale = kDay;
-  } else {
-    return std::nullopt;
-  }
+  // A plain number of seconds, or one or more NUMBER UNIT parts ("1h30m").
   constexpr Millis kLimit = 3650 * kDay;  // Ten years is far past any retention.
-  if (number > kLimit / scale) return std::nullopt;
-  return number * scale;
+  if (text.empty()) return std::nullopt;
+  Millis total = 0;
+  bool plain = true;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 12) return std::nullopt;
+    std::int64_t number = 0;
+    std::from_chars(text.data(), text.data() + digits, number);
+    text.remove_prefix(digits);
+    Millis scale = 0;
+    if (text.empty() && plain) {
+      scale = kSecond;
+    } else if (text.starts_with("ms")) {
+      scale = 1;
+      text.remove_prefix(2);
+    } else if (!text.empty()) {
+      switch (text.front()) {
+        case 's': scale = kSecond; break;
+        case 'm': scale = kMinute; break;
+        case 'h': scale = kHour; break;
+        case 'd': scale = kDay; break;
+        default: return std::nullopt;
+      }
+      text.remove_prefix(1);
+    } else {
+      return std::nullopt;  // "1h30": a number without its unit after a part.
+    }
+    plain = false;
+    if (number > (kLimit - total) / scale) return std::nullopt;
+    total += number * scale;
+  }
+  return total;
 }
 
 std::string FormatDuration(Millis millis) {

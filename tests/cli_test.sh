@@ -86,9 +86,35 @@ for bad_call in \
   expect_exit 2 "$pipecheck" $bad_call && one_error_line && ok
 done
 
+scenarios=$(dirname "$0")/scenarios
+bad=$(dirname "$0")/bad_scenarios
+for case in "unknown-key.json:\$.steps\[1\].expcet" "bad-duration.json:\$.config.oplog_retention" "unknown-state.json:\$.expect.final_state"; do
+  file=${case%%:*}; path=${case#*:}
+  claim "replay of a malformed scenario exits 2 naming the file and the JSON path: $file"
+  expect_exit 2 "$pipecheck" replay "$bad/$file" && one_error_line && grep -q "$file: $path" <<<"$err" && ok
+done
+
+claim "replay runs nothing when any one of several files is malformed"
+expect_exit 2 "$pipecheck" replay "$scenarios/cp-cdc-happy-path.json" "$bad/unknown-key.json" && one_error_line && ok
+
+claim "replay of a good scenario prints its trace and exits 0"
+expect_exit 0 "$pipecheck" replay "$scenarios/cp-cdc-happy-path.json" &&
+  grep -q 'Provisioning -> Setup' <<<"$out" && grep -q '^PASS' <<<"$out" && ok
+
+claim "sim prints the same jsonl trace twice for one seed"
+expect_exit 0 "$pipecheck" sim --model clickpipe --seed 3 --duration 6h --faults none --format jsonl &&
+  first=$out && expect_exit 0 "$pipecheck" sim --model clickpipe --seed 3 --duration 6h --faults none --format jsonl &&
+  [ "$first" = "$out" ] && [ -n "$out" ] && json_lines_ok=$(head -1 <<<"$out" | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert {"t_ms","kind","what","accepted"} <= set(d), d; print(1)') && ok
+
+for bad_sim in "sim --model clickpipe --seeds 5..1" "sim --model clickpipe --seed 1 --faults meteor" "sim --model clickpipe --seed 1 --duration soon" "sim --model clickpipe" ; do
+  claim "bad sim flags exit 2 with one line: $bad_sim"
+  # shellcheck disable=SC2086
+  expect_exit 2 "$pipecheck" $bad_sim && one_error_line && ok
+done
+
 claim "--help works on every command and exits 0"
 all=0
-for command in "" spec step; do
+for command in "" spec step report replay sim; do
   # shellcheck disable=SC2086
   "$pipecheck" $command --help >/dev/null 2>&1 || all=1
 done

@@ -89,7 +89,9 @@ Expected CurrentOracle(const Pipe& p, Trigger t) {
       return p.state == S::kProvisioning ? Go(S::kSetup) : NotEnabled();
     case T::kTablesCreated:
       if (p.state != S::kSetup) return NotEnabled();
-      if (p.mode == Mode::kCdcOnly && !p.in_resync && !p.adding_tables) return Go(S::kRunning);
+      if (p.mode == Mode::kCdcOnly && !p.in_resync && !p.adding_tables) {
+        return kept ? Go(S::kRunning) : Go(S::kFailed);  // D11: no Running with a gap.
+      }
       return Go(S::kSnapshot);
     case T::kInitialLoadDone:
       if (p.state != S::kSnapshot) return NotEnabled();

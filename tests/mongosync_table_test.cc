@@ -104,8 +104,10 @@ Expected Oracle(const Sync& s, Trigger t, const StartOptions& body) {
     case T::kCrash:
       return Go(s.state, P::kDown);
     case T::kOplogRollover:
-      return s.state == S::kRunning || s.state == S::kPaused ? Go(s.state, P::kExited)
-                                                             : NotEnabled();
+      // RUNNING and PAUSED (MS-OPL); COMMITTING too (D15).
+      return s.state == S::kRunning || s.state == S::kPaused || s.state == S::kCommitting
+                 ? Go(s.state, P::kExited)
+                 : NotEnabled();
     case T::kVerifierMismatch:
       return s.state == S::kCommitting && s.options.verification ? Go(s.state, P::kExited)
                                                                  : NotEnabled();

@@ -1,0 +1,65 @@
+// properties/check.h: `pipecheck check`, exhaustive exploration and every
+// property of the catalogue, as a report (interfaces.md section 6).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/clickpipe.h"
+#include "model/mongosync.h"
+#include "properties/clickpipe_space.h"
+#include "properties/explorer.h"
+#include "properties/mongosync_space.h"
+
+namespace pipecheck::properties {
+
+struct TraceStep {
+  std::string action;  // "pipe 0: pause", "POST /commit" ...
+  std::string rows;    // The table rows taken, with source and status.
+  std::string state;   // The whole state after the step.
+};
+
+struct PropertyReport {
+  std::string name;
+  PropertyKind kind = PropertyKind::kAlways;
+  std::string verdict;  // holds, violated, witnessed, unwitnessed, unknown (incomplete search)
+  std::string source;
+  std::string premise_of;
+  std::string initial;            // The initial state of the trace.
+  std::vector<TraceStep> trace;   // Shortest path to the violation or witness.
+  std::vector<TraceStep> cycle;   // Liveness: the repeated part of the lasso (empty: stutters).
+  std::vector<Action> path;       // The actions of `trace`, for a scenario.
+  std::uint32_t root = 0;         // Index of the initial state the trace starts from.
+};
+
+struct RowCoverage {
+  std::size_t index;
+  std::string description;  // "Running --pause--> Pausing"
+  bool taken;
+};
+
+struct CheckReport {
+  std::string model;
+  std::string profile;
+  std::map<std::string, int> bounds;
+  bool complete = false;
+  std::string verdict;  // pass, fail, incomplete
+  std::uint64_t states = 0;
+  std::uint64_t transitions = 0;
+  std::uint32_t depth = 0;
+  std::uint64_t memory_bytes = 0;
+  std::vector<std::string> reachable;             // Lifecycle states reached.
+  std::vector<std::string> unreachable_declared;  // Declared states never reached.
+  std::vector<std::string> deadlocks;             // States with no enabled action.
+  std::vector<RowCoverage> rows;
+  std::vector<PropertyReport> properties;
+};
+
+CheckReport CheckClickPipe(const model::clickpipe::Table& table, const ClickPipeBounds& bounds,
+                           const ExploreLimits& limits);
+CheckReport CheckMongosync(const model::mongosync::Table& table, const MongosyncBounds& bounds,
+                           const ExploreLimits& limits);
+
+}  // namespace pipecheck::properties

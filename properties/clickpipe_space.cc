@@ -1,0 +1,318 @@
+#include "properties/clickpipe_space.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace pipecheck::properties {
+
+namespace cp = model::clickpipe;
+using S = cp::State;
+using T = cp::Trigger;
+
+namespace {
+
+// Property indices of the fixed part of the catalogue. The reaches_<State>
+// witnesses follow, then the liveness property.
+enum : std::size_t {
+  kOnlySnapshotComplete,
+  kSnapshotCompletes,
+  kCdcOnlyNeverSnapshotsOnCreate,
+  kCdcOnlySnapshotsInResync,
+  kPauseOnlyFromRunning,
+  kPipePauses,
+  kPausedPullsNothing,
+  kFailedLeftOnlyByResyncOrResume,
+  kPipeFails,
+  kLostResumePointNeverRuns,
+  kResumePointLostOccurs,
+  kResyncSwapIsAtomic,
+  kResyncSwaps,
+  kCompletedLeftOnlyByResync,
+  kFixedCount,
+};
+
+constexpr PropertySpec kFixed[kFixedCount] = {
+    {"only_snapshot_pipes_complete", PropertyKind::kAlways, "CP-LC", ""},
+    {"snapshot_pipe_completes", PropertyKind::kSometimes, "CP-LC", "only_snapshot_pipes_complete"},
+    {"cdc_only_never_snapshots_on_create", PropertyKind::kTransition, "CP-LC", ""},
+    {"cdc_only_pipe_snapshots_in_a_resync", PropertyKind::kSometimes, "CP-RS, D3",
+     "cdc_only_never_snapshots_on_create"},
+    {"pause_only_from_running", PropertyKind::kTransition, "CP-LC, D5", ""},
+    {"a_pipe_pauses", PropertyKind::kSometimes, "CP-LC", "pause_only_from_running"},
+    {"paused_pulls_nothing", PropertyKind::kTransition, "G1, CP-LC", ""},
+    {"failed_left_only_by_resync_or_resume", PropertyKind::kTransition, "CP-LC, OAS, D2", ""},
+    {"a_pipe_fails", PropertyKind::kSometimes, "CP-LC", "failed_left_only_by_resync_or_resume"},
+    {"lost_resume_point_never_runs", PropertyKind::kAlways, "CP-FAQ, D1, D11", ""},
+    {"resume_point_lost_occurs", PropertyKind::kSometimes, "CP-FAQ, CP-SRC",
+     "lost_resume_point_never_runs"},
+    {"resync_swap_is_atomic", PropertyKind::kTransition, "G2, CP-RS", ""},
+    {"a_resync_swaps", PropertyKind::kSometimes, "CP-RS", "resync_swap_is_atomic"},
+    {"completed_left_only_by_resync", PropertyKind::kTransition, "CP-LC, TF, D3", ""},
+};
+
+constexpr PropertySpec kLiveness = {"transient_states_are_left", PropertyKind::kEventually,
+                                    "CP-LC (transient states), D9", ""};
+
+constexpr int kPipeBits = 11;
+
+std::uint64_t PackPipe(const cp::Pipe& pipe) {
+  return static_cast<std::uint64_t>(pipe.state) |
+         static_cast<std::uint64_t>(pipe.mode) << 4 |
+         static_cast<std::uint64_t>(pipe.in_resync) << 6 |
+         static_cast<std::uint64_t>(pipe.adding_tables) << 7 |
+         static_cast<std::uint64_t>(pipe.resume_point_in_oplog) << 8 |
+         static_cast<std::uint64_t>(pipe.cause) << 9;
+}
+
+cp::Pipe UnpackPipe(std::uint64_t bits) {
+  cp::Pipe pipe;
+  pipe.state = static_cast<S>(bits & 0xFU);
+  pipe.mode = static_cast<cp::Mode>((bits >> 4) & 0x3U);
+  pipe.in_resync = ((bits >> 6) & 1U) != 0;
+  pipe.adding_tables = ((bits >> 7) & 1U) != 0;
+  pipe.resume_point_in_oplog = ((bits >> 8) & 1U) != 0;
+  pipe.cause = static_cast<cp::Cause>((bits >> 9) & 0x3U);
+  return pipe;
+}
+
+bool Changed(const cp::Pipe& a, const cp::Pipe& b) { return a.state != b.state; }
+
+}  // namespace
+
+static_assert(cp::kStateCount <= 16, "a pipe's state packs into 4 bits");
+static_assert(ClickPipeSpace::kMaxPipes * kPipeBits + 2 * kClickPipeFaultCount <= 128);
+
+ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
+    : table_(table), bounds_(std::move(bounds)) {
+  PIPECHECK_ASSERT(bounds_.pipes >= 1 && bounds_.pipes <= kMaxPipes);
+  for (const std::uint8_t budget : bounds_.budget) PIPECHECK_ASSERT(budget <= 3);
+  const cp::Profile profile = table_.profile();
+  if (bounds_.modes.empty()) {
+    bounds_.modes = {cp::Mode::kCdc};
+    if (cp::HasModes(profile)) bounds_.modes = {cp::Mode::kCdc, cp::Mode::kCdcOnly, cp::Mode::kSnapshot};
+  }
+  for (std::size_t state = 0; state < cp::kStateCount; ++state) {
+    for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
+      const auto trigger = static_cast<T>(t);
+      if (IsServiceWide(trigger) || table_.RowsOf(static_cast<S>(state), trigger).empty()) continue;
+      triggers_[state].push_back(trigger);
+    }
+  }
+  auto explored = [&](cp::Mode mode) {
+    return std::find(bounds_.modes.begin(), bounds_.modes.end(), mode) != bounds_.modes.end();
+  };
+  const bool snapshot = explored(cp::Mode::kSnapshot) && cp::Declares(profile, S::kCompleted);
+  const bool cdc_only = explored(cp::Mode::kCdcOnly);
+  const bool resync = cp::Declares(profile, S::kResync);
+  // Only the claims whose premise can occur with these bounds are listed, so
+  // that no witness is missing merely because its mode was not explored.
+  for (std::size_t id = 0; id < kFixedCount; ++id) {
+    const bool applies =
+        (id == kOnlySnapshotComplete || id == kSnapshotCompletes || id == kCompletedLeftOnlyByResync)
+            ? snapshot
+        : (id == kCdcOnlyNeverSnapshotsOnCreate || id == kCdcOnlySnapshotsInResync) ? cdc_only
+        : (id == kResyncSwapIsAtomic || id == kResyncSwaps)                         ? resync
+                                                                                    : true;
+    if (!applies) continue;
+    properties_.push_back(kFixed[id]);
+    ids_.push_back(id);
+  }
+  for (const S state : cp::States(profile)) {
+    if (cp::KindOf(state) == model::StateKind::kDeclaredOnly) continue;
+    if (state == S::kCompleted && !snapshot) continue;
+    reach_states_.push_back(state);
+    reach_names_.push_back(fmt::format("reaches_{}", cp::ToString(state)));
+  }
+  for (std::size_t k = 0; k < reach_names_.size(); ++k) {
+    properties_.push_back({reach_names_[k], PropertyKind::kSometimes, "lifecycles.md 1.1", ""});
+    ids_.push_back(kFixedCount + k);
+  }
+  properties_.push_back(kLiveness);
+  ids_.push_back(kFixedCount + reach_names_.size());
+  PIPECHECK_ASSERT(properties_.size() <= 64);
+  for (std::size_t index = 0; index < properties_.size(); ++index) {
+    if (properties_[index].kind == PropertyKind::kTransition) transition_properties_.push_back(index);
+  }
+}
+
+int ClickPipeSpace::FaultOf(T trigger) {
+  switch (trigger) {
+    case T::kComputeCrash: return static_cast<int>(ClickPipeFault::kCrash);
+    case T::kResumePointLost: return static_cast<int>(ClickPipeFault::kExpiry);
+    case T::kIrrecoverableError: return static_cast<int>(ClickPipeFault::kIrrecoverable);
+    case T::kDestinationUnavailable: return static_cast<int>(ClickPipeFault::kOutage);
+    case T::kLag: return static_cast<int>(ClickPipeFault::kLag);
+    default: return -1;
+  }
+}
+
+bool ClickPipeSpace::IsFair(Action action) {
+  return cp::KindOf(TriggerOf(action)) == model::TriggerKind::kEvent;
+}
+
+void ClickPipeSpace::Pack(const State& state, std::uint64_t* words) const {
+  // A 128-bit little bitstream: pipes first, then the budget spent.
+  unsigned position = 0;
+  auto put = [&](std::uint64_t value, unsigned width) {
+    const unsigned offset = position % 64;
+    words[position / 64] |= value << offset;
+    if (offset + width > 64) words[position / 64 + 1] |= value >> (64 - offset);
+    position += width;
+  };
+  words[0] = words[1] = 0;
+  for (int p = 0; p < bounds_.pipes; ++p) put(PackPipe(state.pipes[static_cast<std::size_t>(p)]), kPipeBits);
+  for (const std::uint8_t spent : state.spent) put(spent, 2);
+}
+
+ClickPipeSpace::State ClickPipeSpace::Unpack(const std::uint64_t* words) const {
+  unsigned position = 0;
+  auto get = [&](unsigned width) {
+    const unsigned offset = position % 64;
+    std::uint64_t value = words[position / 64] >> offset;
+    if (offset + width > 64) value |= words[position / 64 + 1] << (64 - offset);
+    position += width;
+    return value & ((std::uint64_t{1} << width) - 1);
+  };
+  State state;
+  for (int p = 0; p < bounds_.pipes; ++p) state.pipes[static_cast<std::size_t>(p)] = UnpackPipe(get(kPipeBits));
+  for (std::uint8_t& spent : state.spent) spent = static_cast<std::uint8_t>(get(2));
+  return state;
+}
+
+void ClickPipeSpace::Initial(std::vector<State>& out) const {
+  // Every assignment of the explored modes to the pipes, all before create.
+  const std::size_t modes = bounds_.modes.size();
+  std::size_t combinations = 1;
+  for (int p = 0; p < bounds_.pipes; ++p) combinations *= modes;
+  for (std::size_t code = 0; code < combinations; ++code) {
+    State state;
+    std::size_t rest = code;
+    for (int p = 0; p < bounds_.pipes; ++p) {
+      state.pipes[static_cast<std::size_t>(p)].mode = bounds_.modes[rest % modes];
+      rest /= modes;
+    }
+    out.push_back(state);
+  }
+}
+
+bool ClickPipeSpace::HoldsIn(std::size_t index, const State& state) const {
+  const std::size_t property = ids_[index];
+  const auto pipes = std::span(state.pipes).first(static_cast<std::size_t>(bounds_.pipes));
+  auto any = [&](auto predicate) {
+    for (const cp::Pipe& pipe : pipes) {
+      if (predicate(pipe)) return true;
+    }
+    return false;
+  };
+  switch (property) {
+    case kOnlySnapshotComplete:
+      return !any([](const cp::Pipe& p) { return p.state == S::kCompleted && p.mode != cp::Mode::kSnapshot; });
+    case kSnapshotCompletes:
+      return any([](const cp::Pipe& p) { return p.state == S::kCompleted; });
+    case kCdcOnlySnapshotsInResync:
+      return any([](const cp::Pipe& p) { return p.state == S::kSnapshot && p.mode == cp::Mode::kCdcOnly; });
+    case kPipePauses:
+      return any([](const cp::Pipe& p) { return p.state == S::kPaused; });
+    case kPipeFails:
+      return any([](const cp::Pipe& p) { return p.state == S::kFailed; });
+    case kLostResumePointNeverRuns:
+      return !any([](const cp::Pipe& p) { return p.state == S::kRunning && !p.resume_point_in_oplog; });
+    case kResumePointLostOccurs:
+      return any([](const cp::Pipe& p) { return !p.resume_point_in_oplog && p.mode != cp::Mode::kSnapshot; });
+    case kResyncSwaps:
+      return any([](const cp::Pipe& p) { return p.state == S::kResync; });
+    default:
+      break;
+  }
+  if (property >= kFixedCount && property < kFixedCount + reach_states_.size()) {
+    const S wanted = reach_states_[property - kFixedCount];
+    return any([wanted](const cp::Pipe& p) { return p.state == wanted; });
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+bool ClickPipeSpace::HoldsOver(std::size_t index, const State& from, Action action,
+                               const State& to) const {
+  return ((ViolatedOver(from, action, to, ~std::uint64_t{0}) >> index) & 1U) == 0;
+}
+
+// The hot path of the search: both are one pass over the pipes whose state
+// changed, not one pass per property.
+std::uint64_t ClickPipeSpace::FoundIn(const State& state, std::uint64_t open) const {
+  std::uint64_t found = 0;
+  for (std::size_t index = 0; index < properties_.size(); ++index) {
+    const PropertyKind kind = properties_[index].kind;
+    if (kind != PropertyKind::kAlways && kind != PropertyKind::kSometimes) continue;
+    if (((open >> index) & 1U) == 0) continue;
+    if ((kind == PropertyKind::kAlways) != HoldsIn(index, state)) found |= std::uint64_t{1} << index;
+  }
+  return found;
+}
+
+std::uint64_t ClickPipeSpace::ViolatedOver(const State& from, Action action, const State& to,
+                                          std::uint64_t open) const {
+  // One pass over the pipes that changed, judging every transition claim.
+  const T trigger = TriggerOf(action);
+  const bool event = cp::KindOf(trigger) == model::TriggerKind::kEvent;
+  const bool old_profile = table_.profile() == cp::Profile::k2024;
+  const bool has_resync = cp::Declares(table_.profile(), S::kResync);
+  std::uint64_t ids = 0;  // One bit per catalogue id violated.
+  auto fail = [&ids](std::size_t id) { ids |= std::uint64_t{1} << id; };
+  for (int p = 0; p < bounds_.pipes; ++p) {
+    const cp::Pipe& a = from.pipes[static_cast<std::size_t>(p)];
+    const cp::Pipe& b = to.pipes[static_cast<std::size_t>(p)];
+    if (a == b) continue;
+    if (a.mode == cp::Mode::kCdcOnly && a.state == S::kSetup && b.state == S::kSnapshot &&
+        !a.in_resync && !a.adding_tables) {
+      fail(kCdcOnlyNeverSnapshotsOnCreate);
+    }
+    if (trigger == T::kPause && Changed(a, b) && a.state != S::kRunning) fail(kPauseOnlyFromRunning);
+    if (a.state == S::kPaused && event) fail(kPausedPullsNothing);
+    // Profile 2024 also leaves Failed by add_tables (lifecycles.md 1.4).
+    if (a.state == S::kFailed && b.state != S::kFailed && trigger != T::kResync &&
+        trigger != T::kResume && !(trigger == T::kAddTables && old_profile)) {
+      fail(kFailedLeftOnlyByResyncOrResume);
+    }
+    if (has_resync && a.in_resync && (b.state == S::kRunning || b.state == S::kCompleted) &&
+        a.state != S::kResync) {
+      fail(kResyncSwapIsAtomic);
+    }
+    if (a.state == S::kCompleted && b.state != S::kCompleted && trigger != T::kResync) {
+      fail(kCompletedLeftOnlyByResync);
+    }
+  }
+  std::uint64_t violated = 0;
+  for (const std::size_t index : transition_properties_) {
+    if (((open >> index) & 1U) != 0 && ((ids >> ids_[index]) & 1U) != 0) {
+      violated |= std::uint64_t{1} << index;
+    }
+  }
+  return violated;
+}
+
+std::string ClickPipeSpace::Describe(Action action) const {
+  const int pipe = PipeOf(action);
+  if (pipe == kMaxPipes) return fmt::format("service: {}", cp::ToString(TriggerOf(action)));
+  return fmt::format("pipe {}: {}", pipe, cp::ToString(TriggerOf(action)));
+}
+
+std::string ClickPipeSpace::Describe(const State& state) const {
+  std::string out;
+  for (int p = 0; p < bounds_.pipes; ++p) {
+    const cp::Pipe& pipe = state.pipes[static_cast<std::size_t>(p)];
+    out += fmt::format("{}pipe {} {} ({}{}{}{}{})", out.empty() ? "" : "; ", p, cp::ToString(pipe.state),
+                       cp::ToString(pipe.mode), pipe.in_resync ? ", in resync" : "",
+                       pipe.adding_tables ? ", adding tables" : "",
+                       pipe.resume_point_in_oplog ? "" : ", resume point lost",
+                       pipe.cause == cp::Cause::kNone ? "" : fmt::format(", cause {}", cp::ToString(pipe.cause)));
+  }
+  std::string spent;
+  for (std::size_t f = 0; f < kClickPipeFaultCount; ++f) {
+    if (state.spent[f] != 0) spent += fmt::format(" {}={}", kClickPipeFaultNames[f], state.spent[f]);
+  }
+  if (!spent.empty()) out += "; faults spent:" + spent;
+  return out;
+}
+
+}  // namespace pipecheck::properties

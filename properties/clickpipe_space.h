@@ -1,0 +1,141 @@
+// properties/clickpipe_space.h: the explorable ClickPipe service.
+//
+// N pipes share one ClickHouse service's compute. The state is every pipe's
+// abstract Pipe (lifecycle state plus the context guards read) and the fault
+// budget spent so far. Every action goes through model::clickpipe::Step with
+// the table the space was given (the built-in one, or a test's mutant):
+// per-pipe operations, internal events and faults, and the service-wide
+// faults compute_crash and destination_unavailable, which step every pipe at
+// once. A fault is enabled only while its budget lasts, so every fault-free
+// suffix of a path is where liveness is judged.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/clickpipe.h"
+#include "properties/explorer.h"
+
+namespace pipecheck::properties {
+
+// The fault kinds with budgets, in budget order.
+enum class ClickPipeFault : std::uint8_t { kCrash, kExpiry, kIrrecoverable, kOutage, kLag };
+inline constexpr std::size_t kClickPipeFaultCount = 5;
+inline constexpr std::array<std::string_view, kClickPipeFaultCount> kClickPipeFaultNames = {
+    "crash", "expiry", "irrecoverable", "outage", "lag"};
+
+struct ClickPipeBounds {
+  int pipes = 2;                                     // 1..8.
+  std::array<std::uint8_t, kClickPipeFaultCount> budget = {1, 1, 1, 1, 1};  // Each 0..3.
+  std::vector<model::clickpipe::Mode> modes;         // Modes explored (default: the profile's).
+};
+
+class ClickPipeSpace {
+ public:
+  static constexpr int kMaxPipes = 8;
+  static constexpr std::size_t kWords = 2;
+  struct State {
+    std::array<model::clickpipe::Pipe, kMaxPipes> pipes{};
+    std::array<std::uint8_t, kClickPipeFaultCount> spent{};
+  };
+
+  ClickPipeSpace(const model::clickpipe::Table& table, ClickPipeBounds bounds);
+
+  void Pack(const State& state, std::uint64_t* words) const;
+  State Unpack(const std::uint64_t* words) const;
+  void Initial(std::vector<State>& out) const;
+
+  // Every enabled action in a fixed order: pipe by pipe, trigger by trigger,
+  // then the service-wide faults.
+  template <typename Emit>
+  void Successors(const State& state, Emit&& emit) const {
+    namespace cp = model::clickpipe;
+    for (int p = 0; p < bounds_.pipes; ++p) {
+      const auto pipe = static_cast<std::size_t>(p);
+      for (const cp::Trigger trigger : triggers_[static_cast<std::size_t>(state.pipes[pipe].state)]) {
+        const int fault = FaultOf(trigger);
+        if (fault >= 0 && state.spent[static_cast<std::size_t>(fault)] >=
+                              bounds_.budget[static_cast<std::size_t>(fault)]) {
+          continue;
+        }
+        const cp::StepResult result = cp::Step(table_, state.pipes[pipe], trigger);
+        if (!result.accepted) continue;
+        State next = state;
+        next.pipes[pipe] = result.next;
+        if (fault >= 0) ++next.spent[static_cast<std::size_t>(fault)];
+        RowMask rows;
+        rows.Set(result.row);
+        emit(ActionOf(p, trigger), next, rows);
+      }
+    }
+    for (const cp::Trigger trigger : {cp::Trigger::kComputeCrash, cp::Trigger::kDestinationUnavailable}) {
+      const auto fault = static_cast<std::size_t>(FaultOf(trigger));
+      if (state.spent[fault] >= bounds_.budget[fault]) continue;
+      State next = state;
+      ++next.spent[fault];
+      RowMask rows;
+      bool any = false;
+      for (int p = 0; p < bounds_.pipes; ++p) {
+        const auto pipe = static_cast<std::size_t>(p);
+        const cp::StepResult result = cp::Step(table_, state.pipes[pipe], trigger);
+        if (!result.accepted) continue;
+        any = true;
+        next.pipes[pipe] = result.next;
+        rows.Set(result.row);
+      }
+      if (any) emit(ActionOf(kMaxPipes, trigger), next, rows);
+    }
+  }
+
+  std::span<const PropertySpec> Properties() const { return properties_; }
+  // Only the properties in `open` are judged.
+  std::uint64_t FoundIn(const State& state, std::uint64_t open) const;
+  std::uint64_t ViolatedOver(const State& from, Action action, const State& to,
+                             std::uint64_t open) const;
+  bool HoldsIn(std::size_t property, const State& state) const;
+  bool HoldsOver(std::size_t property, const State& from, Action action, const State& to) const;
+
+  // Actions: pipe * kTriggerCount + trigger; pipe kMaxPipes is the service.
+  static Action ActionOf(int pipe, model::clickpipe::Trigger trigger) {
+    return static_cast<Action>(pipe * static_cast<int>(model::clickpipe::kTriggerCount) +
+                               static_cast<int>(trigger));
+  }
+  static int PipeOf(Action action) {
+    return action / static_cast<int>(model::clickpipe::kTriggerCount);
+  }
+  static model::clickpipe::Trigger TriggerOf(Action action) {
+    return static_cast<model::clickpipe::Trigger>(action % model::clickpipe::kTriggerCount);
+  }
+  static bool IsServiceWide(model::clickpipe::Trigger trigger) {
+    return trigger == model::clickpipe::Trigger::kComputeCrash ||
+           trigger == model::clickpipe::Trigger::kDestinationUnavailable;
+  }
+  // The budget a trigger spends, or -1 for operations and events.
+  static int FaultOf(model::clickpipe::Trigger trigger);
+  // Weakly fair actions for liveness: internal events.
+  static bool IsFair(Action action);
+
+  std::string Describe(Action action) const;
+  std::string Describe(const State& state) const;
+  const model::clickpipe::Table& table() const { return table_; }
+  const ClickPipeBounds& bounds() const { return bounds_; }
+  // The pipe (or -1) a lifecycle-state liveness check is about.
+  int pipes() const { return bounds_.pipes; }
+
+ private:
+  const model::clickpipe::Table& table_;
+  ClickPipeBounds bounds_;
+  // Per lifecycle state, the per-pipe triggers that have a row from it, in
+  // trigger order: the only ones Step could accept.
+  std::array<std::vector<model::clickpipe::Trigger>, model::clickpipe::kStateCount> triggers_;
+  std::vector<PropertySpec> properties_;
+  std::vector<std::size_t> ids_;          // Per property: its catalogue id (see the .cc).
+  std::vector<std::size_t> transition_properties_;
+  std::vector<std::string> reach_names_;  // Storage for "reaches_<State>" names.
+  std::vector<model::clickpipe::State> reach_states_;
+};
+
+}  // namespace pipecheck::properties

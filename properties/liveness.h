@@ -1,0 +1,186 @@
+// properties/liveness.h: "eventually left" under weak fairness.
+//
+// After the breadth-first search, a liveness claim ("every transient state is
+// eventually left once faults stop") fails exactly when some fault-free
+// behaviour stays in one transient state forever while being fair: every
+// weakly fair action that is enabled all along is also taken. Because fault
+// budgets are finite, every infinite behaviour has a fault-free suffix, so
+// only fault-free transitions are considered.
+//
+// Method: for each subject (a pipe, or the sync), restrict the explored
+// graph to the states where the subject is in a transient state T and to
+// the fault-free edges that keep it in T; find the strongly connected
+// components (iterative Tarjan, successors recomputed on demand); a
+// component is a fair trap when
+//  - it has an internal edge and every fair action enabled in all of its
+//    states is taken on one of its edges, or
+//  - it is a single state without an internal edge and no fair action is
+//    enabled there (the system may idle forever).
+// The counterexample is a lasso: the shortest path to the component and a
+// shortest cycle inside it (empty: the system stutters).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "properties/explorer.h"
+
+namespace pipecheck::properties {
+
+struct Lasso {
+  bool found = false;
+  std::uint32_t entry = 0;      // A state of the trap reached by the shortest path.
+  std::vector<Action> cycle;    // Actions from `entry` back to `entry`; empty: stuttering.
+  int subject = 0;              // Which pipe (ClickPipe) or 0.
+};
+
+// `key(state, subject)` is the transient state the subject is in, or -1.
+// `is_fault(action)` and `is_fair(action)` classify actions.
+template <typename Space>
+Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space, int subjects,
+                   const std::function<int(const typename Space::State&, int)>& key,
+                   const std::function<bool(Action)>& is_fault,
+                   const std::function<bool(Action)>& is_fair) {
+  using State = typename Space::State;
+  const auto count = static_cast<std::uint32_t>(explorer.states());
+  constexpr std::uint32_t kUnseen = 0xffffffffU;
+  Lasso best;
+  struct Edge {
+    std::uint32_t to;
+    Action action;
+  };
+  struct Node {
+    std::vector<Edge> edges;          // Restricted, fault-free, staying in T.
+    std::vector<Action> enabled_fair;  // Sorted.
+  };
+  for (int subject = 0; subject < subjects; ++subject) {
+    std::vector<std::uint32_t> order(count, kUnseen);  // DFS index.
+    std::vector<std::uint32_t> low(count, 0);
+    std::vector<std::uint8_t> on_stack(count, 0);
+    std::vector<std::uint32_t> component(count, kUnseen);
+    std::vector<int> keys(count, -1);
+    for (std::uint32_t s = 0; s < count; ++s) keys[s] = key(explorer.Unpack(s), subject);
+    std::vector<Node> nodes;  // Indexed by DFS index.
+    std::vector<std::uint32_t> stack;
+    std::uint32_t next_order = 0;
+    std::uint32_t next_component = 0;
+
+    auto expand = [&](std::uint32_t s) {
+      Node node;
+      const State state = explorer.Unpack(s);
+      space.Successors(state, [&](Action action, const State& next, const RowMask&) {
+        if (is_fault(action)) return;
+        if (is_fair(action)) node.enabled_fair.push_back(action);
+        const std::uint32_t target = explorer.Find(next);
+        PIPECHECK_ASSERT(target != Explorer<Space>::kNoParent);
+        if (keys[target] == keys[s]) node.edges.push_back({target, action});
+      });
+      std::sort(node.enabled_fair.begin(), node.enabled_fair.end());
+      node.enabled_fair.erase(std::unique(node.enabled_fair.begin(), node.enabled_fair.end()),
+                              node.enabled_fair.end());
+      return node;
+    };
+
+    auto judge = [&](const std::vector<std::uint32_t>& members, std::uint32_t id) {
+      std::vector<Action> required = nodes[order[members.front()]].enabled_fair;
+      std::vector<Action> taken;
+      bool internal = false;
+      for (const std::uint32_t m : members) {
+        const Node& node = nodes[order[m]];
+        std::vector<Action> both;
+        std::set_intersection(required.begin(), required.end(), node.enabled_fair.begin(),
+                              node.enabled_fair.end(), std::back_inserter(both));
+        required = std::move(both);
+        for (const Edge& edge : node.edges) {
+          if (component[edge.to] != id) continue;
+          internal = true;
+          if (is_fair(edge.action)) taken.push_back(edge.action);
+        }
+      }
+      std::sort(taken.begin(), taken.end());
+      const bool fair = std::includes(taken.begin(), taken.end(), required.begin(), required.end());
+      if (!fair) return;
+      const std::uint32_t entry = *std::min_element(members.begin(), members.end());
+      if (best.found && entry >= best.entry) return;
+      best = Lasso{true, entry, {}, subject};
+      if (!internal) return;  // Stuttering.
+      // A shortest cycle entry -> ... -> entry inside the component.
+      std::vector<std::uint32_t> previous(count, kUnseen);
+      std::vector<Action> via(count, 0);
+      std::deque<std::uint32_t> queue = {entry};
+      std::uint32_t closing = kUnseen;
+      Action closing_action = 0;
+      while (!queue.empty() && closing == kUnseen) {
+        const std::uint32_t at = queue.front();
+        queue.pop_front();
+        for (const Edge& edge : nodes[order[at]].edges) {
+          if (component[edge.to] != id) continue;
+          if (edge.to == entry) {
+            closing = at;
+            closing_action = edge.action;
+            break;
+          }
+          if (previous[edge.to] != kUnseen) continue;
+          previous[edge.to] = at;
+          via[edge.to] = edge.action;
+          queue.push_back(edge.to);
+        }
+      }
+      PIPECHECK_ASSERT(closing != kUnseen);
+      std::vector<Action> cycle = {closing_action};
+      for (std::uint32_t at = closing; at != entry; at = previous[at]) cycle.push_back(via[at]);
+      best.cycle.assign(cycle.rbegin(), cycle.rend());
+    };
+
+    // Iterative Tarjan.
+    struct Frame {
+      std::uint32_t state;
+      std::size_t next_edge;
+    };
+    for (std::uint32_t root = 0; root < count; ++root) {
+      if (keys[root] < 0 || order[root] != kUnseen) continue;
+      std::vector<Frame> frames;
+      auto visit = [&](std::uint32_t s) {
+        order[s] = low[s] = next_order++;
+        nodes.push_back(expand(s));
+        stack.push_back(s);
+        on_stack[s] = 1;
+        frames.push_back({s, 0});
+      };
+      visit(root);
+      while (!frames.empty()) {
+        Frame& frame = frames.back();
+        const Node& node = nodes[order[frame.state]];
+        if (frame.next_edge < node.edges.size()) {
+          const std::uint32_t to = node.edges[frame.next_edge++].to;
+          if (order[to] == kUnseen) {
+            visit(to);
+          } else if (on_stack[to]) {
+            low[frame.state] = std::min(low[frame.state], order[to]);
+          }
+          continue;
+        }
+        const std::uint32_t s = frame.state;
+        frames.pop_back();
+        if (!frames.empty()) low[frames.back().state] = std::min(low[frames.back().state], low[s]);
+        if (low[s] != order[s]) continue;
+        std::vector<std::uint32_t> members;
+        std::uint32_t member = 0;
+        do {
+          member = stack.back();
+          stack.pop_back();
+          on_stack[member] = 0;
+          component[member] = next_component;
+          members.push_back(member);
+        } while (member != s);
+        judge(members, next_component++);
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace pipecheck::properties

@@ -1,0 +1,100 @@
+// properties/mongosync_space.h: the explorable mongosync.
+//
+// The state is the abstract Sync (state, process, phase, lag, canWrite,
+// direction, /start options) and the fault budget spent. Every action goes
+// through model::mongosync::Step with the space's table. `start` is explored
+// with every /start body that decides a guard: reversible, each write
+// blocking mode, verification on and off, buildIndexes afterDataCopy and
+// never.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/mongosync.h"
+#include "properties/explorer.h"
+
+namespace pipecheck::properties {
+
+enum class MongosyncFault : std::uint8_t { kCrash, kRollover, kMismatch, kLag };
+inline constexpr std::size_t kMongosyncFaultCount = 4;
+inline constexpr std::array<std::string_view, kMongosyncFaultCount> kMongosyncFaultNames = {
+    "crash", "rollover", "mismatch", "lag"};
+
+struct MongosyncBounds {
+  std::array<std::uint8_t, kMongosyncFaultCount> budget = {1, 1, 1, 1};  // Each 0..3.
+};
+
+class MongosyncSpace {
+ public:
+  static constexpr std::size_t kWords = 1;
+  static constexpr std::size_t kBodies = 24;
+  struct State {
+    model::mongosync::Sync sync;
+    std::array<std::uint8_t, kMongosyncFaultCount> spent{};
+  };
+
+  MongosyncSpace(const model::mongosync::Table& table, MongosyncBounds bounds);
+
+  void Pack(const State& state, std::uint64_t* words) const;
+  State Unpack(const std::uint64_t* words) const;
+  void Initial(std::vector<State>& out) const;
+
+  template <typename Emit>
+  void Successors(const State& state, Emit&& emit) const {
+    namespace ms = model::mongosync;
+    for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
+      const auto trigger = static_cast<ms::Trigger>(t);
+      const int fault = FaultOf(trigger);
+      if (fault >= 0 && state.spent[static_cast<std::size_t>(fault)] >=
+                            bounds_.budget[static_cast<std::size_t>(fault)]) {
+        continue;
+      }
+      const std::size_t bodies = trigger == ms::Trigger::kStart ? kBodies : 1;
+      for (std::size_t b = 0; b < bodies; ++b) {
+        const ms::StepResult result = ms::Step(table_, state.sync, trigger, Body(b));
+        if (!result.accepted) continue;
+        State next = state;
+        next.sync = result.next;
+        if (fault >= 0) ++next.spent[static_cast<std::size_t>(fault)];
+        RowMask rows;
+        rows.Set(result.row);
+        emit(ActionOf(trigger, b), next, rows);
+      }
+    }
+  }
+
+  std::span<const PropertySpec> Properties() const;
+  // Only the properties in `open` are judged.
+  std::uint64_t FoundIn(const State& state, std::uint64_t open) const;
+  std::uint64_t ViolatedOver(const State& from, Action action, const State& to,
+                             std::uint64_t open) const;
+  bool HoldsIn(std::size_t property, const State& state) const;
+  bool HoldsOver(std::size_t property, const State& from, Action action, const State& to) const;
+
+  static Action ActionOf(model::mongosync::Trigger trigger, std::size_t body) {
+    return static_cast<Action>(static_cast<std::size_t>(trigger) + 32 * body);
+  }
+  static model::mongosync::Trigger TriggerOf(Action action) {
+    return static_cast<model::mongosync::Trigger>(action % 32);
+  }
+  static std::size_t BodyOf(Action action) { return action / 32U; }
+  static model::mongosync::StartOptions Body(std::size_t index);
+  static int FaultOf(model::mongosync::Trigger trigger);
+  // Weakly fair for liveness: internal events, and the operator's documented
+  // recoveries (restart a crashed process, start anew after a fatal exit).
+  static bool IsFair(Action action);
+
+  std::string Describe(Action action) const;
+  std::string Describe(const State& state) const;
+  const model::mongosync::Table& table() const { return table_; }
+
+ private:
+  const model::mongosync::Table& table_;
+  MongosyncBounds bounds_;
+};
+
+}  // namespace pipecheck::properties

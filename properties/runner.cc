@@ -1,0 +1,158 @@
+#include "properties/runner.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "model/input_error.h"
+#include "properties/checks.h"
+#include "sim/world.h"
+
+namespace pipecheck::properties {
+
+namespace {
+
+// The states one pipe entered, in order, from the trace (self-loops dropped).
+std::vector<std::string_view> Visits(const sim::Trace& trace, int pipe) {
+  std::vector<std::string_view> visits;
+  for (const sim::TraceEvent& event : trace.events()) {
+    if (event.pipe != pipe || !event.accepted || event.row < 0) continue;
+    if (event.to.empty() || event.to == event.from) continue;
+    if (!visits.empty() && visits.back() == event.to) continue;
+    visits.push_back(event.to);
+  }
+  return visits;
+}
+
+std::string Join(const std::vector<std::string_view>& words) {
+  std::string out;
+  for (const auto word : words) out += (out.empty() ? "" : ", ") + std::string(word);
+  return out.empty() ? "(none)" : out;
+}
+
+void CheckExpect(const sim::Scenario& scenario, const sim::World& world, RunResult& result) {
+  const sim::Expect& expect = scenario.expect;
+  const int pipe = scenario.model == sim::ModelKind::kClickPipe ? 0 : -1;
+  const std::vector<std::string_view> visits = Visits(result.trace, pipe);
+  if (expect.final_state) {
+    const bool met = result.final_state == *expect.final_state;
+    result.expectations.push_back({fmt::format("final_state {}", *expect.final_state), met,
+                                   fmt::format("final state is {}", result.final_state)});
+  }
+  if (!expect.visits.empty()) {
+    std::size_t next = 0;
+    for (const auto state : visits) {
+      if (next < expect.visits.size() && state == expect.visits[next]) ++next;
+    }
+    std::vector<std::string_view> wanted(expect.visits.begin(), expect.visits.end());
+    result.expectations.push_back(
+        {fmt::format("visits {} in order", Join(wanted)), next == expect.visits.size(),
+         fmt::format("visited {}", Join(visits))});
+  }
+  for (const std::string& state : expect.never_visits) {
+    const bool met = std::find(visits.begin(), visits.end(), state) == visits.end();
+    result.expectations.push_back({fmt::format("never visits {}", state), met,
+                                   fmt::format("visited {}", Join(visits))});
+  }
+  if (expect.data == "converged") {
+    std::string why;
+    const bool met = world.DataConverged(&why);
+    result.expectations.push_back({"data converged", met, why});
+  }
+  if (expect.process) {
+    result.expectations.push_back({fmt::format("process {}", *expect.process),
+                                   result.process == *expect.process,
+                                   fmt::format("process is {}", result.process)});
+  }
+  const auto violations = result.violations();
+  if (expect.properties == "hold") {
+    std::string why;
+    for (const PropertyResult* violated : violations) {
+      why += fmt::format("{}{} violated at {}: {}", why.empty() ? "" : "; ", violated->name,
+                         sim::FormatDuration(violated->at), violated->message);
+    }
+    result.expectations.push_back({"every always-property holds", violations.empty(), why});
+  } else {
+    const bool met = std::any_of(violations.begin(), violations.end(), [&](const auto* violated) {
+      return violated->name == expect.properties;
+    });
+    result.expectations.push_back({fmt::format("property {} violated", expect.properties), met,
+                                   fmt::format("{} held", expect.properties)});
+  }
+}
+
+}  // namespace
+
+bool RunResult::passed() const {
+  return std::all_of(expectations.begin(), expectations.end(),
+                     [](const ExpectationResult& e) { return e.met; });
+}
+
+std::vector<const PropertyResult*> RunResult::violations() const {
+  std::vector<const PropertyResult*> out;
+  for (const PropertyResult& property : properties) {
+    if (property.verdict == Verdict::kViolated) out.push_back(&property);
+  }
+  return out;
+}
+
+std::vector<std::string> PropertyNames(sim::ModelKind model) {
+  sim::Scenario scenario;
+  scenario.model = model;
+  const auto world = sim::MakeWorld(scenario);
+  const auto checks = MakeChecks(scenario, *world);
+  std::vector<std::string> names;
+  for (const PropertyResult& property : checks->Results()) names.push_back(property.name);
+  return names;
+}
+
+RunResult RunScenario(const sim::Scenario& scenario) {
+  if (scenario.expect.properties != "hold") {
+    const auto names = PropertyNames(scenario.model);
+    if (std::find(names.begin(), names.end(), scenario.expect.properties) == names.end()) {
+      throw InputError(fmt::format("unknown property \"{}\" for {}", scenario.expect.properties,
+                                   sim::ToString(scenario.model)),
+                       "$.expect.properties");
+    }
+  }
+  const auto world = sim::MakeWorld(scenario);
+  const auto checks = MakeChecks(scenario, *world);
+  RunResult result;
+  std::vector<ExpectationResult> step_expectations;
+  for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+    const sim::Step& step = scenario.steps[i];
+    while (world->ProcessNext(step.at)) checks->AfterEvent();
+    world->AdvanceTo(step.at);
+    const sim::StepOutcome outcome = world->Apply(step);
+    checks->AfterEvent();
+    if (step.is_fault) ++result.faults[step.action];
+    const std::string label = fmt::format("step {} ({} {} at {})", i, step.is_fault ? "fault" : "do",
+                                          step.action, sim::FormatDuration(step.at));
+    const std::string seen = outcome.accepted ? "accepted" : "refused: " + outcome.message;
+    if (step.expect.accepted) {
+      step_expectations.push_back(
+          {fmt::format("{} {}", label, *step.expect.accepted ? "accepted" : "refused"),
+           outcome.accepted == *step.expect.accepted, seen});
+    }
+    if (step.expect.error) {
+      step_expectations.push_back(
+          {fmt::format("{} error contains \"{}\"", label, *step.expect.error),
+           !outcome.accepted && outcome.message.find(*step.expect.error) != std::string::npos,
+           seen});
+    }
+  }
+  while (world->ProcessNext(scenario.run_until)) checks->AfterEvent();
+  world->AdvanceTo(scenario.run_until);
+  checks->AtEnd();
+
+  result.trace = world->trace();
+  result.properties = checks->Results();
+  result.events = world->events_processed();
+  result.final_state = std::string(world->LifecycleState(0));
+  result.process = std::string(world->ProcessStatus());
+  result.expectations = std::move(step_expectations);
+  CheckExpect(scenario, *world, result);
+  return result;
+}
+
+}  // namespace pipecheck::properties

@@ -1,0 +1,435 @@
+#include "sim/scenario.h"
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "model/input_error.h"
+#include "sim/start_body.h"
+
+namespace pipecheck::sim {
+
+namespace cp = model::clickpipe;
+namespace ms = model::mongosync;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kFormat = "pipecheck-scenario/1";
+
+// Where in which file: "FILE: $.steps[2].at".
+class Path {
+ public:
+  Path(std::string file, std::string path) : file_(std::move(file)), path_(std::move(path)) {}
+  Path Key(std::string_view key) const { return {file_, fmt::format("{}.{}", path_, key)}; }
+  Path Index(std::size_t index) const { return {file_, fmt::format("{}[{}]", path_, index)}; }
+  std::string Where() const { return fmt::format("{}: {}", file_, path_); }
+  const std::string& json_path() const { return path_; }
+  [[noreturn]] void Fail(const std::string& what) const { throw InputError(what, Where()); }
+
+ private:
+  std::string file_;
+  std::string path_;
+};
+
+void RequireObject(const json& value, const Path& path, std::string_view what) {
+  if (!value.is_object()) path.Fail(fmt::format("{} must be a JSON object", what));
+}
+
+void RejectUnknownKeys(const json& object, const Path& path, const std::set<std::string>& known) {
+  for (const auto& [key, value] : object.items()) {
+    if (!known.count(key)) path.Key(key).Fail(fmt::format("unknown key \"{}\"", key));
+  }
+}
+
+Millis Duration(const json& value, const Path& path) {
+  if (value.is_number_unsigned() || value.is_number_integer()) {
+    const auto seconds = value.get<std::int64_t>();
+    if (seconds < 0) path.Fail("a duration cannot be negative");
+    if (const auto parsed = ParseDuration(std::to_string(seconds))) return *parsed;
+    path.Fail("the duration is too long");
+  }
+  if (value.is_number_float()) {
+    const double seconds = value.get<double>();
+    if (!(seconds >= 0) || seconds > 3.0e8) path.Fail("a duration must be 0 or more seconds");
+    return static_cast<Millis>(std::llround(seconds * 1000.0));
+  }
+  if (value.is_string()) {
+    if (const auto parsed = ParseDuration(value.get<std::string>())) return *parsed;
+    path.Fail(fmt::format("bad duration {}: expected a number of seconds or a number with a unit "
+                          "ms, s, m, h or d, such as \"90s\" or \"24h\"",
+                          value.dump()));
+  }
+  path.Fail(fmt::format("bad duration {}: expected a number or a string", value.dump()));
+}
+
+std::int64_t Integer(const json& value, const Path& path, std::int64_t low, std::int64_t high) {
+  if (!value.is_number_integer()) path.Fail(fmt::format("expected a whole number, not {}", value.dump()));
+  const auto number = value.get<std::int64_t>();
+  if (number < low || number > high) {
+    path.Fail(fmt::format("{} is out of range [{}, {}]", number, low, high));
+  }
+  return number;
+}
+
+std::string String(const json& value, const Path& path) {
+  if (!value.is_string()) path.Fail(fmt::format("expected a string, not {}", value.dump()));
+  return value.get<std::string>();
+}
+
+bool KnownState(const Scenario& scenario, const std::string& name) {
+  if (scenario.model == ModelKind::kClickPipe) {
+    const auto state = cp::ParseState(name);
+    return state && *state != cp::State::kNone && cp::Declares(scenario.profile, *state);
+  }
+  const auto state = ms::ParseState(name);
+  return state && *state != ms::State::kNone;
+}
+
+std::vector<std::string> StateList(const Scenario& scenario, const json& value, const Path& path) {
+  if (!value.is_array()) path.Fail("expected an array of state names");
+  std::vector<std::string> states;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    std::string name = String(value[i], path.Index(i));
+    if (!KnownState(scenario, name)) path.Index(i).Fail(fmt::format("unknown state \"{}\"", name));
+    states.push_back(std::move(name));
+  }
+  return states;
+}
+
+// The faults a scenario can inject, per model (lifecycles.md 1.2, 2.2).
+bool IsFault(ModelKind model, std::string_view name) {
+  if (model == ModelKind::kClickPipe) {
+    const auto trigger = cp::ParseTrigger(name);
+    return trigger && cp::KindOf(*trigger) == model::TriggerKind::kFault;
+  }
+  if (name == "destination_unavailable") return true;  // A data-level fault with no row.
+  const auto trigger = ms::ParseTrigger(name);
+  return trigger && ms::KindOf(*trigger) == model::TriggerKind::kFault;
+}
+
+bool IsOperation(ModelKind model, std::string_view name) {
+  if (model == ModelKind::kClickPipe) {
+    const auto trigger = cp::ParseTrigger(name);
+    return trigger && cp::KindOf(*trigger) == model::TriggerKind::kOperation;
+  }
+  const auto trigger = ms::ParseTrigger(name);
+  return trigger && ms::KindOf(*trigger) == model::TriggerKind::kOperation;
+}
+
+std::string Names(ModelKind model, model::TriggerKind kind) {
+  std::string out;
+  auto add = [&](std::string_view name) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  };
+  if (model == ModelKind::kClickPipe) {
+    for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
+      if (cp::KindOf(static_cast<cp::Trigger>(t)) == kind) add(cp::kTriggerNames[t]);
+    }
+  } else {
+    for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
+      if (ms::KindOf(static_cast<ms::Trigger>(t)) == kind) add(ms::kTriggerNames[t]);
+    }
+    if (kind == model::TriggerKind::kFault) add("destination_unavailable");
+  }
+  return out;
+}
+
+void ParseConfig(const json& object, const Path& path, Scenario& scenario) {
+  RequireObject(object, path, "config");
+  const bool clickpipe = scenario.model == ModelKind::kClickPipe;
+  std::set<std::string> known = {"collections", "documents", "writes_per_second",
+                                 "oplog_retention", "writes_until"};
+  if (clickpipe) {
+    known.insert({"mode", "pipes", "sync_interval", "pull_batch_size", "snapshot_rows_per_second"});
+  } else {
+    known.insert({"copy_documents_per_second", "apply_events_per_second"});
+  }
+  for (const auto& [key, value] : object.items()) {
+    if (!known.count(key)) {
+      path.Key(key).Fail(fmt::format("unknown key \"{}\" in the {} config", key,
+                                     clickpipe ? "clickpipe" : "mongosync"));
+    }
+  }
+  Config& config = scenario.config;
+  const auto at = [&](const char* key) { return path.Key(key); };
+  if (object.contains("collections")) {
+    config.collections = static_cast<int>(Integer(object["collections"], at("collections"), 1, 64));
+  }
+  if (object.contains("documents")) {
+    config.documents = static_cast<int>(Integer(object["documents"], at("documents"), 0, 1000000));
+  }
+  if (object.contains("writes_per_second")) {
+    const json& value = object["writes_per_second"];
+    if (!value.is_number() || !(value.get<double>() >= 0) || value.get<double>() > 10000) {
+      at("writes_per_second").Fail("writes_per_second must be a number from 0 to 10000");
+    }
+    config.writes_per_hour = static_cast<std::int64_t>(std::llround(value.get<double>() * 3600.0));
+  }
+  if (object.contains("oplog_retention")) {
+    config.oplog_retention = Duration(object["oplog_retention"], at("oplog_retention"));
+    if (config.oplog_retention <= 0) at("oplog_retention").Fail("oplog_retention must be positive");
+  }
+  if (object.contains("writes_until")) {
+    config.writes_until = Duration(object["writes_until"], at("writes_until"));
+  }
+  if (object.contains("mode")) {
+    const std::string name = String(object["mode"], at("mode"));
+    const auto mode = cp::ParseMode(name);
+    if (!mode) at("mode").Fail(fmt::format("unknown mode \"{}\"; expected cdc, cdc_only or snapshot", name));
+    if (!cp::HasModes(scenario.profile) && *mode != cp::Mode::kCdc) {
+      at("mode").Fail(fmt::format("profile {} has no modes", cp::ToString(scenario.profile)));
+    }
+    config.mode = *mode;
+  }
+  if (object.contains("pipes")) {
+    config.pipes = static_cast<int>(Integer(object["pipes"], at("pipes"), 1, 16));
+  }
+  if (object.contains("sync_interval")) {
+    config.sync_interval = Duration(object["sync_interval"], at("sync_interval"));
+    if (config.sync_interval < kSecond) at("sync_interval").Fail("sync_interval must be at least 1s");
+  }
+  if (object.contains("pull_batch_size")) {
+    config.pull_batch_size =
+        static_cast<int>(Integer(object["pull_batch_size"], at("pull_batch_size"), 1, 10000000));
+  }
+  if (object.contains("snapshot_rows_per_second")) {
+    config.snapshot_rows_per_second = static_cast<int>(
+        Integer(object["snapshot_rows_per_second"], at("snapshot_rows_per_second"), 1, 10000000));
+  }
+  if (object.contains("copy_documents_per_second")) {
+    config.copy_documents_per_second = static_cast<int>(Integer(
+        object["copy_documents_per_second"], at("copy_documents_per_second"), 1, 10000000));
+  }
+  if (object.contains("apply_events_per_second")) {
+    config.apply_events_per_second = static_cast<int>(
+        Integer(object["apply_events_per_second"], at("apply_events_per_second"), 1, 10000000));
+  }
+}
+
+Step ParseStep(const json& object, const Path& path, const Scenario& scenario) {
+  RequireObject(object, path, "a step");
+  const bool clickpipe = scenario.model == ModelKind::kClickPipe;
+  RejectUnknownKeys(object, path, {"at", "do", "fault", "for", "pipe", "body", "expect"});
+  Step step;
+  if (!object.contains("at")) path.Fail("a step needs \"at\"");
+  step.at = Duration(object["at"], path.Key("at"));
+  const bool has_do = object.contains("do");
+  const bool has_fault = object.contains("fault");
+  if (has_do == has_fault) path.Fail("a step has exactly one of \"do\" and \"fault\"");
+  step.is_fault = has_fault;
+  const Path action_path = path.Key(has_do ? "do" : "fault");
+  step.action = String(object[has_do ? "do" : "fault"], action_path);
+  if (step.is_fault && !IsFault(scenario.model, step.action)) {
+    action_path.Fail(fmt::format("unknown fault \"{}\"; expected one of {}", step.action,
+                                 Names(scenario.model, model::TriggerKind::kFault)));
+  }
+  if (!step.is_fault && !IsOperation(scenario.model, step.action)) {
+    const std::string hint = IsFault(scenario.model, step.action)
+                                 ? " (it is a fault: use \"fault\")"
+                                 : fmt::format("; expected one of {}",
+                                               Names(scenario.model, model::TriggerKind::kOperation));
+    action_path.Fail(fmt::format("unknown operation \"{}\"{}", step.action, hint));
+  }
+  if (object.contains("for")) step.duration = Duration(object["for"], path.Key("for"));
+  if (object.contains("pipe")) {
+    if (!clickpipe) path.Key("pipe").Fail("\"pipe\" is for clickpipe scenarios only");
+    step.pipe = static_cast<int>(Integer(object["pipe"], path.Key("pipe"), 0, scenario.config.pipes - 1));
+  }
+  if (object.contains("body")) {
+    if (clickpipe || step.action != "start") {
+      path.Key("body").Fail("only mongosync's start takes a body");
+    }
+    step.body = ParseStartBody(object["body"], path.Key("body").Where());
+  }
+  if (object.contains("expect")) {
+    const json& expect = object["expect"];
+    const Path expect_path = path.Key("expect");
+    RequireObject(expect, expect_path, "a step's expect");
+    RejectUnknownKeys(expect, expect_path, {"accepted", "error"});
+    if (expect.contains("accepted")) {
+      if (!expect["accepted"].is_boolean()) expect_path.Key("accepted").Fail("expected true or false");
+      step.expect.accepted = expect["accepted"].get<bool>();
+    }
+    if (expect.contains("error")) step.expect.error = String(expect["error"], expect_path.Key("error"));
+  }
+  return step;
+}
+
+void ParseExpect(const json& object, const Path& path, Scenario& scenario) {
+  RequireObject(object, path, "expect");
+  RejectUnknownKeys(object, path,
+                    {"final_state", "visits", "never_visits", "data", "properties", "process"});
+  Expect& expect = scenario.expect;
+  if (object.contains("final_state")) {
+    const std::string name = String(object["final_state"], path.Key("final_state"));
+    if (!KnownState(scenario, name)) path.Key("final_state").Fail(fmt::format("unknown state \"{}\"", name));
+    expect.final_state = name;
+  }
+  if (object.contains("visits")) expect.visits = StateList(scenario, object["visits"], path.Key("visits"));
+  if (object.contains("never_visits")) {
+    expect.never_visits = StateList(scenario, object["never_visits"], path.Key("never_visits"));
+  }
+  if (object.contains("data")) {
+    expect.data = String(object["data"], path.Key("data"));
+    if (expect.data != "converged" && expect.data != "unchecked") {
+      path.Key("data").Fail("data must be \"converged\" or \"unchecked\"");
+    }
+  }
+  if (object.contains("properties")) {
+    expect.properties = String(object["properties"], path.Key("properties"));
+  }
+  if (object.contains("process")) {
+    if (scenario.model != ModelKind::kMongosync) path.Key("process").Fail("\"process\" is for mongosync only");
+    const std::string process = String(object["process"], path.Key("process"));
+    if (!ms::ParseProcess(process)) path.Key("process").Fail("process must be up, down or exited");
+    expect.process = process;
+  }
+}
+
+}  // namespace
+
+std::string_view ToString(ModelKind model) {
+  return model == ModelKind::kClickPipe ? "clickpipe" : "mongosync";
+}
+
+Millis Scenario::WritesUntil() const {
+  if (config.writes_until) return *config.writes_until;
+  return run_until > 10 * kMinute ? run_until - 10 * kMinute : 0;
+}
+
+Scenario ParseScenario(const json& document, const std::string& file) {
+  const Path root(file, "$");
+  RequireObject(document, root, "a scenario");
+  RejectUnknownKeys(document, root,
+                    {"format", "name", "model", "profile", "seed", "config", "steps", "run_until",
+                     "expect"});
+  if (!document.contains("format")) root.Fail("missing \"format\": \"pipecheck-scenario/1\"");
+  if (String(document["format"], root.Key("format")) != kFormat) {
+    root.Key("format").Fail(fmt::format("unknown format {}; expected \"{}\"",
+                                        document["format"].dump(), kFormat));
+  }
+  Scenario scenario;
+  if (document.contains("name")) scenario.name = String(document["name"], root.Key("name"));
+  if (!document.contains("model")) root.Fail("missing \"model\"");
+  const std::string model = String(document["model"], root.Key("model"));
+  if (model == "clickpipe") {
+    scenario.model = ModelKind::kClickPipe;
+  } else if (model == "mongosync") {
+    scenario.model = ModelKind::kMongosync;
+  } else {
+    root.Key("model").Fail(fmt::format("unknown model \"{}\"; expected clickpipe or mongosync", model));
+  }
+  if (document.contains("profile")) {
+    const std::string profile = String(document["profile"], root.Key("profile"));
+    if (scenario.model != ModelKind::kClickPipe) root.Key("profile").Fail("only clickpipe has profiles");
+    const auto parsed = cp::ParseProfile(profile);
+    if (!parsed) root.Key("profile").Fail(fmt::format("unknown profile \"{}\"; expected current or 2024", profile));
+    scenario.profile = *parsed;
+  }
+  if (document.contains("seed")) {
+    const json& seed = document["seed"];
+    if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0)) {
+      root.Key("seed").Fail("seed must be a whole number 0 or more");
+    }
+    scenario.seed = seed.get<std::uint64_t>();
+  }
+  if (document.contains("config")) ParseConfig(document["config"], root.Key("config"), scenario);
+  if (!document.contains("run_until")) root.Fail("missing \"run_until\"");
+  scenario.run_until = Duration(document["run_until"], root.Key("run_until"));
+  if (!document.contains("steps")) root.Fail("missing \"steps\"");
+  const json& steps = document["steps"];
+  if (!steps.is_array()) root.Key("steps").Fail("steps must be an array");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    Step step = ParseStep(steps[i], root.Key("steps").Index(i), scenario);
+    if (!scenario.steps.empty() && step.at < scenario.steps.back().at) {
+      root.Key("steps").Index(i).Key("at").Fail("steps must be in time order");
+    }
+    if (step.at > scenario.run_until) {
+      root.Key("steps").Index(i).Key("at").Fail("the step is after run_until");
+    }
+    scenario.steps.push_back(std::move(step));
+  }
+  if (document.contains("expect")) ParseExpect(document["expect"], root.Key("expect"), scenario);
+  return scenario;
+}
+
+Scenario LoadScenario(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw InputError("cannot read the file", path);
+  std::stringstream text;
+  text << file.rdbuf();
+  json document;
+  try {
+    document = json::parse(text.str());
+  } catch (const json::parse_error& error) {
+    throw InputError(fmt::format("not valid JSON: {}", error.what()), path);
+  }
+  return ParseScenario(document, path);
+}
+
+nlohmann::ordered_json ToJson(const Scenario& scenario) {
+  using nlohmann::ordered_json;
+  const bool clickpipe = scenario.model == ModelKind::kClickPipe;
+  const Config& c = scenario.config;
+  ordered_json out;
+  out["format"] = std::string(kFormat);
+  out["name"] = scenario.name;
+  out["model"] = std::string(ToString(scenario.model));
+  if (clickpipe) out["profile"] = std::string(cp::ToString(scenario.profile));
+  out["seed"] = scenario.seed;
+  ordered_json config;
+  if (clickpipe) config["mode"] = std::string(cp::ToString(c.mode));
+  if (clickpipe) config["pipes"] = c.pipes;
+  config["collections"] = c.collections;
+  config["documents"] = c.documents;
+  if (c.writes_per_hour % 3600 == 0) {
+    config["writes_per_second"] = c.writes_per_hour / 3600;
+  } else {
+    config["writes_per_second"] = static_cast<double>(c.writes_per_hour) / 3600.0;
+  }
+  config["oplog_retention"] = FormatDuration(c.oplog_retention);
+  if (c.writes_until) config["writes_until"] = FormatDuration(*c.writes_until);
+  if (clickpipe) {
+    config["sync_interval"] = FormatDuration(c.sync_interval);
+    config["pull_batch_size"] = c.pull_batch_size;
+    config["snapshot_rows_per_second"] = c.snapshot_rows_per_second;
+  } else {
+    config["copy_documents_per_second"] = c.copy_documents_per_second;
+    config["apply_events_per_second"] = c.apply_events_per_second;
+  }
+  out["config"] = std::move(config);
+  out["steps"] = ordered_json::array();
+  for (const Step& step : scenario.steps) {
+    ordered_json item;
+    item["at"] = FormatDuration(step.at);
+    item[step.is_fault ? "fault" : "do"] = step.action;
+    if (step.duration) item["for"] = FormatDuration(*step.duration);
+    if (clickpipe && scenario.config.pipes > 1) item["pipe"] = step.pipe;
+    if (step.body) item["body"] = StartBodyJson(*step.body);
+    if (step.expect.accepted || step.expect.error) {
+      ordered_json expect;
+      if (step.expect.accepted) expect["accepted"] = *step.expect.accepted;
+      if (step.expect.error) expect["error"] = *step.expect.error;
+      item["expect"] = std::move(expect);
+    }
+    out["steps"].push_back(std::move(item));
+  }
+  out["run_until"] = FormatDuration(scenario.run_until);
+  ordered_json expect;
+  const Expect& e = scenario.expect;
+  if (e.final_state) expect["final_state"] = *e.final_state;
+  if (!e.visits.empty()) expect["visits"] = e.visits;
+  if (!e.never_visits.empty()) expect["never_visits"] = e.never_visits;
+  expect["data"] = e.data;
+  expect["properties"] = e.properties;
+  if (e.process) expect["process"] = *e.process;
+  out["expect"] = std::move(expect);
+  return out;
+}
+
+}  // namespace pipecheck::sim

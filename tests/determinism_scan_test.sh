@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# tests/determinism_scan_test.sh: model/, sim/ and properties/ use no wall
+# clock, no nondeterministic randomness, no unordered containers, no threads
+# and no environment. One seed must replay bit for bit.
+set -u
+root=$1
+pattern='random_device|system_clock|steady_clock|high_resolution_clock|[^_a-zA-Z]s?rand\(|time\(NULL\)|time\(nullptr\)|std::unordered_(map|set|multimap|multiset)|std::thread|std::async|pthread_|getenv|#include <(thread|random|unordered_map|unordered_set|chrono|ctime)>'
+hits=$(grep -rnE "$pattern" "$root/model" "$root/sim" "$root/properties" 2>/dev/null)
+if [ -n "$hits" ]; then
+  echo "nondeterminism in model/, sim/ or properties/:"
+  echo "$hits"
+  exit 1
+fi
+echo "no clocks, unordered containers, threads or environment in model/, sim/, properties/"
