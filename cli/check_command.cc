@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include <fmt/format.h>
@@ -12,6 +14,7 @@
 #include "cli/options.h"
 #include "model/input_error.h"
 #include "properties/check.h"
+#include "sim/scenario.h"
 #include "sim/time.h"
 
 namespace pipecheck::cli {
@@ -116,6 +119,12 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
                        property.trace.size());
     out << fmt::format("    initial: {}\n", property.initial);
     PrintSteps(property.trace, 1, out);
+    if (!property.scenario_file.empty()) {
+      out << fmt::format("    scenario: {} (pipecheck replay {})\n", property.scenario_file,
+                         property.scenario_file);
+    } else if (!property.scenario_why.empty()) {
+      out << fmt::format("    no scenario written: {}\n", property.scenario_why);
+    }
     if (property.kind == properties::PropertyKind::kEventually) {
       if (property.cycle.empty()) {
         out << "    then stays there forever: no weakly fair action is enabled\n";
@@ -161,6 +170,8 @@ ordered_json ToJson(const CheckReport& report, double seconds) {
       for (const auto& step : property.trace) {
         item["trace"].push_back({{"action", step.action}, {"rows", step.rows}, {"state", step.state}});
       }
+      if (!property.scenario_file.empty()) item["scenario"] = property.scenario_file;
+      if (!property.scenario_why.empty()) item["scenario_error"] = property.scenario_why;
       if (property.kind == properties::PropertyKind::kEventually) {
         item["cycle"] = ordered_json::array();
         for (const auto& step : property.cycle) {
@@ -171,6 +182,25 @@ ordered_json ToJson(const CheckReport& report, double seconds) {
     out["properties"].push_back(std::move(item));
   }
   return out;
+}
+
+// Each violated property's scenario goes to DIR/<model>-<property>.json.
+void WriteScenarios(CheckReport& report, const std::string& directory) {
+  for (auto& property : report.properties) {
+    if (!property.scenario) continue;
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    const std::string path =
+        (std::filesystem::path(directory) / fmt::format("{}-{}.json", report.model, property.name)).string();
+    std::ofstream file(path);
+    file << sim::ToJson(*property.scenario).dump(2) << "\n";
+    if (error || !file) {
+      property.scenario_why = "cannot write " + path;
+      property.scenario.reset();
+      continue;
+    }
+    property.scenario_file = path;
+  }
 }
 
 }  // namespace
@@ -220,17 +250,18 @@ int RunCheck(const CheckRequest& request, std::ostream& out, std::ostream& err) 
     bounds.pipes = pipes;
     if (!request.mode.empty()) bounds.modes = {ParseModeFlag(model, profile, request.mode)};
     ParseBudget(request.budget, properties::kClickPipeFaultNames, bounds.budget);
-    report = properties::CheckClickPipe(cp::TableOf(profile), bounds, limits);
+    report = properties::CheckClickPipe(cp::TableOf(profile), bounds, limits, true);
   } else {
     if (!request.mode.empty()) ParseModeFlag(model, profile, request.mode);
     if (request.pipes != 0) throw InputError("only the clickpipe model has pipes", "--pipes");
     properties::MongosyncBounds bounds;
     ParseBudget(request.budget, properties::kMongosyncFaultNames, bounds.budget);
-    report = properties::CheckMongosync(model::mongosync::DefaultTable(), bounds, limits);
+    report = properties::CheckMongosync(model::mongosync::DefaultTable(), bounds, limits, true);
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (limits.progress) err << "\n";
+  WriteScenarios(report, request.counterexamples);
   if (request.format == "json") {
     out << ToJson(report, seconds).dump(2) << "\n";
   } else {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "properties/liveness.h"
+#include "properties/realize.h"
 
 namespace pipecheck::properties {
 
@@ -29,6 +30,8 @@ struct Adapter {
   std::function<int(const State&, int)> transient_key;
   std::function<bool(Action)> is_fault;
   std::function<bool(Action)> is_fair;
+  // Realizes a trace as a scenario (empty: do not).
+  std::function<Realized(const State&, const std::vector<Action>&, const std::string&)> realize;
 };
 
 template <typename Space>
@@ -106,10 +109,18 @@ CheckReport Check(const Space& space, const Adapter<Space>& adapter, const Explo
         out.path = explorer.PathTo(finding.from);
         out.path.push_back(finding.action);
       }
-      out.root = explorer.RootOf(finding.state);
-      const auto initial = explorer.Unpack(out.root);
+      const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
       out.initial = space.Describe(initial);
       out.trace = Steps(explorer, space, adapter, initial, out.path);
+      const bool safety = spec.kind == PropertyKind::kAlways || spec.kind == PropertyKind::kTransition;
+      if (safety && adapter.realize) {
+        Realized realized = adapter.realize(initial, out.path, out.name);
+        if (realized.ok) {
+          out.scenario = std::move(realized.scenario);
+        } else {
+          out.scenario_why = realized.why;
+        }
+      }
       if (lasso.found) {
         out.cycle = Steps(explorer, space, adapter, explorer.Unpack(lasso.entry), lasso.cycle);
       }
@@ -135,7 +146,7 @@ CheckReport Check(const Space& space, const Adapter<Space>& adapter, const Explo
 }  // namespace
 
 CheckReport CheckClickPipe(const cp::Table& table, const ClickPipeBounds& bounds,
-                           const ExploreLimits& limits) {
+                           const ExploreLimits& limits, bool scenarios) {
   const ClickPipeSpace space(table, bounds);
   Adapter<ClickPipeSpace> adapter;
   adapter.model = "clickpipe";
@@ -144,7 +155,12 @@ CheckReport CheckClickPipe(const cp::Table& table, const ClickPipeBounds& bounds
   for (std::size_t f = 0; f < kClickPipeFaultCount; ++f) {
     adapter.bounds[std::string(kClickPipeFaultNames[f])] = bounds.budget[f];
   }
+  const auto& modes = space.bounds().modes;
+  const bool snapshot = std::find(modes.begin(), modes.end(), cp::Mode::kSnapshot) != modes.end();
   for (const cp::State state : cp::States(table.profile())) {
+    // Only snapshot pipes complete: with that mode unexplored, Completed is
+    // out of bounds rather than unreachable.
+    if (state == cp::State::kCompleted && !snapshot) continue;
     adapter.declared.emplace_back(std::string(cp::ToString(state)), cp::KindOf(state));
   }
   adapter.lifecycle_states = [&](const ClickPipeSpace::State& state, std::vector<std::string>& seen) {
@@ -185,11 +201,17 @@ CheckReport CheckClickPipe(const cp::Table& table, const ClickPipeBounds& bounds
     return ClickPipeSpace::FaultOf(ClickPipeSpace::TriggerOf(action)) >= 0;
   };
   adapter.is_fair = &ClickPipeSpace::IsFair;
+  if (scenarios) {
+    adapter.realize = [&space](const ClickPipeSpace::State& initial, const std::vector<Action>& path,
+                               const std::string& property) {
+      return RealizeClickPipe(space, initial, path, property);
+    };
+  }
   return Check(space, adapter, limits);
 }
 
 CheckReport CheckMongosync(const ms::Table& table, const MongosyncBounds& bounds,
-                           const ExploreLimits& limits) {
+                           const ExploreLimits& limits, bool scenarios) {
   const MongosyncSpace space(table, bounds);
   Adapter<MongosyncSpace> adapter;
   adapter.model = "mongosync";
@@ -230,6 +252,12 @@ CheckReport CheckMongosync(const ms::Table& table, const MongosyncBounds& bounds
     return MongosyncSpace::FaultOf(MongosyncSpace::TriggerOf(action)) >= 0;
   };
   adapter.is_fair = &MongosyncSpace::IsFair;
+  if (scenarios) {
+    adapter.realize = [&space](const MongosyncSpace::State& initial, const std::vector<Action>& path,
+                               const std::string& property) {
+      return RealizeMongosync(space, initial, path, property);
+    };
+  }
   return Check(space, adapter, limits);
 }
 

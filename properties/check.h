@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "properties/clickpipe_space.h"
 #include "properties/explorer.h"
 #include "properties/mongosync_space.h"
+#include "sim/scenario.h"
 
 namespace pipecheck::properties {
 
@@ -30,8 +32,12 @@ struct PropertyReport {
   std::string initial;            // The initial state of the trace.
   std::vector<TraceStep> trace;   // Shortest path to the violation or witness.
   std::vector<TraceStep> cycle;   // Liveness: the repeated part of the lasso (empty: stutters).
-  std::vector<Action> path;       // The actions of `trace`, for a scenario.
-  std::uint32_t root = 0;         // Index of the initial state the trace starts from.
+  std::vector<Action> path;       // The actions of `trace`.
+  // A violated safety property's trace as a scenario that `replay` was
+  // seen to reproduce, or why none could be written.
+  std::optional<sim::Scenario> scenario;
+  std::string scenario_why;
+  std::string scenario_file;  // Where the command line wrote it.
 };
 
 struct RowCoverage {
@@ -57,9 +63,11 @@ struct CheckReport {
   std::vector<PropertyReport> properties;
 };
 
+// With `scenarios`, each violated always or transition property's trace is
+// realized as a scenario (see realize.h).
 CheckReport CheckClickPipe(const model::clickpipe::Table& table, const ClickPipeBounds& bounds,
-                           const ExploreLimits& limits);
+                           const ExploreLimits& limits, bool scenarios = false);
 CheckReport CheckMongosync(const model::mongosync::Table& table, const MongosyncBounds& bounds,
-                           const ExploreLimits& limits);
+                           const ExploreLimits& limits, bool scenarios = false);
 
 }  // namespace pipecheck::properties

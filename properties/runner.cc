@@ -106,7 +106,7 @@ std::vector<std::string> PropertyNames(sim::ModelKind model) {
   return names;
 }
 
-RunResult RunScenario(const sim::Scenario& scenario) {
+RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables) {
   if (scenario.expect.properties != "hold") {
     const auto names = PropertyNames(scenario.model);
     if (std::find(names.begin(), names.end(), scenario.expect.properties) == names.end()) {
@@ -115,7 +115,7 @@ RunResult RunScenario(const sim::Scenario& scenario) {
                        "$.expect.properties");
     }
   }
-  const auto world = sim::MakeWorld(scenario);
+  const auto world = sim::MakeWorld(scenario, tables);
   const auto checks = MakeChecks(scenario, *world);
   RunResult result;
   std::vector<ExpectationResult> step_expectations;

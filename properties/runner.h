@@ -14,6 +14,7 @@
 #include "properties/property.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
+#include "sim/world.h"
 
 namespace pipecheck::properties {
 
@@ -40,7 +41,7 @@ struct RunResult {
 
 // Throws InputError when the scenario names a property the catalogue does
 // not have (checked before anything runs).
-RunResult RunScenario(const sim::Scenario& scenario);
+RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables = {});
 
 // The names of the model's properties, in catalogue order.
 std::vector<std::string> PropertyNames(sim::ModelKind model);

@@ -5,9 +5,9 @@
 
 namespace pipecheck::sim {
 
-std::unique_ptr<World> MakeWorld(const Scenario& scenario) {
-  if (scenario.model == ModelKind::kClickPipe) return MakeClickPipeWorld(scenario);
-  return MakeMongosyncWorld(scenario);
+std::unique_ptr<World> MakeWorld(const Scenario& scenario, const WorldTables& tables) {
+  if (scenario.model == ModelKind::kClickPipe) return MakeClickPipeWorld(scenario, tables.clickpipe);
+  return MakeMongosyncWorld(scenario, tables.mongosync);
 }
 
 }  // namespace pipecheck::sim

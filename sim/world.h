@@ -51,6 +51,14 @@ class World {
   virtual bool DataConverged(std::string* why) const = 0;
 };
 
-std::unique_ptr<World> MakeWorld(const Scenario& scenario);
+// The lifecycle tables a world steps with: the built-in ones unless a test,
+// the explorer or the mutation check gives an altered copy. The tables must
+// outlive the world.
+struct WorldTables {
+  const model::clickpipe::Table* clickpipe = nullptr;
+  const model::mongosync::Table* mongosync = nullptr;
+};
+
+std::unique_ptr<World> MakeWorld(const Scenario& scenario, const WorldTables& tables = {});
 
 }  // namespace pipecheck::sim

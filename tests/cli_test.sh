@@ -112,9 +112,29 @@ for bad_sim in "sim --model clickpipe --seeds 5..1" "sim --model clickpipe --see
   expect_exit 2 "$pipecheck" $bad_sim && one_error_line && ok
 done
 
+claim "check passes on the built-in ClickPipe table and prints counts and coverage"
+expect_exit 0 "$pipecheck" check --model clickpipe && grep -q '^states: ' <<<"$out" && grep -q '^coverage: ' <<<"$out" && grep -q '^verdict: pass' <<<"$out" && ok
+
+claim "check --profile 2024 reports Degraded as an unreachable declared state"
+expect_exit 0 "$pipecheck" check --model clickpipe --profile 2024 --format json &&
+  json 'assert d["unreachable_declared"]==["Degraded"], d["unreachable_declared"]; assert d["verdict"]=="pass"' && ok
+
+claim "check passes on mongosync with every property holding or witnessed"
+expect_exit 0 "$pipecheck" check --model mongosync --format json &&
+  json 'assert all(p["verdict"] in ("holds","witnessed") for p in d["properties"]), d["properties"]' && ok
+
+claim "check stopped by --max-states exits 3 with verdict incomplete"
+expect_exit 3 "$pipecheck" check --model clickpipe --pipes 8 --max-states 1000 && grep -q '^verdict: incomplete' <<<"$out" && ! grep -q '^  holds' <<<"$out" && ok
+
+for bad_check in "check --model clickpipe --pipes 9" "check --model clickpipe --budget crash=9" "check --model clickpipe --budget meteor=1" "check --model mongosync --pipes 3" "check --model clickpipe --max-memory lots" "check --model clickpipe --time-limit soon"; do
+  claim "bad check flags exit 2 with one line: $bad_check"
+  # shellcheck disable=SC2086
+  expect_exit 2 "$pipecheck" $bad_check && one_error_line && ok
+done
+
 claim "--help works on every command and exits 0"
 all=0
-for command in "" spec step report replay sim; do
+for command in "" spec step check report replay sim; do
   # shellcheck disable=SC2086
   "$pipecheck" $command --help >/dev/null 2>&1 || all=1
 done
