@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "cli/check_command.h"
+#include "cli/graph_command.h"
+#include "cli/mutate_command.h"
 #include "cli/options.h"
 #include "cli/report_command.h"
 #include "cli/run_commands.h"
@@ -74,6 +76,20 @@ int Main(int argc, char** argv) {
       "report", "The main job on built-in defaults: summarise both models, write reports/");
   report_command->add_option("--out", report_dir, "the directory to write (default reports)");
 
+  GraphRequest graph;
+  CLI::App* graph_command = app.add_subcommand(
+      "graph", "Diagrams: a lifecycle, the explored state graph, or the profile diff (DOT, SVG, JSON)");
+  graph_command->add_option("--model", graph.model, "clickpipe or mongosync")->required();
+  graph_command->add_option("--profile", graph.profile, "ClickPipe profile: current (default) or 2024");
+  graph_command->add_flag("--explored", graph.explored,
+                          "the explored state graph (in full up to 10,000 states, 1,000 for SVG; "
+                          "otherwise quotiented)");
+  graph_command->add_option("--pipes", graph.pipes, "with --explored: ClickPipes sharing the service (default 2)");
+  graph_command->add_option("--diff", graph.diff, "ClickPipe profiles: 2024..current or current..2024");
+  graph_command->add_option("--highlight", graph.highlight,
+                            "a scenario file (or a counterexample check wrote): draw its run");
+  graph_command->add_option("--format", graph.format, "dot (default), svg (needs Graphviz) or json");
+
   ReplayRequest replay;
   CLI::App* replay_command =
       app.add_subcommand("replay", "Run scenario files, print their traces, check expectations");
@@ -115,13 +131,25 @@ int Main(int argc, char** argv) {
   check_command->add_option("--format", check.format, "text (default) or json");
   check_command->add_flag("--progress", check.progress, "a progress line on stderr");
 
+  MutateRequest mutate;
+  CLI::App* mutate_command = app.add_subcommand(
+      "mutate",
+      "Every single-row mutant of a table, explored with the whole catalogue: which properties "
+      "kill it (exit 0: every survivor is a known equivalent; 1: a mutant survived unexplained "
+      "or a listed equivalent was killed)");
+  mutate_command->add_option("--model", mutate.model, "clickpipe or mongosync")->required();
+  mutate_command->add_option("--profile", mutate.profile, "ClickPipe profile: current (default) or 2024");
+  mutate_command->add_option("--pipes", mutate.pipes, "ClickPipes explored per mutant (default 1, max 8)");
+  mutate_command->add_option("--format", mutate.format, "text (default) or json");
+  mutate_command->add_flag("--progress", mutate.progress, "a progress line on stderr");
+
   bool known = argc < 2 || argv[1][0] == '-';
   for (const CLI::App* command : app.get_subcommands({})) {
     if (argc > 1 && command->get_name() == argv[1]) known = true;
   }
   if (!known) {
     std::cerr << fmt::format(
-        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay or report (command line)\n",
+        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay, report, graph or mutate (command line)\n",
         argv[1]);
     return 2;
   }
@@ -140,9 +168,11 @@ int Main(int argc, char** argv) {
     if (*spec_command) return RunSpec(spec, std::cout);
     if (*step_command) return RunStep(step, std::cout);
     if (*report_command) return RunReport(report_dir, std::cout);
+    if (*graph_command) return RunGraph(graph, std::cout, std::cerr);
     if (*replay_command) return RunReplay(replay, std::cout);
     if (*sim_command) return RunSim(sim, std::cout, std::cerr);
     if (*check_command) return RunCheck(check, std::cout, std::cerr);
+    if (*mutate_command) return RunMutate(mutate, std::cout, std::cerr);
   } catch (const InputError& error) {
     std::cerr << fmt::format("pipecheck: error: {} ({})\n", error.what(), error.where());
     return 2;

@@ -29,6 +29,14 @@ enum : std::size_t {
   kResyncSwapIsAtomic,
   kResyncSwaps,
   kCompletedLeftOnlyByResync,
+  kOperationsAnswerAsDocumented,
+  kTablesAreAdded,
+  kEventsFollowTheLifecycle,
+  kAResyncLoadsNewTables,
+  kFaultsStrikeAsDocumented,
+  kAnIrrecoverableErrorStrikes,
+  kOneRowDecidesEachStep,
+  kAGuardDecidesAStep,
   kFixedCount,
 };
 
@@ -49,6 +57,24 @@ constexpr PropertySpec kFixed[kFixedCount] = {
     {"resync_swap_is_atomic", PropertyKind::kTransition, "G2, CP-RS", ""},
     {"a_resync_swaps", PropertyKind::kSometimes, "CP-RS", "resync_swap_is_atomic"},
     {"completed_left_only_by_resync", PropertyKind::kTransition, "CP-LC, TF, D3", ""},
+    // The whole vocabulary of lifecycles.md 1.2, answered in every reachable
+    // state as the text says (see Documented* below). The mutation check
+    // (properties/mutate.h) is what showed these were missing.
+    {"user_operations_answer_as_documented", PropertyKind::kAlways,
+     "TF, CP-LC, CP-PR, CP-RS, CP-ADD, CP-RM, CP-SC, CP-LC-OLD, D1, D2, D3, D5, D6", ""},
+    {"tables_are_added_to_a_pipe", PropertyKind::kSometimes, "CP-ADD, CP-LC-OLD",
+     "user_operations_answer_as_documented"},
+    {"internal_events_follow_the_lifecycle", PropertyKind::kAlways,
+     "CP-LC, CP-RS, CP-ADD, CP-RM, CP-LC-OLD, D1, D3, D4, D11", ""},
+    {"a_resync_loads_new_tables", PropertyKind::kSometimes, "CP-RS",
+     "internal_events_follow_the_lifecycle"},
+    {"faults_strike_as_documented", PropertyKind::kAlways, "CP-LC, CP-FAQ, D1, D9, D10, D11, D12",
+     ""},
+    {"an_irrecoverable_error_strikes", PropertyKind::kSometimes, "CP-LC",
+     "faults_strike_as_documented"},
+    {"one_row_decides_each_step", PropertyKind::kAlways, "model/clickpipe.h", ""},
+    {"a_guard_decides_a_step", PropertyKind::kSometimes, "model/clickpipe.h",
+     "one_row_decides_each_step"},
 };
 
 constexpr PropertySpec kLiveness = {"transient_states_are_left", PropertyKind::kEventually,
@@ -77,6 +103,183 @@ cp::Pipe UnpackPipe(std::uint64_t bits) {
 }
 
 bool Changed(const cp::Pipe& a, const cp::Pipe& b) { return a.state != b.state; }
+
+// What lifecycles.md section 1 and the decisions say one trigger does to a
+// pipe, written from the text rather than read from the rows: refused, or
+// accepted and leading to `to` (into Failed, with `cause`). The catalogue
+// compares the table's answer with this one in every reachable state, for
+// every trigger: the same facts written twice, by different hands, so that
+// a wrong, missing or misplaced row is a violation.
+struct Answer {
+  bool accepted = false;
+  S to = S::kNone;
+  cp::Cause cause = cp::Cause::kNone;
+};
+
+constexpr Answer kRefused{};
+constexpr Answer Lead(S to, cp::Cause cause = cp::Cause::kNone) { return {true, to, cause}; }
+
+bool HoldsCdc(const cp::Pipe& pipe) { return pipe.mode != cp::Mode::kSnapshot; }
+
+// A step that (re)starts CDC checks the resume point first (D1, D11).
+Answer StartCdc(const cp::Pipe& pipe) {
+  return pipe.resume_point_in_oplog ? Lead(S::kRunning)
+                                    : Lead(S::kFailed, cp::Cause::kResumePointLost);
+}
+
+// lifecycles.md 1.3 (current) and 1.4 (2024), with the refusals of 1.3.
+Answer DocumentedOperation(bool old, const cp::Pipe& pipe, T trigger) {
+  const S state = pipe.state;
+  switch (trigger) {
+    case T::kCreate:  // One create per pipe.
+      return state == S::kNone ? Lead(S::kProvisioning) : kRefused;
+    case T::kPause:  // Stop from Running (D5); idempotent in Paused (TF); no Pausing in 2024.
+      if (state == S::kRunning) return Lead(old ? S::kPaused : S::kPausing);
+      return state == S::kPaused ? Lead(S::kPaused) : kRefused;
+    case T::kResume:  // CP-PR, D1; from Failed only a CDC retry of a recoverable failure (D2).
+      if (state == S::kPaused) return StartCdc(pipe);
+      if (state == S::kFailed && !old && HoldsCdc(pipe) && pipe.resume_point_in_oplog &&
+          pipe.cause != cp::Cause::kIrrecoverableError) {
+        return Lead(S::kRunning);
+      }
+      return kRefused;
+    case T::kResync:  // Steady states only (D3); 2024 goes straight to Snapshot.
+      if (old) return state == S::kRunning || state == S::kFailed ? Lead(S::kSnapshot) : kRefused;
+      return state == S::kRunning || state == S::kPaused || state == S::kFailed ||
+                     state == S::kCompleted
+                 ? Lead(S::kSetup)
+                 : kRefused;
+    case T::kAddTables:  // Paused only (TF, CP-ADD); 2024: Running or Failed to Snapshot.
+      if (old) return state == S::kRunning || state == S::kFailed ? Lead(S::kSnapshot) : kRefused;
+      return state == S::kPaused ? Lead(S::kSetup) : kRefused;
+    case T::kRemoveTables:  // Paused only (TF, CP-RM); 2024 has no Modifying.
+      return !old && state == S::kPaused ? Lead(S::kModifying) : kRefused;
+    case T::kEditSettings:  // Paused only (TF); the pipe stays Paused (D6).
+      return !old && state == S::kPaused ? Lead(S::kPaused) : kRefused;
+    default:
+      break;
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+// lifecycles.md 1.3 and 1.4: where each piece of internal progress leads.
+Answer DocumentedEvent(bool old, const cp::Pipe& pipe, T trigger) {
+  const S state = pipe.state;
+  switch (trigger) {
+    case T::kProvisioned:
+      return state == S::kProvisioning ? Lead(S::kSetup) : kRefused;
+    case T::kTablesCreated:  // cdc_only skips the snapshot on create only (CP-LC, D3, CP-ADD).
+      if (state != S::kSetup) return kRefused;
+      if (old || pipe.mode != cp::Mode::kCdcOnly || pipe.in_resync || pipe.adding_tables) {
+        return Lead(S::kSnapshot);
+      }
+      return StartCdc(pipe);
+    case T::kInitialLoadDone:  // A resync swaps next (CP-RS); snapshot pipes complete.
+      if (state != S::kSnapshot) return kRefused;
+      if (old) return StartCdc(pipe);
+      if (pipe.in_resync) return Lead(S::kResync);
+      return pipe.mode == cp::Mode::kSnapshot ? Lead(S::kCompleted) : StartCdc(pipe);
+    case T::kCdcStopped:
+      return !old && state == S::kPausing ? Lead(S::kPaused) : kRefused;
+    case T::kTablesRemoved:  // CDC resumes (CP-RM, D11).
+      return !old && state == S::kModifying ? StartCdc(pipe) : kRefused;
+    case T::kSwapDone:  // D4: a snapshot pipe's resync ends Completed.
+      if (old || state != S::kResync) return kRefused;
+      return pipe.mode == cp::Mode::kSnapshot ? Lead(S::kCompleted) : StartCdc(pipe);
+    default:
+      break;
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+// CP-LC and the decisions D1, D9-D12: which faults strike where, and what
+// they change.
+Answer DocumentedFault(const cp::Pipe& pipe, T trigger) {
+  const S state = pipe.state;
+  const bool work_in_flight =  // D9: compute runs the pipe's work.
+      state == S::kProvisioning || state == S::kSetup || state == S::kSnapshot ||
+      state == S::kRunning || state == S::kPausing || state == S::kModifying ||
+      state == S::kResync;
+  switch (trigger) {
+    case T::kIrrecoverableError:  // Any state but Completed and Failed (CP-LC).
+      if (state == S::kNone || state == S::kCompleted || state == S::kFailed ||
+          state == S::kDegraded) {
+        return kRefused;
+      }
+      return Lead(S::kFailed, cp::Cause::kIrrecoverableError);
+    case T::kResumePointLost:  // Any state of a CDC pipe (D11); Running finds it (D1).
+      if (state == S::kNone || state == S::kDegraded || !HoldsCdc(pipe)) return kRefused;
+      if (state == S::kRunning) return Lead(S::kFailed, cp::Cause::kResumePointLost);
+      return pipe.resume_point_in_oplog ? Lead(state, pipe.cause) : kRefused;
+    case T::kComputeCrash:  // D9: the work restarts; no state changes.
+      return work_in_flight ? Lead(state, pipe.cause) : kRefused;
+    case T::kDestinationUnavailable:  // D10: loads, batches and the swap wait.
+      return state == S::kSnapshot || state == S::kRunning || state == S::kResync
+                 ? Lead(state, pipe.cause)
+                 : kRefused;
+    case T::kLag:  // D12: the pipe keeps Running.
+      return state == S::kRunning ? Lead(state, pipe.cause) : kRefused;
+    default:
+      break;
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+Answer Documented(bool old, const cp::Pipe& pipe, T trigger) {
+  switch (cp::KindOf(trigger)) {
+    case model::TriggerKind::kOperation: return DocumentedOperation(old, pipe, trigger);
+    case model::TriggerKind::kEvent: return DocumentedEvent(old, pipe, trigger);
+    case model::TriggerKind::kFault: return DocumentedFault(pipe, trigger);
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+// Whether the table answers `trigger` on `pipe` as `expected` says.
+bool Answers(const cp::Table& table, const cp::Pipe& pipe, T trigger, const Answer& expected) {
+  const cp::StepResult result = cp::Step(table, pipe, trigger);
+  if (result.accepted != expected.accepted) return false;
+  if (!result.accepted) return true;
+  if (result.next.state != expected.to) return false;
+  return expected.to != S::kFailed || result.next.cause == expected.cause;
+}
+
+// Whether every trigger of `kind` is answered on `pipe` as documented.
+bool AnswersAsDocumented(const cp::Table& table, const cp::Pipe& pipe, model::TriggerKind kind) {
+  const bool old = table.profile() == cp::Profile::k2024;
+  for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
+    const auto trigger = static_cast<T>(t);
+    if (cp::KindOf(trigger) != kind) continue;
+    if (!Answers(table, pipe, trigger, Documented(old, pipe, trigger))) return false;
+  }
+  return true;
+}
+
+// The rows of (pipe's state, trigger) that apply in the pipe's mode; with
+// `enabled`, only those whose guard holds.
+int RowsApplying(const cp::Table& table, const cp::Pipe& pipe, T trigger, bool enabled) {
+  int count = 0;
+  for (const std::uint8_t index : table.RowsOf(pipe.state, trigger)) {
+    const cp::Row& row = table.rows()[index];
+    if (!cp::Contains(row.modes, pipe.mode)) continue;
+    if (enabled && !cp::Holds(row.guard, pipe)) continue;
+    ++count;
+  }
+  return count;
+}
+
+bool OneRowDecides(const cp::Table& table, const cp::Pipe& pipe) {
+  for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
+    if (RowsApplying(table, pipe, static_cast<T>(t), true) > 1) return false;
+  }
+  return true;
+}
+
+bool GuardDecides(const cp::Table& table, const cp::Pipe& pipe) {
+  for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
+    if (RowsApplying(table, pipe, static_cast<T>(t), false) > 1) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -222,6 +425,28 @@ bool ClickPipeSpace::HoldsIn(std::size_t index, const State& state) const {
       return any([](const cp::Pipe& p) { return !p.resume_point_in_oplog && p.mode != cp::Mode::kSnapshot; });
     case kResyncSwaps:
       return any([](const cp::Pipe& p) { return p.state == S::kResync; });
+    case kOperationsAnswerAsDocumented:
+      return !any([this](const cp::Pipe& p) {
+        return !AnswersAsDocumented(table_, p, model::TriggerKind::kOperation);
+      });
+    case kTablesAreAdded:
+      return any([](const cp::Pipe& p) { return p.adding_tables; });
+    case kEventsFollowTheLifecycle:
+      return !any([this](const cp::Pipe& p) {
+        return !AnswersAsDocumented(table_, p, model::TriggerKind::kEvent);
+      });
+    case kAResyncLoadsNewTables:
+      return any([](const cp::Pipe& p) { return p.state == S::kSnapshot && p.in_resync; });
+    case kFaultsStrikeAsDocumented:
+      return !any([this](const cp::Pipe& p) {
+        return !AnswersAsDocumented(table_, p, model::TriggerKind::kFault);
+      });
+    case kAnIrrecoverableErrorStrikes:
+      return any([](const cp::Pipe& p) { return p.cause == cp::Cause::kIrrecoverableError; });
+    case kOneRowDecidesEachStep:
+      return !any([this](const cp::Pipe& p) { return !OneRowDecides(table_, p); });
+    case kAGuardDecidesAStep:
+      return any([this](const cp::Pipe& p) { return GuardDecides(table_, p); });
     default:
       break;
   }

@@ -8,6 +8,15 @@
 // faults compute_crash and destination_unavailable, which step every pipe at
 // once. A fault is enabled only while its budget lasts, so every fault-free
 // suffix of a path is where liveness is judged.
+//
+// The catalogue (Properties()) is the named claims of the documents, each
+// always or transition claim paired with the sometimes witness of its
+// premise; the reaches_<State> witnesses; liveness; and three claims that
+// restate lifecycles.md 1.2-1.4 trigger by trigger (user operations, internal
+// events, faults), judged in every reachable state by asking the table what
+// it answers, plus one_row_decides_each_step. The mutation check
+// (properties/mutate.h) pins that every non-equivalent single-row mutant of
+// the tables violates some claim or loses some witness.
 #pragma once
 
 #include <array>

@@ -29,6 +29,14 @@ enum : std::size_t {
   kReachesCommitted,
   kReachesReversing,
   kTransientStatesAreLeft,
+  kOperationsAnswerAsDocumented,
+  kTheProcessGoesDown,
+  kEventsFollowTheLifecycle,
+  kChangeEventsAreApplied,
+  kFaultsStrikeAsDocumented,
+  kLagExceedsTheCommitLimit,
+  kOneRowDecidesEachStep,
+  kAGuardDecidesAStep,
   kPropertyCount,
 };
 
@@ -54,7 +62,191 @@ constexpr PropertySpec kProperties[kPropertyCount] = {
     {"reaches_COMMITTED", PropertyKind::kSometimes, "MS-ST", ""},
     {"reaches_REVERSING", PropertyKind::kSometimes, "MS-ST", ""},
     {"transient_states_are_left", PropertyKind::kEventually, "MS-TR, MS-ST, D8, D14", ""},
+    // The whole vocabulary of lifecycles.md 2.2, answered in every reachable
+    // state as the text says (see Documented* below). The mutation check
+    // (properties/mutate.h) is what showed these were missing.
+    {"operations_answer_as_documented", PropertyKind::kAlways,
+     "MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-PROG, MS-FAQ, MS-RESTART, D8, D13", ""},
+    {"the_process_goes_down", PropertyKind::kSometimes, "MS-FAQ, MS-BEH",
+     "operations_answer_as_documented"},
+    {"internal_events_follow_the_lifecycle", PropertyKind::kAlways,
+     "MS-AB, MS-CUT, MS-WB, MS-TR, MS-REV, MS-PT21", ""},
+    {"change_events_are_applied", PropertyKind::kSometimes, "MS-AB",
+     "internal_events_follow_the_lifecycle"},
+    {"faults_strike_as_documented", PropertyKind::kAlways,
+     "MS-FAQ, MS-BEH, MS-OPL, MS-START, MS-EMB, MS-PT21, D15", ""},
+    {"lag_exceeds_the_commit_limit", PropertyKind::kSometimes, "MS-PT21",
+     "faults_strike_as_documented"},
+    {"one_row_decides_each_step", PropertyKind::kAlways, "model/mongosync.h", ""},
+    {"a_guard_decides_a_step", PropertyKind::kSometimes, "model/mongosync.h",
+     "one_row_decides_each_step"},
 };
+
+// What lifecycles.md section 2.2 and the decisions say one trigger does to
+// the sync, written from the text rather than read from the rows: refused,
+// or accepted and leading to (`to`, `process`). The catalogue compares the
+// table's answer with this one in every reachable state, for every trigger
+// (and every /start body the explorer sends): the same facts written twice,
+// by different hands, so that a wrong, missing or misplaced row is a
+// violation.
+struct Answer {
+  bool accepted = false;
+  S to = S::kNone;
+  ms::Process process = ms::Process::kUp;
+};
+
+constexpr Answer kRefused{};
+constexpr Answer Lead(S to, ms::Process process = ms::Process::kUp) { return {true, to, process}; }
+
+bool Lifecycle(S state) { return state != S::kNone; }
+
+// API calls answer only while the process is up (lifecycles.md 2.2); the
+// operator's restart and wipe act on a process that is not.
+Answer DocumentedOperation(const ms::Sync& s, T trigger, const ms::StartOptions& body) {
+  const bool up = s.process == ms::Process::kUp;
+  switch (trigger) {
+    case T::kStart:  // MS-START: from IDLE; never with reversible and buildIndexes never.
+      return up && s.state == S::kIdle &&
+                     !(body.reversible && body.build_indexes == ms::BuildIndexes::kNever)
+                 ? Lead(S::kRunning)
+                 : kRefused;
+    case T::kPause:  // MS-PAUSE.
+      return up && s.state == S::kRunning ? Lead(S::kPaused) : kRefused;
+    case T::kResume:  // MS-RES.
+      return up && s.state == S::kPaused ? Lead(S::kRunning) : kRefused;
+    case T::kCommit:  // MS-COM, MS-PT21: only with canCommit.
+      return up && s.state == S::kRunning && s.phase == ms::Phase::kChangeEventApplication &&
+                     !s.lag_high
+                 ? Lead(S::kCommitting)
+                 : kRefused;
+    case T::kReverse:  // MS-REV: only a sync started reversible with sourceAndDestination.
+      return up && s.state == S::kCommitted && s.options.reversible &&
+                     s.options.write_blocking == ms::WriteBlocking::kSourceAndDestination
+                 ? Lead(S::kReversing)
+                 : kRefused;
+    case T::kProgress:  // MS-PROG: every state while up.
+      return up && Lifecycle(s.state) ? Lead(s.state) : kRefused;
+    case T::kRestart:  // MS-FAQ, D8: the same state; D13: not COMMITTING with verification.
+      if (s.process != ms::Process::kDown) return kRefused;
+      if (s.state == S::kCommitting && s.options.verification) {
+        return Lead(S::kCommitting, ms::Process::kExited);
+      }
+      return Lead(s.state);
+    case T::kWipeDestinationAndRestart:  // MS-FAQ, MS-RESTART: after a fatal exit.
+      return s.process == ms::Process::kExited ? Lead(S::kIdle) : kRefused;
+    default:
+      break;
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+Answer DocumentedEvent(const ms::Sync& s, T trigger) {
+  const bool up = s.process == ms::Process::kUp;
+  switch (trigger) {
+    case T::kConnected:  // MS-AB.
+      return up && s.state == S::kNone ? Lead(S::kIdle) : kRefused;
+    case T::kCopyDone:  // MS-AB: collection copy, then change event application.
+      return up && s.state == S::kRunning && s.phase == ms::Phase::kCollectionCopy
+                 ? Lead(S::kRunning)
+                 : kRefused;
+    case T::kWritesEnabled:  // MS-CUT, MS-WB: canWrite turns true inside COMMITTING.
+      return up && s.state == S::kCommitting && !s.can_write ? Lead(S::kCommitting) : kRefused;
+    case T::kCommitDone:  // MS-TR, MS-CUT: after canWrite.
+      return up && s.state == S::kCommitting && s.can_write ? Lead(S::kCommitted) : kRefused;
+    case T::kReverseDone:  // MS-TR, MS-REV.
+      return up && s.state == S::kReversing ? Lead(S::kRunning) : kRefused;
+    case T::kLagRecovered:  // MS-PT21.
+      return up && s.state == S::kRunning && s.lag_high ? Lead(S::kRunning) : kRefused;
+    default:
+      break;
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+Answer DocumentedFault(const ms::Sync& s, T trigger) {
+  const bool up = s.process == ms::Process::kUp;
+  switch (trigger) {
+    case T::kCrash:  // MS-FAQ, MS-BEH: any state; it is kept on the destination.
+      return up && Lifecycle(s.state) ? Lead(s.state, ms::Process::kDown) : kRefused;
+    case T::kOplogRollover:  // MS-OPL, D15: while entries remain to apply.
+      return up && (s.state == S::kRunning || s.state == S::kPaused || s.state == S::kCommitting)
+                 ? Lead(s.state, ms::Process::kExited)
+                 : kRefused;
+    case T::kVerifierMismatch:  // MS-START, MS-EMB: the verifier fails the commit.
+      return up && s.state == S::kCommitting && s.options.verification
+                 ? Lead(S::kCommitting, ms::Process::kExited)
+                 : kRefused;
+    case T::kLag:  // MS-PT21: lag rises above 30 s in RUNNING.
+      return up && s.state == S::kRunning && !s.lag_high ? Lead(S::kRunning) : kRefused;
+    default:
+      break;
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+Answer Documented(const ms::Sync& sync, T trigger, const ms::StartOptions& body) {
+  switch (ms::KindOf(trigger)) {
+    case model::TriggerKind::kOperation: return DocumentedOperation(sync, trigger, body);
+    case model::TriggerKind::kEvent: return DocumentedEvent(sync, trigger);
+    case model::TriggerKind::kFault: return DocumentedFault(sync, trigger);
+  }
+  PIPECHECK_ASSERT(false);
+}
+
+bool Answers(const ms::Table& table, const ms::Sync& sync, T trigger, const ms::StartOptions& body,
+             const Answer& expected) {
+  const ms::StepResult result = ms::Step(table, sync, trigger, body);
+  if (result.accepted != expected.accepted) return false;
+  if (!result.accepted) return true;
+  return result.next.state == expected.to && result.next.process == expected.process;
+}
+
+// Whether every trigger of `kind` is answered on `sync` as documented.
+bool AnswersAsDocumented(const ms::Table& table, const ms::Sync& sync, model::TriggerKind kind) {
+  for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
+    const auto trigger = static_cast<T>(t);
+    if (ms::KindOf(trigger) != kind) continue;
+    const std::size_t bodies = trigger == T::kStart ? MongosyncSpace::kBodies : 1;
+    for (std::size_t b = 0; b < bodies; ++b) {
+      const ms::StartOptions body = MongosyncSpace::Body(b);
+      const Answer expected = Documented(sync, trigger, body);
+      if (!Answers(table, sync, trigger, body, expected)) return false;
+    }
+  }
+  return true;
+}
+
+// The rows of (state, trigger) from the sync's process; with `enabled`, only
+// those whose guard holds (for `body`).
+int RowsApplying(const ms::Table& table, const ms::Sync& sync, T trigger,
+                 const ms::StartOptions& body, bool enabled) {
+  int count = 0;
+  for (const std::uint8_t index : table.RowsOf(sync.state, trigger)) {
+    const ms::Row& row = table.rows()[index];
+    if (row.process_from != sync.process) continue;
+    if (enabled && !ms::Holds(row.guard, sync, body)) continue;
+    ++count;
+  }
+  return count;
+}
+
+bool OneRowDecides(const ms::Table& table, const ms::Sync& sync) {
+  for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
+    const auto trigger = static_cast<T>(t);
+    const std::size_t bodies = trigger == T::kStart ? MongosyncSpace::kBodies : 1;
+    for (std::size_t b = 0; b < bodies; ++b) {
+      if (RowsApplying(table, sync, trigger, MongosyncSpace::Body(b), true) > 1) return false;
+    }
+  }
+  return true;
+}
+
+bool GuardDecides(const ms::Table& table, const ms::Sync& sync) {
+  for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
+    if (RowsApplying(table, sync, static_cast<T>(t), {}, false) > 1) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -148,6 +340,18 @@ bool MongosyncSpace::HoldsIn(std::size_t property, const State& state) const {
     case kReachesCommitting: return s.state == S::kCommitting;
     case kReachesCommitted: return s.state == S::kCommitted;
     case kReachesReversing: return s.state == S::kReversing;
+    case kOperationsAnswerAsDocumented:
+      return AnswersAsDocumented(table_, s, model::TriggerKind::kOperation);
+    case kTheProcessGoesDown: return s.process == ms::Process::kDown;
+    case kEventsFollowTheLifecycle:
+      return AnswersAsDocumented(table_, s, model::TriggerKind::kEvent);
+    case kChangeEventsAreApplied:
+      return s.state == S::kRunning && s.phase == ms::Phase::kChangeEventApplication;
+    case kFaultsStrikeAsDocumented:
+      return AnswersAsDocumented(table_, s, model::TriggerKind::kFault);
+    case kLagExceedsTheCommitLimit: return s.lag_high;
+    case kOneRowDecidesEachStep: return OneRowDecides(table_, s);
+    case kAGuardDecidesAStep: return GuardDecides(table_, s);
     default: PIPECHECK_ASSERT(false);
   }
 }

@@ -6,6 +6,14 @@
 // with every /start body that decides a guard: reversible, each write
 // blocking mode, verification on and off, buildIndexes afterDataCopy and
 // never.
+//
+// The catalogue (Properties()): the named claims of the documents with their
+// witnesses, the reaches_<State> witnesses, liveness, and three claims that
+// restate lifecycles.md 2.2 trigger by trigger (operations and operator
+// actions, internal events, faults), judged in every reachable state by
+// asking the table what it answers, plus one_row_decides_each_step. The
+// mutation check (properties/mutate.h) pins that every single-row mutant of
+// the table violates some claim or loses some witness.
 #pragma once
 
 #include <array>

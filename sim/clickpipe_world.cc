@@ -429,6 +429,12 @@ cp::StepResult ClickPipeWorld::TakeStep(int pipe, Trigger trigger) {
     // cancels the pipe's scheduled work.
     if (!(from == State::kRunning && to == State::kPausing)) CancelWork(pipe);
     Enter(pipe);
+    // A point lost while Running is found by the next pull (D1); a pipe that
+    // leaves Running before that pull records the loss now, as every pipe
+    // outside Running does (D11), so that no later row reads a point that
+    // is gone as kept (found by tests/stateful_test.cc: pause right after
+    // the loss, then resume, ran CDC from a lost point).
+    if (from == State::kRunning) SyncLostPoints();
   }
   return result;
 }
@@ -549,6 +555,9 @@ void ClickPipeWorld::Enter(int pipe) {
     case State::kRunning:
       if (run.model.mode != cp::Mode::kSnapshot) Schedule(now(), EventKind::kPull, pipe);
       return;
+    case State::kPaused:
+      if (PullsWhilePaused(run)) Schedule(now(), EventKind::kPull, pipe);
+      return;
     case State::kPausing:
       if (!run.in_flight) Schedule(now() + kCdcStopDelay, EventKind::kCdcStopped, pipe);
       return;
@@ -559,7 +568,6 @@ void ClickPipeWorld::Enter(int pipe) {
       Schedule(now() + kSwapDelay, EventKind::kSwapDone, pipe);
       return;
     case State::kNone:
-    case State::kPaused:
     case State::kCompleted:
     case State::kFailed:
     case State::kDegraded:
@@ -811,9 +819,15 @@ void ClickPipeWorld::Swap(int pipe) {
 // ---------------------------------------------------------------------------
 // CDC: pull, write, commit.
 
+bool ClickPipeWorld::PullsWhilePaused(const PipeRun& run) const {
+  return planted_bug_ == PlantedBug::kPullWhilePaused && run.model.state == State::kPaused &&
+         run.model.mode != cp::Mode::kSnapshot;
+}
+
 void ClickPipeWorld::OnPull(int pipe) {
   PipeRun& run = Run(pipe);
-  if (run.model.state != State::kRunning) return;  // Pausing: the pulls stop.
+  // Pausing: the pulls stop.
+  if (run.model.state != State::kRunning && !PullsWhilePaused(run)) return;
   PIPECHECK_ASSERT(!run.in_flight);
   if (!OplogHolds(run.resume_ts)) {
     TakeStep(pipe, Trigger::kResumePointLost);  // D1: Running -> Failed.
@@ -908,7 +922,7 @@ void ClickPipeWorld::AfterBatch(int pipe) {
     Schedule(now() + kCdcStopDelay, EventKind::kCdcStopped, pipe);
     return;
   }
-  if (run.model.state != State::kRunning) return;
+  if (run.model.state != State::kRunning && !PullsWhilePaused(run)) return;
   const bool lagging = now() < run.lag_until;
   const bool committed = run.resume_ts == run.batch_to;
   const bool drain = run.batch_full && committed && !lagging;

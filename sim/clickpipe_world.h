@@ -125,9 +125,20 @@ struct Change {
   std::int64_t count = 0;
 };
 
+// A bug planted on purpose, for the test that shows a stateful RapidCheck
+// property catches and shrinks it (tests/stateful_test.cc). Nothing but a
+// test sets one: no scenario key, flag or command reaches it.
+enum class PlantedBug : std::uint8_t {
+  kNone,
+  kPullWhilePaused,  // CDC keeps pulling in Paused (breaks G1, paused_pulls_nothing).
+};
+
 class ClickPipeWorld final : public World {
  public:
   ClickPipeWorld(const Scenario& scenario, const model::clickpipe::Table& table);
+
+  // Test only (see PlantedBug). REQUIRES: called before the first Apply.
+  void PlantBugForTest(PlantedBug bug) { planted_bug_ = bug; }
 
   StepOutcome Apply(const Step& step) override;
   bool ProcessNext(Millis limit) override;
@@ -258,7 +269,11 @@ class ClickPipeWorld final : public World {
   void OnComputeRestart();
   void AddData(int pipe, std::string_view what, std::string detail);
 
+  // Whether the planted bug makes this pipe pull in its current state.
+  bool PullsWhilePaused(const PipeRun& run) const;
+
   const model::clickpipe::Table* table_;
+  PlantedBug planted_bug_ = PlantedBug::kNone;
   Config config_;
   Millis writes_until_;
   Prng data_;       // Initial document values.

@@ -1,0 +1,56 @@
+// graphs/lifecycle.h: a lifecycle table as a diagram, and the diagram of how
+// one table differs from another.
+//
+// Built from model::TableView only, so the same code draws ClickPipe (either
+// profile, or a test's altered copy) and mongosync.
+//
+// Contract (LifecycleGraph):
+//  - One vertex per declared state, in table order, styled by kind
+//    (transient, steady, needs action, terminal, declared only), plus a start
+//    vertex "(none)" when a row leaves the pseudo-state before the lifecycle.
+//  - Rows with the same (from, to, trigger kind, stated/inferred) fold into
+//    one edge: a multi-line label, one line per row (trigger, the guard when
+//    it decides between rows or the edge leaves its state, the modes when not
+//    all). Edge colour is the trigger kind (operation, event, fault);
+//    inferred edges are dashed. Self-loops fold by (state, trigger kind), so
+//    a state carries at most three, and list their triggers compactly; a loop
+//    of stated and inferred rows is solid and names each row's decision.
+//  - Faults do not rank the states (constraint=false), so the flow reads from
+//    create to Failed. Left to right, or top to bottom when a state has three
+//    loops (dot keeps room for loop labels beside a state, not above it).
+//  - Every row is on exactly one edge, and the edge's `rows` name it: nothing
+//    of the table is dropped to make the picture readable.
+//  - mongosync's process dimension is written on the label ("crash: up→down").
+//  - With a highlight, the edges and states of its primary steps (pipe 0, or
+//    mongosync) are drawn thick and orange, each edge labelled with the step
+//    numbers that took it.
+//
+// Contract (DiffGraph): states and transitions (from, trigger, to) of `after`
+// against `before`, each added (green), removed (red, dashed) or kept (grey).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "graphs/graph.h"
+#include "graphs/highlight.h"
+#include "model/describe.h"
+
+namespace pipecheck::graphs {
+
+// "ClickPipe lifecycle, profile current" / "mongosync lifecycle".
+std::string Title(const model::TableView& view);
+
+// `title` replaces Title(view) on the diagram (for an altered copy of a table).
+Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight = nullptr,
+                     const std::string& title = "");
+
+// What changed between two tables of one model, as counts and names.
+struct DiffSummary {
+  std::vector<std::string> states_added, states_removed, states_kept;
+  std::vector<std::string> transitions_added, transitions_removed, transitions_kept;  // "A --t--> B"
+};
+DiffSummary Diff(const model::TableView& before, const model::TableView& after);
+Graph DiffGraph(const model::TableView& before, const model::TableView& after);
+
+}  // namespace pipecheck::graphs
