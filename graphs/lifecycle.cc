@@ -133,19 +133,17 @@ std::string StepList(const std::vector<std::size_t>& steps) {
   return fmt::format("run step{} {}", steps.size() > 1 ? "s" : "", Join(words, ", "));
 }
 
+// The dot before the first state; `tooltip` empty for none.
+void AddStartVertex(Graph& graph, std::string_view tooltip) {
+  Attributes attributes = {{"fillcolor", "#111827"}, {"height", "0.22"}, {"kind", "start"},
+                           {"label", ""},            {"shape", "circle"}, {"style", "filled"},
+                           {"width", "0.22"}};
+  if (!tooltip.empty()) attributes["tooltip"] = std::string(tooltip);
+  boost::add_vertex(VertexProps{kStart, std::move(attributes)}, graph);
+}
+
 void AddStateVertices(Graph& graph, const model::TableView& view, bool start) {
-  if (start) {
-    boost::add_vertex(VertexProps{kStart,
-                                  {{"fillcolor", "#111827"},
-                                   {"height", "0.22"},
-                                   {"kind", "start"},
-                                   {"label", ""},
-                                   {"shape", "circle"},
-                                   {"style", "filled"},
-                                   {"tooltip", "(none): before the lifecycle starts"},
-                                   {"width", "0.22"}}},
-                      graph);
-  }
+  if (start) AddStartVertex(graph, "(none): before the lifecycle starts");
   for (const model::StateView& state : view.states) {
     const std::string kind(model::ToString(state.kind));
     const KindStyle style = StateStyle(kind);
@@ -346,15 +344,7 @@ Graph DiffGraph(const model::TableView& before, const model::TableView& after) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
 
-  boost::add_vertex(VertexProps{kStart,
-                                {{"fillcolor", "#111827"},
-                                 {"height", "0.22"},
-                                 {"kind", "start"},
-                                 {"label", ""},
-                                 {"shape", "circle"},
-                                 {"style", "filled"},
-                                 {"width", "0.22"}}},
-                    graph);
+  AddStartVertex(graph, "");
   std::vector<std::string> states;
   for (const model::StateView& state : after.states) states.push_back(std::string(state.name));
   for (const std::string& name : summary.states_removed) states.push_back(name);

@@ -35,8 +35,8 @@ struct Adapter {
 };
 
 template <typename Space>
-std::vector<TraceStep> Steps(const Explorer<Space>& explorer, const Space& space,
-                             const Adapter<Space>& adapter, typename Space::State state,
+std::vector<TraceStep> Steps(const Space& space, const Adapter<Space>& adapter,
+                             typename Space::State state,
                              const std::vector<Action>& actions) {
   std::vector<TraceStep> steps;
   for (const Action action : actions) {
@@ -52,7 +52,6 @@ std::vector<TraceStep> Steps(const Explorer<Space>& explorer, const Space& space
     steps.push_back({space.Describe(action), adapter.explain(state, action), space.Describe(next)});
     state = next;
   }
-  (void)explorer;
   return steps;
 }
 
@@ -111,7 +110,7 @@ CheckReport Check(const Space& space, const Adapter<Space>& adapter, const Explo
       }
       const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
       out.initial = space.Describe(initial);
-      out.trace = Steps(explorer, space, adapter, initial, out.path);
+      out.trace = Steps(space, adapter, initial, out.path);
       const bool safety = spec.kind == PropertyKind::kAlways || spec.kind == PropertyKind::kTransition;
       if (safety && adapter.realize) {
         Realized realized = adapter.realize(initial, out.path, out.name);
@@ -122,7 +121,7 @@ CheckReport Check(const Space& space, const Adapter<Space>& adapter, const Explo
         }
       }
       if (lasso.found) {
-        out.cycle = Steps(explorer, space, adapter, explorer.Unpack(lasso.entry), lasso.cycle);
+        out.cycle = Steps(space, adapter, explorer.Unpack(lasso.entry), lasso.cycle);
       }
     }
     switch (spec.kind) {
