@@ -37,6 +37,10 @@ enum Id : std::size_t {
   kBatchReappliedAfterCrash,
   kLostResumePointNeverRuns,
   kResumePointLostOccurs,
+  kCommittedResumePointHasItsBatchWritten,
+  kOutageFallsBetweenPullAndWrite,
+  kCommittedResumePointNeverMovesBack,
+  kComputeCrashWithACommittedPoint,
   kConvergesWhenQuiet,
   kQuietAndCaughtUp,
   kEveryStepIsATableRow,
@@ -69,6 +73,12 @@ constexpr std::array<Entry, kPropertyCount> kCatalogue = {{
     {"batch_reapplied_after_crash", kS, "G5, CP-FAQ, D9", "changes_apply_in_oplog_order"},
     {"lost_resume_point_never_runs", kA, "D1, D11, CP-FAQ", ""},
     {"resume_point_lost_occurs", kS, "D1, D11, CP-FAQ", "lost_resume_point_never_runs"},
+    {"committed_resume_point_has_its_batch_written", kA, "G5, CP-FAQ, D10", ""},
+    {"outage_falls_between_pull_and_write", kS, "G5, CP-FAQ, D10",
+     "committed_resume_point_has_its_batch_written"},
+    {"committed_resume_point_never_moves_back", kA, "CP-FAQ, D9", ""},
+    {"compute_crash_with_a_committed_point", kS, "CP-FAQ, D9",
+     "committed_resume_point_never_moves_back"},
     {"converges_when_quiet", kA, "lifecycles.md 3", ""},
     {"quiet_and_caught_up", kS, "lifecycles.md 3", "converges_when_quiet"},
     {"every_step_is_a_table_row", kA, "lifecycles.md 1", ""},
@@ -103,6 +113,13 @@ struct PipeWatch {
   std::vector<TableWatch> main;         // By collection.
   std::vector<TableWatch> resync;
   int swaps_this_event = 0;
+  // The last batch read (committed_resume_point_has_its_batch_written):
+  // entries [batch_from, batch_to), and whether its write has been traced.
+  bool batch_read = false;
+  bool batch_written = false;
+  Ts batch_from = 0;
+  Ts batch_to = 0;
+  std::uint64_t point_taken_event = 0;  // The event of an accepted create or resync (D11).
 };
 
 struct Touched {
@@ -125,7 +142,7 @@ class ClickPipeChecks final : public Checks {
       : world_(world),
         mode_(scenario.profile == cp::Profile::k2024 ? cp::Mode::kCdc : scenario.config.mode),
         pipes_(Index(world.pipe_count())) {
-    for (PipeWatch& watch : pipes_) watch.resume_ts = 0;
+    for (int p = 0; p < world.pipe_count(); ++p) Watch(p).resume_ts = world.resume_ts(p);
   }
 
   void AfterEvent() override {
@@ -192,7 +209,11 @@ class ClickPipeChecks final : public Checks {
     const cp::Table& table = world_.table();
     for (; traced_ < events.size(); ++traced_) {
       const sim::TraceEvent& event = events[traced_];
-      if (event.kind == sim::TraceKind::kData || event.kind == sim::TraceKind::kState) continue;
+      if (event.kind == sim::TraceKind::kData) {
+        NoteData(event);
+        continue;
+      }
+      if (event.kind == sim::TraceKind::kState) continue;
       if (event.pipe < 0 || event.pipe >= world_.pipe_count()) {
         Hit(kEveryStepIsATableRow, [&] {
           return fmt::format("lifecycle event {} names no pipe ({})", event.what, event.pipe);
@@ -234,6 +255,9 @@ class ClickPipeChecks final : public Checks {
               cp::ToString(row.trigger), cp::ToString(row.to), row.modes, cp::ToString(mode_));
         });
       }
+      if (row.trigger == cp::Trigger::kCreate || row.trigger == cp::Trigger::kResync) {
+        watch.point_taken_event = event_;
+      }
       if (event.kind == sim::TraceKind::kFault) {
         Hit(kAFaultStepIsTaken, [&] {
           return fmt::format("pipe {}: {} in {}", event.pipe, event.what, event.from);
@@ -241,6 +265,13 @@ class ClickPipeChecks final : public Checks {
       }
       watch.traced = row.to;
     }
+  }
+
+  // A CDC batch write is traced as `cdc_batch` data of its pipe: it writes
+  // the batch read last.
+  void NoteData(const sim::TraceEvent& event) {
+    if (event.what != "cdc_batch" || event.pipe < 0 || event.pipe >= world_.pipe_count()) return;
+    Watch(event.pipe).batch_written = true;
   }
 
   void ScanChanges() {
@@ -324,8 +355,14 @@ class ClickPipeChecks final : public Checks {
   }
 
   // lost_resume_point_never_runs: a batch is read only from a point the
-  // oplog still holds.
+  // oplog still holds. The read also opens the batch that the next commit
+  // must have written.
   void CheckRead(const sim::Change& change) {
+    PipeWatch& watch = Watch(change.pipe);
+    watch.batch_read = true;
+    watch.batch_written = false;
+    watch.batch_from = change.version;
+    watch.batch_to = change.version + change.count;
     if (world_.OplogHolds(change.version)) return;
     Hit(kLostResumePointNeverRuns, [&] {
       return fmt::format("pipe {}: a batch of {} changes was read from resume ts {}, which the "
@@ -493,8 +530,44 @@ class ClickPipeChecks final : public Checks {
     }
   }
 
+  // committed_resume_point_never_moves_back: the committed point survives
+  // crashes, pauses and outages (D9: CDC re-reads from the last committed
+  // point). committed_resume_point_has_its_batch_written: the point moves
+  // forward only by committing the batch read from it, once that batch has
+  // been written, or to a new point taken by a create or a resync (D11).
+  // Otherwise the changes between the two points are never written: a
+  // silent gap.
+  void CheckCommit(int pipe, PipeWatch& watch, Ts resume_ts) {
+    const Ts before = watch.resume_ts;
+    if (resume_ts == before) return;
+    if (resume_ts < before) {
+      Hit(kCommittedResumePointNeverMovesBack, [&] {
+        return fmt::format("pipe {}: committed resume ts moved back {} -> {}", pipe, before,
+                           resume_ts);
+      });
+      watch.batch_read = false;
+      return;
+    }
+    const bool new_point = watch.point_taken_event == event_;
+    const bool batch_committed = watch.batch_read && watch.batch_written &&
+                                 watch.batch_from == before && watch.batch_to == resume_ts;
+    watch.batch_read = false;
+    if (new_point || batch_committed) return;
+    Hit(kCommittedResumePointHasItsBatchWritten, [&] {
+      if (!watch.batch_written && watch.batch_from == before && watch.batch_to == resume_ts) {
+        return fmt::format("pipe {}: committed resume ts {} -> {} but the batch read from {} was "
+                           "never written",
+                           pipe, before, resume_ts, before);
+      }
+      return fmt::format("pipe {}: committed resume ts {} -> {} without a batch read from {} "
+                         "and written",
+                         pipe, before, resume_ts, before);
+    });
+  }
+
   void ScanPipes() {
     const std::uint64_t writes = world_.source_writes();
+    const std::uint64_t crashes = world_.compute_crashes();
     for (int p = 0; p < world_.pipe_count(); ++p) {
       PipeWatch& watch = Watch(p);
       const cp::Pipe& pipe = world_.pipe_model(p);
@@ -507,6 +580,24 @@ class ClickPipeChecks final : public Checks {
           });
         } else {
           Hit(kSnapshotPipeCompletes, [&] { return fmt::format("pipe {} Completed", p); });
+        }
+      }
+
+      CheckCommit(p, watch, resume_ts);
+      if (pipe.state != cp::State::kNone && pipe.mode != cp::Mode::kSnapshot) {
+        if (world_.batch_in_flight(p) && watch.batch_read && !watch.batch_written &&
+            !world_.destination_available()) {
+          Hit(kOutageFallsBetweenPullAndWrite, [&] {
+            return fmt::format("pipe {}: the destination went down with the batch read from ts {} "
+                               "not yet written",
+                               p, watch.batch_from);
+          });
+        }
+        if (crashes > crashes_) {
+          Hit(kComputeCrashWithACommittedPoint, [&] {
+            return fmt::format("pipe {} in {}: compute crash with committed resume ts {}", p,
+                               cp::ToString(pipe.state), resume_ts);
+          });
         }
       }
 
@@ -560,6 +651,7 @@ class ClickPipeChecks final : public Checks {
       watch.in_resync = pipe.in_resync;
     }
     source_writes_ = writes;
+    crashes_ = crashes;
   }
 
   const sim::ClickPipeWorld& world_;
@@ -568,6 +660,7 @@ class ClickPipeChecks final : public Checks {
   std::uint64_t event_ = 0;
   std::size_t traced_ = 0;
   std::uint64_t source_writes_ = 0;
+  std::uint64_t crashes_ = 0;
   std::vector<Touched> touched_;
   std::vector<Carried> carried_;
   std::array<bool, kPropertyCount> hit_{};

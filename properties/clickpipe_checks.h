@@ -19,6 +19,10 @@
 //   lower_version_never_hides_higher / an_id_carries_several_versions (G4, CP-QS)
 //   changes_apply_in_oplog_order / batch_reapplied_after_crash     (G5, CP-FAQ, D9)
 //   lost_resume_point_never_runs / resume_point_lost_occurs        (D1, D11, CP-FAQ)
+//   committed_resume_point_has_its_batch_written /
+//     outage_falls_between_pull_and_write                         (G5, CP-FAQ, D10)
+//   committed_resume_point_never_moves_back /
+//     compute_crash_with_a_committed_point                        (CP-FAQ, D9)
 //   converges_when_quiet / quiet_and_caught_up                     (lifecycles.md 3)
 //   every_step_is_a_table_row / a_fault_step_is_taken              (lifecycles.md 1)
 //   failed_names_its_cause / pipe_fails                            (CP-LC)

@@ -339,6 +339,120 @@ TEST(ClickPipeWorld, CrashBetweenBatchWriteAndCommitReappliesTheBatch) {
   EXPECT_TRUE(driver.AllHold());
 }
 
+// The first batch the pipe reads after `driver`'s current time, as the
+// resume ts it reads from; -1 if none is read before `limit`.
+sim::Ts NextRead(Driver& driver, Millis limit) {
+  sim::Ts from = -1;
+  driver.RunUntil(limit, [&] {
+    for (const sim::Change& change : driver.world().changes()) {
+      if (change.kind == sim::ChangeKind::kRead && change.pipe == 0) {
+        from = change.version;
+        return true;
+      }
+    }
+    return false;
+  });
+  return from;
+}
+
+// D10, no silent gap: an outage that falls between a pull and its write
+// drops the batch uncommitted; once the destination is back, CDC reads the
+// same changes again from the same committed point.
+TEST(ClickPipeWorld, OutageBetweenPullAndWriteCommitsNothingAndRereadsTheBatch) {
+  sim::Scenario scenario = BaseScenario();
+  scenario.run_until = 3 * kHour;
+  scenario.steps = {Op(0, "create")};
+  Driver driver(scenario);
+  driver.Apply(scenario.steps[0]);
+  driver.RunTo(kHour);
+  const sim::Ts read_from = NextRead(driver, scenario.run_until);
+  const sim::Ts committed = driver.world().resume_ts(0);
+  ASSERT_TRUE(driver.world().batch_in_flight(0));
+  ASSERT_EQ(read_from, committed);
+  const Millis outage = driver.world().now() + 500;  // The write is due 1 s after the pull.
+  driver.Apply(Fault(outage, "destination_unavailable", 10 * kMinute));
+  EXPECT_TRUE(driver.Witnessed("outage_falls_between_pull_and_write"));
+  driver.RunTo(outage + 10 * kMinute - kSecond);
+  EXPECT_EQ(driver.world().resume_ts(0), committed);
+  EXPECT_FALSE(driver.world().batch_in_flight(0));
+  EXPECT_EQ(NextRead(driver, scenario.run_until), committed);
+  EXPECT_GE(driver.world().now(), outage + 10 * kMinute);
+  driver.Finish();
+  EXPECT_EQ(driver.Result("committed_resume_point_has_its_batch_written").verdict,
+            Verdict::kHolds);
+  EXPECT_EQ(Converged(driver.world()), "converged");
+  EXPECT_TRUE(driver.AllHold());
+}
+
+// D9: a compute crash loses no committed work: once the compute is back, CDC
+// reads from exactly the point committed before the crash.
+TEST(ClickPipeWorld, ComputeCrashResumesCdcFromTheCommittedResumePoint) {
+  sim::Scenario scenario = BaseScenario();
+  scenario.run_until = 3 * kHour;
+  scenario.steps = {Op(0, "create")};
+  Driver driver(scenario);
+  driver.Apply(scenario.steps[0]);
+  driver.RunTo(kHour + 30 * kSecond);  // Between two batches.
+  ASSERT_FALSE(driver.world().batch_in_flight(0));
+  const sim::Ts committed = driver.world().resume_ts(0);
+  ASSERT_GT(committed, 1000);
+  driver.Apply(Fault(driver.world().now(), "compute_crash", 5 * kMinute));
+  EXPECT_TRUE(driver.Witnessed("compute_crash_with_a_committed_point"));
+  EXPECT_EQ(NextRead(driver, scenario.run_until), committed);
+  EXPECT_EQ(driver.world().now(), kHour + 30 * kSecond + 5 * kMinute);  // At the restart.
+  driver.Finish();
+  EXPECT_EQ(driver.Result("committed_resume_point_never_moves_back").verdict, Verdict::kHolds);
+  EXPECT_EQ(Converged(driver.world()), "converged");
+  EXPECT_TRUE(driver.AllHold());
+}
+
+// CP-LC, row Snapshot --initial_load_done--> Running: the resume point is
+// taken at create, before the load, so CDC replays the changes made while
+// the collections were being loaded.
+TEST(ClickPipeWorld, ChangesMadeDuringTheSnapshotAreReplayedFromThePointTakenAtCreate) {
+  sim::Scenario scenario = BaseScenario();
+  scenario.config.snapshot_rows_per_second = 5;  // About 200 s per collection.
+  scenario.run_until = 2 * kHour;
+  scenario.steps = {Op(30 * kMinute, "create")};
+  Driver driver(scenario);
+  driver.Apply(scenario.steps[0]);
+  const sim::Ts point = driver.world().resume_ts(0);
+  ASSERT_GT(point, 1000);  // Writes came before the create.
+  const sim::Ts first_read = NextRead(driver, scenario.run_until);
+  EXPECT_EQ(first_read, point);
+  EXPECT_EQ(driver.world().LifecycleState(0), "Running");
+  // The load took minutes of writes: the first batch carries them.
+  EXPECT_GT(driver.world().next_ts() - point, 600);
+  driver.Finish();
+  EXPECT_EQ(Converged(driver.world()), "converged");
+  EXPECT_TRUE(driver.AllHold());
+}
+
+// CP-QS: CDC writes every source delete as a soft-deleted row
+// (`_peerdb_is_deleted`), which FINAL then hides.
+TEST(ClickPipeWorld, EverySourceDeleteIsASoftDeletedRowInTheDestination) {
+  sim::Scenario scenario = BaseScenario();
+  scenario.run_until = 2 * kHour;
+  scenario.steps = {Op(0, "create")};
+  Driver driver(scenario);
+  driver.RunAll();
+  for (int c = 0; c < driver.world().collection_count(); ++c) {
+    const sim::SourceCollection& source = driver.world().source(c);
+    const sim::DestinationTable& table = driver.world().destination(0, c, sim::TableRole::kMain);
+    std::size_t deleted = 0;
+    for (std::size_t i = 0; i < source.docs.size(); ++i) {
+      if (source.docs[i].live()) continue;
+      ++deleted;
+      const sim::FinalSlot slot = table.Slot(static_cast<sim::DocId>(i));
+      EXPECT_TRUE(slot.deleted) << "collection " << c << " _id " << i;
+      EXPECT_EQ(slot.version, source.docs[i].last_ts) << "collection " << c << " _id " << i;
+    }
+    EXPECT_GT(deleted, 100U) << "collection " << c;
+    EXPECT_EQ(table.soft_deleted.size(), deleted) << "collection " << c;
+  }
+  EXPECT_TRUE(driver.AllHold());
+}
+
 TEST(ClickPipeWorld, ResyncSwapsAtomicallyKeepingSoftDeletedRowsAndConverges) {
   sim::Scenario scenario = BaseScenario();
   scenario.steps = {Op(0, "create"), Op(2 * kHour, "resync")};
@@ -382,6 +496,38 @@ TEST(ClickPipeWorld, Profile2024AddTablesFromAPipeFailedBeforeSetupLoadsEveryTab
   const auto outcomes = driver.RunAll();
   for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.accepted) << outcome.message;
   EXPECT_EQ(driver.CountData("snapshot_table"), 3);  // Both originals and the new one.
+  EXPECT_EQ(driver.world().LifecycleState(0), "Running");
+  EXPECT_EQ(Converged(driver.world()), "converged");
+  EXPECT_TRUE(driver.AllHold());
+}
+
+// CP-ADD: adding a table loads the added table only; the tables already
+// replicated keep their rows and CDC goes on from the pipe's point.
+TEST(ClickPipeWorld, AddTablesWhilePausedLoadsOnlyTheAddedTable) {
+  sim::Scenario scenario = BaseScenario();
+  scenario.run_until = 3 * kHour;
+  scenario.steps = {Op(0, "create"), Op(1 * kHour, "pause"), Op(61 * kMinute, "add_tables")};
+  Driver driver(scenario);
+  driver.Apply(scenario.steps[0]);
+  driver.Apply(scenario.steps[1]);
+  driver.RunTo(scenario.steps[2].at);
+  ASSERT_EQ(driver.world().LifecycleState(0), "Paused");
+  ASSERT_EQ(driver.CountData("snapshot_table"), 2);
+  const std::uint64_t serial0 = driver.world().destination(0, 0, sim::TableRole::kMain).serial;
+  const std::uint64_t serial1 = driver.world().destination(0, 1, sim::TableRole::kMain).serial;
+  const sim::Ts point = driver.world().resume_ts(0);
+  const sim::StepOutcome added = driver.Apply(scenario.steps[2]);
+  ASSERT_TRUE(added.accepted) << added.message;
+  EXPECT_EQ(driver.world().LifecycleState(0), "Setup");
+  EXPECT_TRUE(driver.world().pipe_model(0).adding_tables);
+  EXPECT_EQ(driver.world().resume_ts(0), point);
+  driver.Finish();
+  EXPECT_EQ(driver.world().collection_count(), 3);
+  EXPECT_EQ(driver.world().ReplicatedCount(0), 3);
+  EXPECT_EQ(driver.CountData("snapshot_table"), 3);  // The new table only.
+  EXPECT_EQ(driver.world().destination(0, 0, sim::TableRole::kMain).serial, serial0);
+  EXPECT_EQ(driver.world().destination(0, 1, sim::TableRole::kMain).serial, serial1);
+  EXPECT_FALSE(driver.world().pipe_model(0).adding_tables);
   EXPECT_EQ(driver.world().LifecycleState(0), "Running");
   EXPECT_EQ(Converged(driver.world()), "converged");
   EXPECT_TRUE(driver.AllHold());
@@ -559,7 +705,7 @@ TEST(ClickPipeChecks, ResultsPairEachAlwaysWithItsWitness) {
   auto world = sim::MakeClickPipeWorld(scenario);
   auto checks = properties::MakeClickPipeChecks(scenario, *world);
   const auto all = checks->Results();
-  ASSERT_EQ(all.size(), 18U);
+  ASSERT_EQ(all.size(), 22U);
   EXPECT_EQ(all[2].name, "paused_pulls_nothing");
   EXPECT_EQ(all[2].source, "G1, CP-LC");
   for (std::size_t i = 0; i < all.size(); i += 2) {
