@@ -25,6 +25,33 @@ double Percent(std::size_t part, std::size_t whole) {
   return whole == 0 ? 100.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
+// Per mutation kind, in kind order: mutants, killed, killed behaviourally,
+// equivalent.
+struct KindCounts {
+  properties::MutationKind kind;
+  std::size_t mutants = 0;
+  std::size_t killed = 0;
+  std::size_t behavioural = 0;
+  std::size_t equivalent = 0;
+};
+
+std::vector<KindCounts> CountKinds(const MutationReport& report) {
+  std::vector<KindCounts> kinds;
+  for (const MutantVerdict& verdict : report.verdicts) {
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&](const KindCounts& k) {
+      return k.kind == verdict.mutant.kind;
+    });
+    if (it == kinds.end()) it = kinds.insert(kinds.end(), KindCounts{verdict.mutant.kind});
+    ++it->mutants;
+    it->killed += verdict.killed ? 1U : 0U;
+    it->behavioural += verdict.killed_behaviourally() ? 1U : 0U;
+    it->equivalent += !verdict.killed && !verdict.equivalent.empty() ? 1U : 0U;
+  }
+  std::sort(kinds.begin(), kinds.end(),
+            [](const KindCounts& a, const KindCounts& b) { return a.kind < b.kind; });
+  return kinds;
+}
+
 void PrintText(const MutationReport& report, double seconds, std::ostream& out) {
   out << fmt::format("pipecheck mutate: {}{}; explorer bounds: {}\n", report.model,
                      report.profile.empty() ? "" : fmt::format(" (profile {})", report.profile),
@@ -38,7 +65,10 @@ void PrintText(const MutationReport& report, double seconds, std::ostream& out) 
   for (const MutantVerdict& verdict : report.verdicts) {
     std::string outcome;
     if (verdict.killed) {
-      outcome = verdict.killed_by.front();
+      // The first behavioural reason, else the first (a copy comparison).
+      const std::vector<std::string>& reasons =
+          verdict.killed_behaviourally() ? verdict.killed_by_behaviour : verdict.killed_by;
+      outcome = (verdict.killed_behaviourally() ? "" : "COPY ONLY: ") + reasons.front();
       if (verdict.killed_by.size() > 1) {
         outcome += fmt::format(" (+{} more)", verdict.killed_by.size() - 1);
       }
@@ -52,12 +82,33 @@ void PrintText(const MutationReport& report, double seconds, std::ostream& out) 
   }
   const std::size_t mutants = report.mutants();
   const std::size_t killed = report.killed();
+  const std::size_t behavioural = report.killed_behaviourally();
   const std::size_t equivalent = report.equivalent();
+  out << fmt::format("\n{:<12} {:>7} {:>7} {:>12} {:>10}\n", "kind", "mutants", "killed",
+                     "behavioural", "equivalent");
+  for (const KindCounts& kind : CountKinds(report)) {
+    out << fmt::format("{:<12} {:>7} {:>7} {:>12} {:>10}\n", properties::ToString(kind.kind),
+                       kind.mutants, kind.killed, kind.behavioural, kind.equivalent);
+  }
   out << fmt::format(
       "\nmutants: {}   killed: {}   equivalent: {}   survivors: {}   kill rate: {:.1f}% "
       "({:.1f}% of the non-equivalent)   time: {:.2f} s\n",
       mutants, killed, equivalent, report.survivors(), Percent(killed, mutants),
       Percent(killed, mutants - equivalent), seconds);
+  out << fmt::format(
+      "killed by behavioural properties: {}   behavioural kill rate: {:.1f}% ({:.1f}% of the "
+      "non-equivalent)   killed only by the documented copy: {}\n",
+      behavioural, Percent(behavioural, mutants), Percent(behavioural, mutants - equivalent),
+      report.documented_copy_only());
+  for (const MutantVerdict& verdict : report.verdicts) {
+    if (!verdict.documented_copy_only()) continue;
+    out << fmt::format("{}: {} ({})\n",
+                       verdict.mutant.effect()
+                           ? "EFFECT MUTANT KILLED ONLY BY THE DOCUMENTED COPY (a behavioural "
+                             "property is missing)"
+                           : "killed only by the documented copy",
+                       verdict.mutant.name, verdict.killed_by.front());
+  }
   for (const MutantVerdict& verdict : report.verdicts) {
     if (!verdict.killed && verdict.equivalent.empty()) {
       out << fmt::format("SURVIVOR (a property is missing): {}\n", verdict.mutant.name);
@@ -76,20 +127,52 @@ ordered_json ToJson(const MutationReport& report, double seconds) {
   out["mutants"] = report.mutants();
   out["killed"] = report.killed();
   out["kill_rate"] = Percent(report.killed(), report.mutants()) / 100.0;
+  // Kills by behavioural properties alone: every reason but the
+  // documented-copy comparisons listed in "documented_copy_comparisons".
+  out["killed_behaviourally"] = report.killed_behaviourally();
+  out["behavioural_kill_rate"] = Percent(report.killed_behaviourally(), report.mutants()) / 100.0;
+  out["documented_copy_comparisons"] = ordered_json::array();
+  const auto copy = report.model == "mongosync"
+                        ? properties::MongosyncSpace::DocumentedCopyComparisons()
+                        : properties::ClickPipeSpace::DocumentedCopyComparisons();
+  for (const std::string_view name : copy) {
+    out["documented_copy_comparisons"].push_back(std::string(name));
+  }
   out["seconds"] = seconds;
+  out["kinds"] = ordered_json::object();
+  for (const KindCounts& kind : CountKinds(report)) {
+    out["kinds"][std::string(properties::ToString(kind.kind))] = {
+        {"mutants", kind.mutants},
+        {"killed", kind.killed},
+        {"killed_behaviourally", kind.behavioural},
+        {"equivalent", kind.equivalent}};
+  }
   out["equivalent"] = ordered_json::array();
   out["survivors"] = ordered_json::array();
   out["killed_mutants"] = ordered_json::array();
+  out["killed_only_by_the_documented_copy"] = ordered_json::array();
+  out["effect_mutants_killed_only_by_the_copy"] = ordered_json::array();
   for (const MutantVerdict& verdict : report.verdicts) {
     const std::string& name = verdict.mutant.name;
+    const std::string kind(properties::ToString(verdict.mutant.kind));
     if (verdict.killed) {
-      out["killed_mutants"].push_back(
-          {{"mutant", name}, {"row", verdict.mutant.row}, {"killed_by", verdict.killed_by}});
+      out["killed_mutants"].push_back({{"mutant", name},
+                                       {"row", verdict.mutant.row},
+                                       {"kind", kind},
+                                       {"killed_by", verdict.killed_by},
+                                       {"killed_by_behaviour", verdict.killed_by_behaviour}});
+      if (verdict.documented_copy_only()) {
+        out["killed_only_by_the_documented_copy"].push_back(
+            {{"mutant", name}, {"row", verdict.mutant.row}, {"kind", kind}});
+        if (verdict.mutant.effect()) out["effect_mutants_killed_only_by_the_copy"].push_back(name);
+      }
     } else if (!verdict.equivalent.empty()) {
-      out["equivalent"].push_back(
-          {{"mutant", name}, {"row", verdict.mutant.row}, {"why", verdict.equivalent}});
+      out["equivalent"].push_back({{"mutant", name},
+                                   {"row", verdict.mutant.row},
+                                   {"kind", kind},
+                                   {"why", verdict.equivalent}});
     } else {
-      out["survivors"].push_back({{"mutant", name}, {"row", verdict.mutant.row}});
+      out["survivors"].push_back({{"mutant", name}, {"row", verdict.mutant.row}, {"kind", kind}});
     }
   }
   out["stale_equivalents"] = report.stale_equivalents;
@@ -135,7 +218,7 @@ int RunMutate(const MutateRequest& request, std::ostream& out, std::ostream& err
   } else {
     PrintText(report, seconds, out);
   }
-  return report.survivors() == 0 && report.stale_equivalents.empty() ? 0 : 1;
+  return report.passes() ? 0 : 1;
 }
 
 }  // namespace pipecheck::cli

@@ -37,6 +37,28 @@ enum : std::size_t {
   kAnIrrecoverableErrorStrikes,
   kOneRowDecidesEachStep,
   kAGuardDecidesAStep,
+  kCauseExactlyWhenFailed,
+  kAPipeLeavesFailed,
+  kFailsWithTheFaultItMet,
+  kFailsOnALostPoint,
+  kFaultsKeepTheStateOrFail,
+  kLagLeavesAPipeRunning,
+  kPointLostOnlyToTheOplog,
+  kPointDroppedWhileNotPulling,
+  kOnlyAResyncTakesAFreshPoint,
+  kResyncAfterAPointIsLost,
+  kNoLoadOutsideALoad,
+  kAddedTablesAreSnapshotted,
+  kLoadsBeginAndEndAsDocumented,
+  kALoadGoesOnAfterACrash,
+  kAddingTablesKeepsThePoint,
+  kAddingTablesWithALostPoint,
+  kSnapshotPipeNeverRunsCdc,
+  kASnapshotPipeIsResynced,
+  kStatesEnteredInOrder,
+  kAPipeLoadsAgain,
+  kAResumedPipeRunsOrFails,
+  kAPausedPipeHasLostItsPoint,
   kFixedCount,
 };
 
@@ -75,6 +97,102 @@ constexpr PropertySpec kFixed[kFixedCount] = {
     {"one_row_decides_each_step", PropertyKind::kAlways, "model/clickpipe.h", ""},
     {"a_guard_decides_a_step", PropertyKind::kSometimes, "model/clickpipe.h",
      "one_row_decides_each_step"},
+    // What a step does to the pipe besides its state: the failure cause, the
+    // resume point, the load in progress. Each is a claim of the documents
+    // about every step, judged on the pipes the explorer reaches; none reads
+    // the table. The mutation check's effect mutants are what showed they
+    // were missing.
+    //
+    // The API names why a pipe is Failed (CP-FAQ's error text for a lost
+    // point), and a pipe that left Failed by resync reports no failure.
+    {"a_pipe_reports_a_cause_exactly_when_failed", PropertyKind::kAlways,
+     "CP-LC, CP-FAQ, D1, D2, D3", ""},
+    // The irrecoverable error was injected and no pipe is Failed: the pipe it
+    // failed has left Failed.
+    {"a_pipe_leaves_failed", PropertyKind::kSometimes, "CP-LC, CP-RS, D3",
+     "a_pipe_reports_a_cause_exactly_when_failed"},
+    // Entering Failed, the cause is the irrecoverable error when that struck,
+    // else the lost resume point that a pull, a load's end or a resume found
+    // (D1, D11); a Failed pipe keeps its cause while it stays Failed.
+    {"a_pipe_fails_with_the_fault_it_met", PropertyKind::kTransition, "CP-LC, CP-FAQ, D1, D11",
+     ""},
+    {"a_pipe_fails_on_a_lost_resume_point", PropertyKind::kSometimes, "CP-FAQ, D1, D11",
+     "a_pipe_fails_with_the_fault_it_met"},
+    // compute_crash, destination_unavailable and lag change no state (D9, D10,
+    // D12); resume_point_lost changes none outside Running (D11) and fails a
+    // Running pipe (D1); irrecoverable_error always fails the pipe (CP-LC).
+    {"faults_keep_the_state_or_fail_the_pipe", PropertyKind::kTransition,
+     "CP-LC, D1, D9, D10, D11, D12", ""},
+    // Some pipe is Running after the lag fault struck (lag strikes only in
+    // Running).
+    {"lag_leaves_a_pipe_running", PropertyKind::kSometimes, "CP-SC, D12",
+     "faults_keep_the_state_or_fail_the_pipe"},
+    // A pipe loses its resume point exactly when the oplog drops it: the
+    // fault resume_point_lost leaves it without one, and nothing else does.
+    {"the_resume_point_is_lost_only_to_the_oplog", PropertyKind::kTransition,
+     "CP-FAQ, CP-SRC, D1, D11", ""},
+    // A pipe outside Running and Failed has lost its point: the oplog dropped
+    // it while CDC was not pulling (D11's self-loops).
+    {"the_oplog_drops_a_point_while_cdc_is_not_pulling", PropertyKind::kSometimes,
+     "CP-SRC, D11", "the_resume_point_is_lost_only_to_the_oplog"},
+    // A resync starts a new load into `_resync` tables with a fresh resume
+    // point (CP-RS: a new pipe is started; D11) and clears the failure; only
+    // a resync brings back a point the oplog dropped (D1).
+    {"only_a_resync_takes_a_fresh_resume_point", PropertyKind::kTransition,
+     "CP-RS, D1, D3, D11", ""},
+    // Some pipe is in a resync, holding its point, after the oplog dropped a
+    // resume point (with one pipe: its own).
+    {"a_pipe_resyncs_after_a_resume_point_is_lost", PropertyKind::kSometimes, "CP-RS, D1, D11",
+     "only_a_resync_takes_a_fresh_resume_point"},
+    // A resync loads in Setup, Snapshot and Resync; added tables load in
+    // Setup and Snapshot (CP-RS, CP-ADD). A pipe that runs, pauses, is
+    // modified, completes or fails has no load in progress.
+    {"no_load_in_progress_outside_a_load", PropertyKind::kAlways, "CP-LC, CP-RS, CP-ADD", ""},
+    {"added_tables_are_snapshotted", PropertyKind::kSometimes, "CP-ADD",
+     "no_load_in_progress_outside_a_load"},
+    // A resync begins only with the user's resync, added tables only with
+    // add_tables; a load ends only with its last event (the swap, or in 2024
+    // the end of the load; the end of the added tables' snapshot) or when the
+    // pipe fails. Crashes, outages and lost points do not end it.
+    {"loads_begin_with_their_operation_and_end_when_done_or_failed", PropertyKind::kTransition,
+     "CP-RS, CP-ADD, CP-LC, CP-LC-OLD, D3, D9, D10", ""},
+    // Some pipe is loading (a resync or added tables) after a compute crash.
+    {"a_load_goes_on_after_a_compute_crash", PropertyKind::kSometimes, "CP-LC, D9",
+     "loads_begin_with_their_operation_and_end_when_done_or_failed"},
+    // Adding tables keeps the existing resume point: CDC on the existing
+    // tables resumes after the new tables' snapshot (CP-ADD, D11).
+    {"adding_tables_keeps_the_resume_point", PropertyKind::kTransition, "CP-ADD, D11", ""},
+    {"a_pipe_adding_tables_has_lost_its_resume_point", PropertyKind::kSometimes, "CP-ADD, D1, D11",
+     "adding_tables_keeps_the_resume_point"},
+    // A snapshot pipe has no CDC: its loads end Completed (lifecycles.md
+    // 1.1, D4), so it never runs, pauses or is modified, and it holds no
+    // resume point for the oplog to drop (D11).
+    {"a_snapshot_pipe_never_runs_cdc", PropertyKind::kAlways, "CP-LC, D4, D11", ""},
+    {"a_snapshot_pipe_is_resynced", PropertyKind::kSometimes, "CP-RS, D3, D4",
+     "a_snapshot_pipe_never_runs_cdc"},
+    // The order of the lifecycle, told by how each state is entered: only a
+    // create provisions; Setup follows provisioning or (current) the user's
+    // resync or add_tables; the initial load follows Setup (2024: also the
+    // user's resync or add_tables); the swap follows the load of a resync;
+    // Pausing and Modifying follow the user's pause and remove_tables; a pipe
+    // is Paused when its CDC stopped (2024: at once on pause).
+    {"states_are_entered_only_as_the_lifecycle_leads", PropertyKind::kTransition,
+     "CP-LC, CP-LC-OLD, CP-RS, CP-ADD, CP-RM, D3", ""},
+    // Some pipe loads again, for a resync or added tables.
+    {"a_pipe_loads_again_for_the_user", PropertyKind::kSometimes, "CP-RS, CP-ADD, CP-LC-OLD",
+     "states_are_entered_only_as_the_lifecycle_leads"},
+    // An accepted resume runs the pipe, or fails it when its resume point is
+    // gone (CP-PR, D1, D2).
+    {"a_resumed_pipe_runs_or_fails", PropertyKind::kTransition, "CP-PR, CP-FAQ, D1, D2", ""},
+    {"a_paused_pipe_has_lost_its_resume_point", PropertyKind::kSometimes, "CP-FAQ, D1, D11",
+     "a_resumed_pipe_runs_or_fails"},
+};
+
+// The comparisons with the Documented* copy below (see the header).
+constexpr std::string_view kDocumentedCopy[] = {
+    kFixed[kOperationsAnswerAsDocumented].name,
+    kFixed[kEventsFollowTheLifecycle].name,
+    kFixed[kFaultsStrikeAsDocumented].name,
 };
 
 constexpr PropertySpec kLiveness = {"transient_states_are_left", PropertyKind::kEventually,
@@ -103,6 +221,106 @@ cp::Pipe UnpackPipe(std::uint64_t bits) {
 }
 
 bool Changed(const cp::Pipe& a, const cp::Pipe& b) { return a.state != b.state; }
+
+bool Spent(const ClickPipeSpace::State& state, ClickPipeFault fault) {
+  return state.spent[static_cast<std::size_t>(fault)] > 0;
+}
+
+// A resync loads in Setup, Snapshot and Resync; added tables in Setup and
+// Snapshot (lifecycles.md 1.3, 1.4).
+bool LoadFlagsFit(const cp::Pipe& pipe) {
+  const bool loading = pipe.state == S::kSetup || pipe.state == S::kSnapshot;
+  return (!pipe.in_resync || loading || pipe.state == S::kResync) &&
+         (!pipe.adding_tables || loading);
+}
+
+// Whether `trigger` may lead a pipe into `state` from another state.
+bool Enters(bool old_profile, S state, T trigger) {
+  switch (state) {
+    case S::kProvisioning: return trigger == T::kCreate;
+    case S::kSetup:
+      return trigger == T::kProvisioned ||
+             (!old_profile && (trigger == T::kResync || trigger == T::kAddTables));
+    case S::kSnapshot:
+      return trigger == T::kTablesCreated ||
+             (old_profile && (trigger == T::kResync || trigger == T::kAddTables));
+    case S::kResync: return trigger == T::kInitialLoadDone;
+    case S::kPausing: return trigger == T::kPause;
+    case S::kPaused: return trigger == (old_profile ? T::kPause : T::kCdcStopped);
+    case S::kModifying: return trigger == T::kRemoveTables;
+    default: return true;  // Running, Completed, Failed: judged by other claims.
+  }
+}
+
+// What the step claims judge on one pipe's step from `a` to `b` by
+// `trigger` (`acting`: the step is this pipe's own action, so the trigger was
+// accepted for it even if nothing changed). Returns the catalogue ids
+// violated.
+std::uint64_t StepClaimsViolated(const cp::Pipe& a, const cp::Pipe& b, T trigger, bool acting,
+                                   bool old_profile, T resync_end) {
+  std::uint64_t ids = 0;
+  auto fail = [&ids](std::size_t id) { ids |= std::uint64_t{1} << id; };
+  if (a.state != b.state && !Enters(old_profile, b.state, trigger)) fail(kStatesEnteredInOrder);
+  if (a.state != b.state && b.state == S::kResync && !a.in_resync) fail(kStatesEnteredInOrder);
+  if (acting && trigger == T::kResume && b.state != S::kRunning && b.state != S::kFailed) {
+    fail(kAResumedPipeRunsOrFails);
+  }
+  // A Failed pipe's cause is the fault that failed it.
+  if (b.state == S::kFailed) {
+    const cp::Cause expected = a.state == S::kFailed                ? a.cause
+                               : trigger == T::kIrrecoverableError ? cp::Cause::kIrrecoverableError
+                                                                   : cp::Cause::kResumePointLost;
+    if (b.cause != expected) fail(kFailsWithTheFaultItMet);
+  }
+  // Faults keep the state, or fail the pipe.
+  switch (trigger) {
+    case T::kComputeCrash:
+    case T::kDestinationUnavailable:
+    case T::kLag:
+      if (b.state != a.state) fail(kFaultsKeepTheStateOrFail);
+      break;
+    case T::kResumePointLost:
+      if (b.state != a.state && !(a.state == S::kRunning && b.state == S::kFailed)) {
+        fail(kFaultsKeepTheStateOrFail);
+      }
+      break;
+    case T::kIrrecoverableError:
+      if (acting && b.state != S::kFailed) fail(kFaultsKeepTheStateOrFail);
+      break;
+    default:
+      break;
+  }
+  // The resume point is lost to the oplog only, and renewed by a resync only.
+  if (acting && trigger == T::kResumePointLost && b.resume_point_in_oplog) {
+    fail(kPointLostOnlyToTheOplog);
+  }
+  if (a.resume_point_in_oplog && !b.resume_point_in_oplog && trigger != T::kResumePointLost) {
+    fail(kPointLostOnlyToTheOplog);
+  }
+  if (!a.resume_point_in_oplog && b.resume_point_in_oplog && trigger != T::kResync) {
+    fail(kOnlyAResyncTakesAFreshPoint);
+  }
+  if (acting && trigger == T::kResync &&
+      !(b.resume_point_in_oplog && b.in_resync && !b.adding_tables &&
+        b.cause == cp::Cause::kNone)) {
+    fail(kOnlyAResyncTakesAFreshPoint);
+  }
+  // Loads begin with their operation and end when done or failed.
+  const bool failed = b.state == S::kFailed;
+  if ((!a.in_resync && b.in_resync && trigger != T::kResync) ||
+      (!a.adding_tables && b.adding_tables && trigger != T::kAddTables) ||
+      (a.in_resync && !b.in_resync && trigger != resync_end && !failed) ||
+      (a.adding_tables && !b.adding_tables && trigger != T::kInitialLoadDone && !failed)) {
+    fail(kLoadsBeginAndEndAsDocumented);
+  }
+  // Adding tables keeps the point and clears nothing but the failure.
+  if (acting && trigger == T::kAddTables &&
+      !(b.adding_tables && !b.in_resync && b.resume_point_in_oplog == a.resume_point_in_oplog &&
+        b.cause == cp::Cause::kNone)) {
+    fail(kAddingTablesKeepsThePoint);
+  }
+  return ids;
+}
 
 // What lifecycles.md section 1 and the decisions say one trigger does to a
 // pipe, written from the text rather than read from the rows: refused, or
@@ -281,13 +499,39 @@ bool GuardDecides(const cp::Table& table, const cp::Pipe& pipe) {
   return false;
 }
 
+// The table's answers on one pipe that the catalogue asks in every state,
+// one bit each (see ClickPipeSpace::TableFacts).
+enum : std::uint8_t {
+  kFactOperations = 1U << 0,  // Operations answer as documented.
+  kFactEvents = 1U << 1,
+  kFactFaults = 1U << 2,
+  kFactOneRow = 1U << 3,  // One row decides each step.
+  kFactGuard = 1U << 4,   // A guard decides some step.
+  kFactKnown = 1U << 7,
+};
+
 }  // namespace
+
+std::uint8_t ClickPipeSpace::TableFacts(const cp::Pipe& pipe) const {
+  // The answers depend on the pipe alone, and a pipe packs into kPipeBits
+  // bits: each is computed once per space.
+  std::uint8_t& facts = facts_[PackPipe(pipe)];
+  if (facts == 0) {
+    facts = kFactKnown;
+    if (AnswersAsDocumented(table_, pipe, model::TriggerKind::kOperation)) facts |= kFactOperations;
+    if (AnswersAsDocumented(table_, pipe, model::TriggerKind::kEvent)) facts |= kFactEvents;
+    if (AnswersAsDocumented(table_, pipe, model::TriggerKind::kFault)) facts |= kFactFaults;
+    if (OneRowDecides(table_, pipe)) facts |= kFactOneRow;
+    if (GuardDecides(table_, pipe)) facts |= kFactGuard;
+  }
+  return facts;
+}
 
 static_assert(cp::kStateCount <= 16, "a pipe's state packs into 4 bits");
 static_assert(ClickPipeSpace::kMaxPipes * kPipeBits + 2 * kClickPipeFaultCount <= 128);
 
 ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
-    : table_(table), bounds_(std::move(bounds)) {
+    : table_(table), bounds_(std::move(bounds)), facts_(std::size_t{1} << kPipeBits, 0) {
   PIPECHECK_ASSERT(bounds_.pipes >= 1 && bounds_.pipes <= kMaxPipes);
   for (const std::uint8_t budget : bounds_.budget) PIPECHECK_ASSERT(budget <= 3);
   const cp::Profile profile = table_.profile();
@@ -308,16 +552,47 @@ ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
   const bool snapshot = explored(cp::Mode::kSnapshot) && cp::Declares(profile, S::kCompleted);
   const bool cdc_only = explored(cp::Mode::kCdcOnly);
   const bool resync = cp::Declares(profile, S::kResync);
+  const bool cdc = explored(cp::Mode::kCdc) || cdc_only;
+  auto budget = [&](ClickPipeFault fault) {
+    return bounds_.budget[static_cast<std::size_t>(fault)] > 0;
+  };
+  const bool expiry = cdc && budget(ClickPipeFault::kExpiry);
   // Only the claims whose premise can occur with these bounds are listed, so
-  // that no witness is missing merely because its mode was not explored.
+  // that no witness is missing merely because its mode was not explored or
+  // its fault has no budget.
+  auto applies = [&](std::size_t id) {
+    switch (id) {
+      case kOnlySnapshotComplete: case kSnapshotCompletes: case kCompletedLeftOnlyByResync:
+        return snapshot;
+      case kCdcOnlyNeverSnapshotsOnCreate: case kCdcOnlySnapshotsInResync:
+        return cdc_only;
+      case kResyncSwapIsAtomic: case kResyncSwaps:
+        return resync;
+      case kCauseExactlyWhenFailed: case kAPipeLeavesFailed:
+        return budget(ClickPipeFault::kIrrecoverable);
+      case kFaultsKeepTheStateOrFail: case kLagLeavesAPipeRunning:
+        return cdc && budget(ClickPipeFault::kLag);
+      case kFailsWithTheFaultItMet: case kFailsOnALostPoint:
+      case kPointLostOnlyToTheOplog: case kPointDroppedWhileNotPulling:
+      case kOnlyAResyncTakesAFreshPoint: case kResyncAfterAPointIsLost:
+      case kAddingTablesKeepsThePoint: case kAddingTablesWithALostPoint:
+        return expiry;
+      case kNoLoadOutsideALoad: case kAddedTablesAreSnapshotted:
+        return cdc;
+      case kLoadsBeginAndEndAsDocumented: case kALoadGoesOnAfterACrash:
+        return budget(ClickPipeFault::kCrash);
+      case kSnapshotPipeNeverRunsCdc: case kASnapshotPipeIsResynced:
+        return snapshot;
+      case kStatesEnteredInOrder: case kAPipeLoadsAgain:
+        return cdc;
+      case kAResumedPipeRunsOrFails: case kAPausedPipeHasLostItsPoint:
+        return expiry;
+      default:
+        return true;
+    }
+  };
   for (std::size_t id = 0; id < kFixedCount; ++id) {
-    const bool applies =
-        (id == kOnlySnapshotComplete || id == kSnapshotCompletes || id == kCompletedLeftOnlyByResync)
-            ? snapshot
-        : (id == kCdcOnlyNeverSnapshotsOnCreate || id == kCdcOnlySnapshotsInResync) ? cdc_only
-        : (id == kResyncSwapIsAtomic || id == kResyncSwaps)                         ? resync
-                                                                                    : true;
-    if (!applies) continue;
+    if (!applies(id)) continue;
     properties_.push_back(kFixed[id]);
     ids_.push_back(id);
   }
@@ -337,6 +612,10 @@ ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
   for (std::size_t index = 0; index < properties_.size(); ++index) {
     if (properties_[index].kind == PropertyKind::kTransition) transition_properties_.push_back(index);
   }
+}
+
+std::span<const std::string_view> ClickPipeSpace::DocumentedCopyComparisons() {
+  return kDocumentedCopy;
 }
 
 int ClickPipeSpace::FaultOf(T trigger) {
@@ -427,26 +706,72 @@ bool ClickPipeSpace::HoldsIn(std::size_t index, const State& state) const {
       return any([](const cp::Pipe& p) { return p.state == S::kResync; });
     case kOperationsAnswerAsDocumented:
       return !any([this](const cp::Pipe& p) {
-        return !AnswersAsDocumented(table_, p, model::TriggerKind::kOperation);
+        return (TableFacts(p) & kFactOperations) == 0;
       });
     case kTablesAreAdded:
       return any([](const cp::Pipe& p) { return p.adding_tables; });
     case kEventsFollowTheLifecycle:
       return !any([this](const cp::Pipe& p) {
-        return !AnswersAsDocumented(table_, p, model::TriggerKind::kEvent);
+        return (TableFacts(p) & kFactEvents) == 0;
       });
     case kAResyncLoadsNewTables:
       return any([](const cp::Pipe& p) { return p.state == S::kSnapshot && p.in_resync; });
     case kFaultsStrikeAsDocumented:
       return !any([this](const cp::Pipe& p) {
-        return !AnswersAsDocumented(table_, p, model::TriggerKind::kFault);
+        return (TableFacts(p) & kFactFaults) == 0;
       });
     case kAnIrrecoverableErrorStrikes:
       return any([](const cp::Pipe& p) { return p.cause == cp::Cause::kIrrecoverableError; });
     case kOneRowDecidesEachStep:
-      return !any([this](const cp::Pipe& p) { return !OneRowDecides(table_, p); });
+      return !any([this](const cp::Pipe& p) { return (TableFacts(p) & kFactOneRow) == 0; });
     case kAGuardDecidesAStep:
-      return any([this](const cp::Pipe& p) { return GuardDecides(table_, p); });
+      return any([this](const cp::Pipe& p) { return (TableFacts(p) & kFactGuard) != 0; });
+    case kCauseExactlyWhenFailed:
+      return !any([](const cp::Pipe& p) {
+        return p.state != S::kNone && (p.state == S::kFailed) != (p.cause != cp::Cause::kNone);
+      });
+    case kAPipeLeavesFailed:
+      return Spent(state, ClickPipeFault::kIrrecoverable) &&
+             !any([](const cp::Pipe& p) { return p.state == S::kFailed; });
+    case kFailsOnALostPoint:
+      return any([](const cp::Pipe& p) {
+        return p.state == S::kFailed && p.cause == cp::Cause::kResumePointLost;
+      });
+    case kLagLeavesAPipeRunning:
+      return Spent(state, ClickPipeFault::kLag) &&
+             any([](const cp::Pipe& p) { return p.state == S::kRunning; });
+    case kPointDroppedWhileNotPulling:
+      return any([](const cp::Pipe& p) {
+        return !p.resume_point_in_oplog && p.state != S::kRunning && p.state != S::kFailed;
+      });
+    case kResyncAfterAPointIsLost:
+      return Spent(state, ClickPipeFault::kExpiry) &&
+             any([](const cp::Pipe& p) { return p.in_resync && p.resume_point_in_oplog; });
+    case kNoLoadOutsideALoad:
+      return !any([](const cp::Pipe& p) { return !LoadFlagsFit(p); });
+    case kAddedTablesAreSnapshotted:
+      return any([](const cp::Pipe& p) { return p.state == S::kSnapshot && p.adding_tables; });
+    case kALoadGoesOnAfterACrash:
+      return Spent(state, ClickPipeFault::kCrash) &&
+             any([](const cp::Pipe& p) { return p.in_resync || p.adding_tables; });
+    case kAddingTablesWithALostPoint:
+      return any([](const cp::Pipe& p) { return p.adding_tables && !p.resume_point_in_oplog; });
+    case kSnapshotPipeNeverRunsCdc:
+      return !any([](const cp::Pipe& p) {
+        return p.mode == cp::Mode::kSnapshot &&
+               (!p.resume_point_in_oplog || p.state == S::kRunning || p.state == S::kPausing ||
+                p.state == S::kPaused || p.state == S::kModifying);
+      });
+    case kASnapshotPipeIsResynced:
+      return any([](const cp::Pipe& p) { return p.mode == cp::Mode::kSnapshot && p.in_resync; });
+    case kAPipeLoadsAgain:
+      return any([](const cp::Pipe& p) {
+        return (p.state == S::kSetup || p.state == S::kSnapshot) &&
+               (p.in_resync || p.adding_tables);
+      });
+    case kAPausedPipeHasLostItsPoint:
+      return any(
+          [](const cp::Pipe& p) { return p.state == S::kPaused && !p.resume_point_in_oplog; });
     default:
       break;
   }
@@ -482,11 +807,15 @@ std::uint64_t ClickPipeSpace::ViolatedOver(const State& from, Action action, con
   const bool event = cp::KindOf(trigger) == model::TriggerKind::kEvent;
   const bool old_profile = table_.profile() == cp::Profile::k2024;
   const bool has_resync = cp::Declares(table_.profile(), S::kResync);
+  const T resync_end = has_resync ? T::kSwapDone : T::kInitialLoadDone;
+  const int acting = PipeOf(action);
   std::uint64_t ids = 0;  // One bit per catalogue id violated.
   auto fail = [&ids](std::size_t id) { ids |= std::uint64_t{1} << id; };
   for (int p = 0; p < bounds_.pipes; ++p) {
     const cp::Pipe& a = from.pipes[static_cast<std::size_t>(p)];
     const cp::Pipe& b = to.pipes[static_cast<std::size_t>(p)];
+    if (a == b && p != acting) continue;
+    ids |= StepClaimsViolated(a, b, trigger, p == acting, old_profile, resync_end);
     if (a == b) continue;
     if (a.mode == cp::Mode::kCdcOnly && a.state == S::kSetup && b.state == S::kSnapshot &&
         !a.in_resync && !a.adding_tables) {

@@ -11,12 +11,17 @@
 //
 // The catalogue (Properties()) is the named claims of the documents, each
 // always or transition claim paired with the sometimes witness of its
-// premise; the reaches_<State> witnesses; liveness; and three claims that
-// restate lifecycles.md 1.2-1.4 trigger by trigger (user operations, internal
-// events, faults), judged in every reachable state by asking the table what
-// it answers, plus one_row_decides_each_step. The mutation check
-// (properties/mutate.h) pins that every non-equivalent single-row mutant of
-// the tables violates some claim or loses some witness.
+// premise (among them the claims on what a step does to the pipe besides
+// its state: the failure cause, the resume point, the load in progress, and
+// the order in which states are entered); the reaches_<State> witnesses;
+// liveness; and three claims that restate lifecycles.md 1.2-1.4 trigger by
+// trigger (user operations, internal events, faults), judged in every
+// reachable state by asking the table what it answers and comparing with a
+// second transcription kept here (DocumentedCopyComparisons()), plus
+// one_row_decides_each_step. The mutation check (properties/mutate.h) pins
+// that every non-equivalent single-row mutant of the tables violates some
+// claim or loses some witness, and counts apart the mutants that only the
+// documented copy kills.
 #pragma once
 
 #include <array>
@@ -99,6 +104,12 @@ class ClickPipeSpace {
     }
   }
 
+  // The properties that compare the table with the documents' answers
+  // transcribed a second time in clickpipe_space.cc (Documented*): they check the
+  // table against that copy, trigger by trigger, rather than a behaviour.
+  // The mutation check counts their kills apart.
+  static std::span<const std::string_view> DocumentedCopyComparisons();
+
   std::span<const PropertySpec> Properties() const { return properties_; }
   // Only the properties in `open` are judged.
   std::uint64_t FoundIn(const State& state, std::uint64_t open) const;
@@ -145,6 +156,11 @@ class ClickPipeSpace {
   std::vector<std::size_t> transition_properties_;
   std::vector<std::string> reach_names_;  // Storage for "reaches_<State>" names.
   std::vector<model::clickpipe::State> reach_states_;
+  // What the table answers on a pipe, for the catalogue: computed on first
+  // use, per packed pipe (see the .cc). A cache only: no verdict depends on
+  // when an entry is filled.
+  std::uint8_t TableFacts(const model::clickpipe::Pipe& pipe) const;
+  mutable std::vector<std::uint8_t> facts_;
 };
 
 }  // namespace pipecheck::properties

@@ -37,6 +37,24 @@ enum : std::size_t {
   kLagExceedsTheCommitLimit,
   kOneRowDecidesEachStep,
   kAGuardDecidesAStep,
+  kIdleReportsOnlyItsState,
+  kAWipedDestinationIsIdleAgain,
+  kRunsWithItsStartOptions,
+  kANewMigrationStartsAfterAFatalExit,
+  kCopyThenChangeEvents,
+  kTheCopyRunsAfterACrash,
+  kCanWriteStaysTrue,
+  kCanWriteSurvivesACrash,
+  kLagRisesAndFallsWithItsEvents,
+  kLagRecoversBeforeTheCommit,
+  kOnlyAReverseSwapsTheDirection,
+  kAReversedSyncRuns,
+  kStateKeptThroughFaults,
+  kACommitGoesOnAfterACrash,
+  kProcessChangesOnlyByFaultsAndRestarts,
+  kTheProcessIsUpAgainAfterACrash,
+  kStatesEnteredInOrder,
+  kAReversedSyncIsPaused,
   kPropertyCount,
 };
 
@@ -80,6 +98,87 @@ constexpr PropertySpec kProperties[kPropertyCount] = {
     {"one_row_decides_each_step", PropertyKind::kAlways, "model/mongosync.h", ""},
     {"a_guard_decides_a_step", PropertyKind::kSometimes, "model/mongosync.h",
      "one_row_decides_each_step"},
+    // What a step does to the sync besides its state and process: phase,
+    // lag, canWrite, direction and the /start options. Each is a claim of the
+    // documents about every step, judged on the syncs the explorer reaches;
+    // none reads the table. The mutation check's effect mutants are what
+    // showed they were missing.
+    //
+    // In IDLE every field of /progress but state and canCommit is null: no
+    // phase, lag, canWrite, direction or options of a migration.
+    {"idle_reports_only_its_state", PropertyKind::kAlways, "MS-PROG, MS-RESTART", ""},
+    // IDLE after a fatal exit: the destination was wiped for a new migration.
+    {"a_wiped_destination_is_idle_again", PropertyKind::kSometimes, "MS-FAQ, MS-RESTART",
+     "idle_reports_only_its_state"},
+    // /start takes its body's options and begins with the collection copy,
+    // lag low, canWrite false, the original direction; nothing but /start
+    // (and a wipe, which forgets the migration) changes the options.
+    {"a_sync_runs_with_the_options_it_was_started_with", PropertyKind::kTransition,
+     "MS-START, MS-AB", ""},
+    // RUNNING after a fatal exit: a new migration was started on the wiped
+    // destination.
+    {"a_new_migration_starts_after_a_fatal_exit", PropertyKind::kSometimes,
+     "MS-FAQ, MS-RESTART, MS-START", "a_sync_runs_with_the_options_it_was_started_with"},
+    // RUNNING copies collections, then applies change events: the phase
+    // moves to change event application only at copy_done, and back to the
+    // copy only with a new migration (/start, or a wipe).
+    {"change_event_application_follows_the_copy", PropertyKind::kTransition, "MS-AB, MS-REV, D8",
+     ""},
+    // The collection copy goes on after the compute crashed (D8).
+    {"the_copy_runs_after_a_crash", PropertyKind::kSometimes, "MS-FAQ, D8",
+     "change_event_application_follows_the_copy"},
+    // canWrite becomes true at writes_enabled during COMMITTING, before
+    // COMMITTED, and stays true until the roles swap at reverse_done or the
+    // migration is wiped.
+    {"can_write_stays_true_once_writes_are_enabled", PropertyKind::kTransition,
+     "MS-CUT, MS-WB, MS-REV", ""},
+    {"can_write_survives_a_crash", PropertyKind::kSometimes, "MS-CUT, MS-FAQ, D8",
+     "can_write_stays_true_once_writes_are_enabled"},
+    // Lag rises above 30 s only by the lag fault and falls back only at
+    // lag_recovered (or with a new migration, or when the reverse starts a
+    // new direction, caught up).
+    {"lag_rises_and_falls_only_with_its_events", PropertyKind::kTransition, "MS-PT21, MS-REV",
+     ""},
+    // COMMITTING after the lag fault struck: the lag fell back first.
+    {"lag_recovers_before_the_commit", PropertyKind::kSometimes, "MS-PT21, MS-COM",
+     "lag_rises_and_falls_only_with_its_events"},
+    // Only reverse_done swaps source and destination, and it resumes change
+    // event application without a copy; a new migration starts in the
+    // original direction.
+    {"only_a_reverse_swaps_the_direction", PropertyKind::kTransition, "MS-REV, MS-TR", ""},
+    {"a_reversed_sync_runs", PropertyKind::kSometimes, "MS-REV",
+     "only_a_reverse_swaps_the_direction"},
+    // The state lives on the destination: a crash, a restart, a fatal error
+    // or lag leaves it as it was (MS-FAQ, MS-BEH, MS-OPL, D8, D13, D15), and
+    // GET /progress is a read that changes nothing (MS-PROG).
+    {"the_state_is_kept_through_faults_restarts_and_reads", PropertyKind::kTransition,
+     "MS-FAQ, MS-BEH, MS-OPL, MS-PROG, MS-PT21, D8, D13, D15", ""},
+    {"a_commit_goes_on_after_a_crash", PropertyKind::kSometimes, "MS-FAQ, D8",
+     "the_state_is_kept_through_faults_restarts_and_reads"},
+    // The process goes down only by a crash and comes back only by the
+    // operator's restart; it exits only on a fatal error (oplog rollover, a
+    // mismatch of the enabled verifier, a restart during a verified commit,
+    // D13) and starts again only by a wipe. Nothing else touches it.
+    {"the_process_status_changes_only_by_crash_restart_or_a_fatal_error",
+     PropertyKind::kTransition, "MS-FAQ, MS-BEH, MS-OPL, MS-EMB, MS-RESTART, D13, D15", ""},
+    {"the_process_is_up_again_after_a_crash", PropertyKind::kSometimes, "MS-FAQ, D8",
+     "the_process_status_changes_only_by_crash_restart_or_a_fatal_error"},
+    // The order of the lifecycle, told by how each state is entered: IDLE
+    // when connected (or after a wipe), RUNNING by /start, /resume or the end
+    // of a reverse, PAUSED by /pause, COMMITTING by /commit, COMMITTED when
+    // the commit is done, REVERSING by /reverse; and each of these, once
+    // accepted, leads to the state it names.
+    {"states_are_entered_only_as_the_lifecycle_leads", PropertyKind::kTransition,
+     "MS-ST, MS-TR, MS-AB, MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-RESTART", ""},
+    {"a_reversed_sync_is_paused", PropertyKind::kSometimes, "MS-REV, MS-PAUSE",
+     "states_are_entered_only_as_the_lifecycle_leads"},
+};
+
+// The comparisons with the Documented* copy below (see the header).
+constexpr std::string_view kDocumentedCopy[] = {
+    kProperties[kOperationsAnswerAsDocumented].name,
+    kProperties[kEventsFollowTheLifecycle].name,
+    kProperties[kFaultsStrikeAsDocumented].name,
 };
 
 // What lifecycles.md section 2.2 and the decisions say one trigger does to
@@ -248,14 +347,120 @@ bool GuardDecides(const ms::Table& table, const ms::Sync& sync) {
   return false;
 }
 
+bool Spent(const MongosyncSpace::State& state, MongosyncFault fault) {
+  return state.spent[static_cast<std::size_t>(fault)] > 0;
+}
+
+// The context of a sync that holds no migration (before /start, after a wipe).
+bool NoMigration(const ms::Sync& s) {
+  const ms::Sync none;
+  return s.phase == none.phase && s.lag_high == none.lag_high && s.can_write == none.can_write &&
+         s.reversed == none.reversed && s.options == none.options;
+}
+
+// A new migration: /start, or a wipe that forgets the old one.
+bool NewMigration(T trigger) {
+  return trigger == T::kStart || trigger == T::kWipeDestinationAndRestart;
+}
+
+// Triggers that leave the lifecycle state as it is (besides GET /progress).
+bool KeepsTheState(T trigger) {
+  return trigger == T::kCrash || trigger == T::kRestart || trigger == T::kOplogRollover ||
+         trigger == T::kVerifierMismatch || trigger == T::kLag || trigger == T::kProgress;
+}
+
+// The state an accepted `trigger` leads to, when its name says (an operation
+// or event that moves the lifecycle), else kNone.
+S Names(T trigger) {
+  switch (trigger) {
+    case T::kConnected:
+    case T::kWipeDestinationAndRestart: return S::kIdle;
+    case T::kStart:
+    case T::kResume:
+    case T::kReverseDone: return S::kRunning;
+    case T::kPause: return S::kPaused;
+    case T::kCommit: return S::kCommitting;
+    case T::kCommitDone: return S::kCommitted;
+    case T::kReverse: return S::kReversing;
+    default: return S::kNone;
+  }
+}
+
+// Whether `trigger` may lead the sync into `state` from another state.
+bool Enters(S state, T trigger) {
+  switch (state) {
+    case S::kIdle: return trigger == T::kConnected || trigger == T::kWipeDestinationAndRestart;
+    case S::kRunning:
+      return trigger == T::kStart || trigger == T::kResume || trigger == T::kReverseDone;
+    case S::kPaused: return trigger == T::kPause;
+    case S::kCommitting: return trigger == T::kCommit;
+    case S::kCommitted: return trigger == T::kCommitDone;
+    case S::kReversing: return trigger == T::kReverse;
+    case S::kNone: return false;
+  }
+  return false;
+}
+
+// The process: down only by a crash, back up only by a restart, exited only
+// by a fatal error (or a restart during a verified commit, D13), up again
+// only after a wipe; no other trigger touches it.
+bool ProcessStepFits(const ms::Sync& a, const ms::Sync& b, T trigger) {
+  using P = ms::Process;
+  switch (trigger) {
+    case T::kCrash: return b.process == P::kDown;
+    case T::kRestart:  // D13: a restart during a verified commit exits.
+      return b.process ==
+             (a.state == S::kCommitting && a.options.verification ? P::kExited : P::kUp);
+    case T::kOplogRollover: return b.process == P::kExited;
+    case T::kVerifierMismatch:  // Only an enabled verifier fails the commit.
+      return b.process == P::kExited && a.options.verification;
+    case T::kWipeDestinationAndRestart: return b.process == P::kUp;
+    default: return a.process == b.process;
+  }
+}
+
+// The table's answers on one sync that the catalogue asks in every state,
+// one bit each (see MongosyncSpace::TableFacts).
+enum : std::uint8_t {
+  kFactOperations = 1U << 0,  // Operations answer as documented.
+  kFactEvents = 1U << 1,
+  kFactFaults = 1U << 2,
+  kFactOneRow = 1U << 3,  // One row decides each step.
+  kFactGuard = 1U << 4,   // A guard decides some step.
+  kFactKnown = 1U << 7,
+};
+
+// The sync's bits in a packed state (the fault budget follows them).
+constexpr int kSyncBits = 16;
+
 }  // namespace
 
+std::uint8_t MongosyncSpace::TableFacts(const ms::Sync& sync) const {
+  // The answers depend on the sync alone: each is computed once per space.
+  std::uint64_t words[kWords];
+  Pack(State{sync, {}}, words);
+  std::uint8_t& facts = facts_[words[0] & ((std::uint64_t{1} << kSyncBits) - 1)];
+  if (facts == 0) {
+    facts = kFactKnown;
+    if (AnswersAsDocumented(table_, sync, model::TriggerKind::kOperation)) facts |= kFactOperations;
+    if (AnswersAsDocumented(table_, sync, model::TriggerKind::kEvent)) facts |= kFactEvents;
+    if (AnswersAsDocumented(table_, sync, model::TriggerKind::kFault)) facts |= kFactFaults;
+    if (OneRowDecides(table_, sync)) facts |= kFactOneRow;
+    if (GuardDecides(table_, sync)) facts |= kFactGuard;
+  }
+  return facts;
+}
+
 MongosyncSpace::MongosyncSpace(const ms::Table& table, MongosyncBounds bounds)
-    : table_(table), bounds_(bounds) {
+    : table_(table), bounds_(bounds), facts_(std::size_t{1} << kSyncBits, 0) {
   for (const std::uint8_t budget : bounds_.budget) PIPECHECK_ASSERT(budget <= 3);
 }
 
 std::span<const PropertySpec> MongosyncSpace::Properties() const { return kProperties; }
+
+std::span<const std::string_view> MongosyncSpace::DocumentedCopyComparisons() {
+  return kDocumentedCopy;
+}
 
 ms::StartOptions MongosyncSpace::Body(std::size_t index) {
   PIPECHECK_ASSERT(index < kBodies);
@@ -341,17 +546,39 @@ bool MongosyncSpace::HoldsIn(std::size_t property, const State& state) const {
     case kReachesCommitted: return s.state == S::kCommitted;
     case kReachesReversing: return s.state == S::kReversing;
     case kOperationsAnswerAsDocumented:
-      return AnswersAsDocumented(table_, s, model::TriggerKind::kOperation);
+      return (TableFacts(s) & kFactOperations) != 0;
     case kTheProcessGoesDown: return s.process == ms::Process::kDown;
     case kEventsFollowTheLifecycle:
-      return AnswersAsDocumented(table_, s, model::TriggerKind::kEvent);
+      return (TableFacts(s) & kFactEvents) != 0;
     case kChangeEventsAreApplied:
       return s.state == S::kRunning && s.phase == ms::Phase::kChangeEventApplication;
     case kFaultsStrikeAsDocumented:
-      return AnswersAsDocumented(table_, s, model::TriggerKind::kFault);
+      return (TableFacts(s) & kFactFaults) != 0;
     case kLagExceedsTheCommitLimit: return s.lag_high;
-    case kOneRowDecidesEachStep: return OneRowDecides(table_, s);
-    case kAGuardDecidesAStep: return GuardDecides(table_, s);
+    case kOneRowDecidesEachStep: return (TableFacts(s) & kFactOneRow) != 0;
+    case kAGuardDecidesAStep: return (TableFacts(s) & kFactGuard) != 0;
+    case kIdleReportsOnlyItsState: return s.state != S::kIdle || NoMigration(s);
+    case kAWipedDestinationIsIdleAgain:
+      return s.state == S::kIdle &&
+             (Spent(state, MongosyncFault::kRollover) || Spent(state, MongosyncFault::kMismatch));
+    case kANewMigrationStartsAfterAFatalExit:
+      return s.state == S::kRunning && s.process == ms::Process::kUp &&
+             (Spent(state, MongosyncFault::kRollover) || Spent(state, MongosyncFault::kMismatch));
+    case kTheCopyRunsAfterACrash:
+      return s.state == S::kRunning && s.process == ms::Process::kUp &&
+             s.phase == ms::Phase::kCollectionCopy && Spent(state, MongosyncFault::kCrash);
+    case kCanWriteSurvivesACrash:
+      return s.can_write && s.process == ms::Process::kUp && Spent(state, MongosyncFault::kCrash);
+    case kLagRecoversBeforeTheCommit:
+      return s.state == S::kCommitting && Spent(state, MongosyncFault::kLag);
+    case kAReversedSyncRuns: return s.state == S::kRunning && s.reversed;
+    case kACommitGoesOnAfterACrash:
+      return s.state == S::kCommitting && s.process == ms::Process::kUp &&
+             Spent(state, MongosyncFault::kCrash);
+    case kTheProcessIsUpAgainAfterACrash:
+      return s.state != S::kNone && s.state != S::kIdle && s.process == ms::Process::kUp &&
+             Spent(state, MongosyncFault::kCrash);
+    case kAReversedSyncIsPaused: return s.state == S::kPaused && s.reversed;
     default: PIPECHECK_ASSERT(false);
   }
 }
@@ -375,6 +602,44 @@ bool MongosyncSpace::HoldsOver(std::size_t property, const State& from, Action a
              !(b.options.build_indexes == ms::BuildIndexes::kNever && b.options.reversible);
     case kExitedProcessWaitsForNewMigration:
       return a.process != ms::Process::kExited || trigger == T::kWipeDestinationAndRestart;
+    case kRunsWithItsStartOptions:
+      if (trigger == T::kStart) {
+        return b.options == Body(BodyOf(action)) && b.phase == ms::Phase::kCollectionCopy &&
+               !b.lag_high && !b.can_write && !b.reversed;
+      }
+      return a.options == b.options || trigger == T::kWipeDestinationAndRestart;
+    case kCopyThenChangeEvents:
+      if (trigger == T::kCopyDone && b.phase != ms::Phase::kChangeEventApplication) return false;
+      if (a.phase == ms::Phase::kCollectionCopy && b.phase == ms::Phase::kChangeEventApplication) {
+        return trigger == T::kCopyDone;
+      }
+      return !(a.phase == ms::Phase::kChangeEventApplication &&
+               b.phase == ms::Phase::kCollectionCopy) ||
+             NewMigration(trigger);
+    case kCanWriteStaysTrue:
+      if (trigger == T::kWritesEnabled && !b.can_write) return false;
+      if (trigger == T::kCommitDone && !(a.can_write && b.can_write)) return false;
+      if (!a.can_write && b.can_write) return trigger == T::kWritesEnabled;
+      return !(a.can_write && !b.can_write) || trigger == T::kReverseDone || NewMigration(trigger);
+    case kLagRisesAndFallsWithItsEvents:
+      if (trigger == T::kLag && !b.lag_high) return false;
+      if (trigger == T::kLagRecovered && b.lag_high) return false;
+      if (!a.lag_high && b.lag_high) return trigger == T::kLag;
+      return !(a.lag_high && !b.lag_high) || trigger == T::kLagRecovered ||
+             trigger == T::kReverseDone || NewMigration(trigger);
+    case kStateKeptThroughFaults:
+      if (trigger == T::kProgress) return a == b;
+      return !KeepsTheState(trigger) || a.state == b.state;
+    case kProcessChangesOnlyByFaultsAndRestarts:
+      return ProcessStepFits(a, b, trigger);
+    case kStatesEnteredInOrder:
+      if (Names(trigger) != S::kNone && b.state != Names(trigger)) return false;
+      return a.state == b.state || Enters(b.state, trigger);
+    case kOnlyAReverseSwapsTheDirection:
+      if (trigger == T::kReverseDone) {
+        return b.reversed != a.reversed && b.phase == ms::Phase::kChangeEventApplication;
+      }
+      return a.reversed == b.reversed || (NewMigration(trigger) && !b.reversed);
     default: PIPECHECK_ASSERT(false);
   }
 }

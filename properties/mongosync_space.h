@@ -8,12 +8,17 @@
 // never.
 //
 // The catalogue (Properties()): the named claims of the documents with their
-// witnesses, the reaches_<State> witnesses, liveness, and three claims that
-// restate lifecycles.md 2.2 trigger by trigger (operations and operator
-// actions, internal events, faults), judged in every reachable state by
-// asking the table what it answers, plus one_row_decides_each_step. The
-// mutation check (properties/mutate.h) pins that every single-row mutant of
-// the table violates some claim or loses some witness.
+// witnesses (among them the claims on what a step does besides the state:
+// phase, lag, canWrite, direction, the /start options, the process, and the
+// order in which states are entered), the reaches_<State> witnesses,
+// liveness, and three claims that restate lifecycles.md 2.2 trigger by
+// trigger (operations and operator actions, internal events, faults), judged
+// in every reachable state by asking the table what it answers and comparing
+// with a second transcription kept here (DocumentedCopyComparisons()), plus
+// one_row_decides_each_step. The mutation check (properties/mutate.h) pins
+// that every non-equivalent single-row mutant of the table violates some
+// claim or loses some witness, and counts apart the mutants that only the
+// documented copy kills.
 #pragma once
 
 #include <array>
@@ -56,6 +61,8 @@ class MongosyncSpace {
     namespace ms = model::mongosync;
     for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
       const auto trigger = static_cast<ms::Trigger>(t);
+      // No row from this state: Step would refuse every body.
+      if (table_.RowsOf(state.sync.state, trigger).empty()) continue;
       const int fault = FaultOf(trigger);
       if (fault >= 0 && state.spent[static_cast<std::size_t>(fault)] >=
                             bounds_.budget[static_cast<std::size_t>(fault)]) {
@@ -74,6 +81,12 @@ class MongosyncSpace {
       }
     }
   }
+
+  // The properties that compare the table with the documents' answers
+  // transcribed a second time in mongosync_space.cc (Documented*): they check the
+  // table against that copy, trigger by trigger, rather than a behaviour.
+  // The mutation check counts their kills apart.
+  static std::span<const std::string_view> DocumentedCopyComparisons();
 
   std::span<const PropertySpec> Properties() const;
   // Only the properties in `open` are judged.
@@ -103,6 +116,11 @@ class MongosyncSpace {
  private:
   const model::mongosync::Table& table_;
   MongosyncBounds bounds_;
+  // What the table answers on a sync, for the catalogue: computed on first
+  // use, per packed sync (see the .cc). A cache only: no verdict depends on
+  // when an entry is filled.
+  std::uint8_t TableFacts(const model::mongosync::Sync& sync) const;
+  mutable std::vector<std::uint8_t> facts_;
 };
 
 }  // namespace pipecheck::properties

@@ -14,11 +14,32 @@
 //
 // Mutants of a row: drop it; send it to each other declared state (and for
 // mongosync to each other process status); drop its guard; widen its modes to
-// every mode (ClickPipe profile `current`, which has modes).
+// every mode (ClickPipe profile `current`, which has modes); drop its effect
+// (effect none) and swap it for each other effect of the model.
+//
+// Two kill rates. Three properties of each catalogue compare the table with
+// the second transcription of the documents kept in the product (the
+// Documented* answers of clickpipe_space.cc and mongosync_space.cc, listed by
+// ClickPipeSpace/MongosyncSpace::DocumentedCopyComparisons()). A mutant they
+// kill shows that the table and that copy disagree, not that a behaviour the
+// documents promise is broken; a misreading shared by both cannot be seen.
+// So each verdict also says whether a behavioural reason kills the mutant:
+// any other property violated or witness lost, or a deadlock. (The witnesses
+// paired with the copy comparisons judge reached states only, so they count
+// as behavioural; so does one_row_decides_each_step, a claim on the table's
+// shape that compares with no copy.) The report gives the behavioural kill
+// rate beside the overall one, and lists the mutants killed only by the
+// documented copy.
 //
 // A mutant that survives is either equivalent (no behaviour the catalogue can
-// judge differs: the known ones are listed here with the reason, and pinned
-// by tests/mutate_test.cc) or a sign of a missing property.
+// judge differs: the known ones are listed here with the reason, and
+// tests/mutate_test.cc proves each leaves the reachable graph unchanged) or
+// a sign of a missing property. An effect mutant killed only by the
+// documented copy is a missing behavioural property too: every effect mutant
+// is killed by a behavioural reason or listed equivalent. Row mutants killed
+// only by the copy are listed, not failed: most are a fault, a read or an
+// operation that no longer happens, or happens as a no-op, which a property
+// of the explored states cannot see.
 //
 // Contract: deterministic (same table, same report, same order); no clock,
 // no I/O. Mutants are explored with the bounds given, each with the original
@@ -46,14 +67,23 @@ enum class MutationKind : std::uint8_t {
   kRetargetProcess,  // mongosync: the row leaves the process in another status.
   kDropGuard,        // The row's guard is removed (it applies in every context).
   kWidenModes,       // ClickPipe: the row applies in every mode.
+  kDropEffect,       // The row's effect becomes none (rows whose effect is not none).
+  kSwapEffect,       // The row's effect becomes another one, not none.
 };
 std::string_view ToString(MutationKind kind);
 
 struct Mutant {
   std::size_t row = 0;  // Index of the mutated row in the built-in table.
   MutationKind kind = MutationKind::kDrop;
-  std::size_t target = 0;  // kRetarget: the new state; kRetargetProcess: the new process.
-  std::string name;        // "row 14 Paused --resume--> Running: to Setup"; unique.
+  // kRetarget: the new state; kRetargetProcess: the new process; kSwapEffect:
+  // the new effect.
+  std::size_t target = 0;
+  // "row 14 Paused --resume--> Running: to Setup",
+  // "row 36 Paused --add_tables--> Setup: effect begin_add_tables -> none"; unique.
+  std::string name;
+  bool effect() const {
+    return kind == MutationKind::kDropEffect || kind == MutationKind::kSwapEffect;
+  }
 };
 
 struct MutantVerdict {
@@ -62,7 +92,13 @@ struct MutantVerdict {
   // Why it was killed, first reason first: "violated: NAME", "unwitnessed:
   // NAME", "deadlock: STATE". Empty when it survived.
   std::vector<std::string> killed_by;
+  // The behavioural reasons of `killed_by`, in the same order: all but the
+  // violations of a documented-copy comparison.
+  std::vector<std::string> killed_by_behaviour;
   std::string equivalent;  // A survivor listed as equivalent: why.
+  bool killed_behaviourally() const { return !killed_by_behaviour.empty(); }
+  // Killed, but only by the documented-copy comparisons.
+  bool documented_copy_only() const { return killed && killed_by_behaviour.empty(); }
 };
 
 struct MutationReport {
@@ -74,9 +110,20 @@ struct MutationReport {
   std::vector<std::string> stale_equivalents;
 
   std::size_t mutants() const { return verdicts.size(); }
-  std::size_t killed() const;
+  std::size_t killed() const;                // By any reason.
+  std::size_t killed_behaviourally() const;  // By a behavioural reason.
+  std::size_t documented_copy_only() const;  // killed() - killed_behaviourally().
   std::size_t equivalent() const;  // Survivors explained as equivalent.
   std::size_t survivors() const;   // Survivors with no explanation.
+  // Effect mutants killed only by the documented copy: each is a missing
+  // behavioural property.
+  std::size_t effect_mutants_killed_only_by_the_copy() const;
+  // Every survivor is a listed equivalent, every listed one survives, and
+  // every effect mutant is killed behaviourally or equivalent: exit 0.
+  bool passes() const {
+    return survivors() == 0 && stale_equivalents.empty() &&
+           effect_mutants_killed_only_by_the_copy() == 0;
+  }
 };
 
 // A mutant known to be equivalent: it changes nothing the catalogue can
@@ -103,6 +150,10 @@ struct MutateOptions {
 // does; a second pipe multiplies the states without killing more), every
 // fault budget 1.
 MutateOptions DefaultMutateOptions();
+
+// The names of the effects, as mutant names spell them ("begin_add_tables").
+std::string_view ToString(model::clickpipe::Effect effect);
+std::string_view ToString(model::mongosync::Effect effect);
 
 // Every single-row mutant of a table, in row order.
 std::vector<Mutant> ClickPipeMutants(const model::clickpipe::Table& table);
