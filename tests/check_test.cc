@@ -9,6 +9,8 @@
 // Method: tables are values; each test alters a copy of a built-in table
 // (a row sent elsewhere, a row dropped) and checks the report.
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -150,6 +152,135 @@ TEST(Check, DroppedExitEventIsALivenessViolationWithALasso) {
   EXPECT_NE(live.trace.back().state.find("Pausing"), std::string::npos);
 }
 
+TEST(Check, ATransientStateThatLoopsOnItselfIsALivenessViolation) {
+  {
+    // reverse_done leaves the sync in REVERSING: the event fires forever and
+    // REVERSING is never left. The lasso's cycle is one step that stays in
+    // the one state (GET /progress comes first in action order).
+    std::vector<ms::Row> rows(ms::DefaultTable().rows().begin(), ms::DefaultTable().rows().end());
+    for (ms::Row& row : rows) {
+      if (row.from == ms::State::kReversing && row.trigger == ms::Trigger::kReverseDone) {
+        row.to = ms::State::kReversing;
+        row.effect = ms::Effect::kNone;
+      }
+    }
+    const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
+    const PropertyReport& live = Find(report, "transient_states_are_left");
+    ASSERT_EQ(live.verdict, "violated");
+    ASSERT_EQ(live.cycle.size(), 1U);
+    EXPECT_NE(live.trace.back().state.find("REVERSING"), std::string::npos);
+    EXPECT_EQ(live.cycle[0].state, live.trace.back().state);
+    EXPECT_NE(live.cycle[0].state.find("REVERSING"), std::string::npos) << live.cycle[0].state;
+  }
+  {
+    // cdc_stopped keeps a pipe in Pausing, with two pipes explored.
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    cp::Row& row = rows[RowIndex(rows, cp::State::kPausing, cp::Trigger::kCdcStopped)];
+    row.to = cp::State::kPausing;
+    row.effect = cp::Effect::kNone;
+    const CheckReport report =
+        CheckClickPipe(cp::Table(cp::Profile::kCurrent, rows), {}, {});
+    const PropertyReport& live = Find(report, "transient_states_are_left");
+    ASSERT_EQ(live.verdict, "violated");
+    ASSERT_EQ(live.cycle.size(), 1U);
+    EXPECT_NE(live.cycle[0].action.find("cdc_stopped"), std::string::npos) << live.cycle[0].action;
+    EXPECT_NE(live.cycle[0].state.find("Pausing"), std::string::npos) << live.cycle[0].state;
+  }
+}
+
+// Explores `space` and checks that its graph is closed under the model as
+// `steps(state, visit)` enumerates it, written from the model's Step rather
+// than from the space's successor loop: every enumerated step from a stored
+// state leads to a stored state, and the explorer counted exactly those steps.
+template <typename Space, typename Steps>
+void ExpectClosedUnderTheModel(const Space& space, const Steps& steps) {
+  Explorer<Space> explorer(space);
+  ASSERT_TRUE(explorer.Run({}));
+  std::uint64_t enumerated = 0;
+  std::uint64_t missing = 0;
+  std::string first_missing;
+  for (std::uint32_t s = 0; s < explorer.states(); ++s) {
+    const typename Space::State state = explorer.Unpack(s);
+    steps(state, [&](const typename Space::State& next, const std::string& what) {
+      ++enumerated;
+      if (explorer.Find(next) != Explorer<Space>::kNoParent) return;
+      if (missing++ == 0) {
+        first_missing = space.Describe(state) + " --" + what + "--> " + space.Describe(next);
+      }
+    });
+  }
+  EXPECT_EQ(missing, 0U) << "never explored, first: " << first_missing;
+  EXPECT_EQ(explorer.transitions(), enumerated);
+}
+
+TEST(Check, TheExplorerFollowsEveryAcceptedMongosyncStep) {
+  const MongosyncBounds bounds;
+  const ms::Table& table = ms::DefaultTable();
+  const MongosyncSpace space(table, bounds);
+  ExpectClosedUnderTheModel(space, [&](const MongosyncSpace::State& state, const auto& visit) {
+    for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
+      const auto trigger = static_cast<ms::Trigger>(t);
+      const int fault = MongosyncSpace::FaultOf(trigger);
+      const auto f = static_cast<std::size_t>(fault);
+      if (fault >= 0 && state.spent[f] >= bounds.budget[f]) continue;
+      // /start is tried with every body the space explores.
+      const std::size_t bodies = trigger == ms::Trigger::kStart ? MongosyncSpace::kBodies : 1;
+      for (std::size_t b = 0; b < bodies; ++b) {
+        const ms::StepResult result = ms::Step(table, state.sync, trigger, MongosyncSpace::Body(b));
+        if (!result.accepted) continue;
+        MongosyncSpace::State next = state;
+        next.sync = result.next;
+        if (fault >= 0) ++next.spent[f];
+        visit(next, std::string(ms::ToString(trigger)));
+      }
+    }
+  });
+}
+
+TEST(Check, TheExplorerFollowsEveryAcceptedClickPipeStepOfEveryPipe) {
+  const ClickPipeBounds bounds;
+  ASSERT_EQ(bounds.pipes, 2);
+  const cp::Table& table = cp::TableOf(cp::Profile::kCurrent);
+  const ClickPipeSpace space(table, bounds);
+  ExpectClosedUnderTheModel(space, [&](const ClickPipeSpace::State& state, const auto& visit) {
+    // The budget left for a fault trigger (operations and events have none).
+    const auto spend = [&](cp::Trigger trigger, ClickPipeSpace::State& next) {
+      const int fault = ClickPipeSpace::FaultOf(trigger);
+      if (fault < 0) return true;
+      const auto f = static_cast<std::size_t>(fault);
+      if (state.spent[f] >= bounds.budget[f]) return false;
+      ++next.spent[f];
+      return true;
+    };
+    for (int p = 0; p < bounds.pipes; ++p) {
+      const auto pipe = static_cast<std::size_t>(p);
+      for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
+        const auto trigger = static_cast<cp::Trigger>(t);
+        if (ClickPipeSpace::IsServiceWide(trigger)) continue;
+        const cp::StepResult result = cp::Step(table, state.pipes[pipe], trigger);
+        ClickPipeSpace::State next = state;
+        if (!result.accepted || !spend(trigger, next)) continue;
+        next.pipes[pipe] = result.next;
+        visit(next, "pipe " + std::to_string(p) + ": " + std::string(cp::ToString(trigger)));
+      }
+    }
+    // A service-wide fault steps every pipe that accepts it, as one action.
+    for (const cp::Trigger trigger : {cp::Trigger::kComputeCrash, cp::Trigger::kDestinationUnavailable}) {
+      ClickPipeSpace::State next = state;
+      if (!spend(trigger, next)) continue;
+      bool any = false;
+      for (int p = 0; p < bounds.pipes; ++p) {
+        const auto pipe = static_cast<std::size_t>(p);
+        const cp::StepResult result = cp::Step(table, state.pipes[pipe], trigger);
+        if (!result.accepted) continue;
+        any = true;
+        next.pipes[pipe] = result.next;
+      }
+      if (any) visit(next, std::string(cp::ToString(trigger)));
+    }
+  });
+}
+
 TEST(Check, MongosyncSeededBugsAreFound) {
   const auto base = ms::DefaultTable().rows();
   {
@@ -201,6 +332,115 @@ TEST(Check, AStateLimitMakesTheSearchIncompleteNeverPass) {
   EXPECT_EQ(report.verdict, "incomplete");
   for (const PropertyReport& property : report.properties) {
     EXPECT_NE(property.verdict, "holds") << property.name;
+  }
+}
+
+// The claims on what a step does besides its state (the failure cause, the
+// resume point, the load in progress; mongosync's phase, lag, canWrite,
+// direction, options and process) and on the order states are entered in:
+// each catches one wrong row, an effect or a target, that a reader would
+// plausibly write, with a trace ending at the wrong step.
+struct ClickPipeCase {
+  cp::State from;
+  cp::Trigger trigger;
+  cp::State to;  // Picks the row among those of (from, trigger).
+  std::function<void(cp::Row&)> change;
+  std::string violated;
+};
+
+TEST(Check, EachClickPipeStepClaimCatchesAWrongRow) {
+  using S = cp::State;
+  using T = cp::Trigger;
+  using E = cp::Effect;
+  auto effect = [](E e) { return [e](cp::Row& row) { row.effect = e; }; };
+  auto target = [](S s) { return [s](cp::Row& row) { row.to = s; }; };
+  const std::vector<ClickPipeCase> cases = {
+      {S::kRunning, T::kIrrecoverableError, S::kFailed, effect(E::kFailPointLost),
+       "a_pipe_fails_with_the_fault_it_met"},
+      {S::kRunning, T::kIrrecoverableError, S::kFailed, effect(E::kNone),
+       "a_pipe_reports_a_cause_exactly_when_failed"},
+      {S::kPaused, T::kPause, S::kPaused, effect(E::kLosePoint),
+       "the_resume_point_is_lost_only_to_the_oplog"},
+      {S::kRunning, T::kResync, S::kSetup, effect(E::kBeginAddTables),
+       "only_a_resync_takes_a_fresh_resume_point"},
+      {S::kSnapshot, T::kInitialLoadDone, S::kRunning, effect(E::kNone),
+       "no_load_in_progress_outside_a_load"},
+      {S::kSetup, T::kComputeCrash, S::kSetup, effect(E::kEndLoad),
+       "loads_begin_with_their_operation_and_end_when_done_or_failed"},
+      {S::kPaused, T::kAddTables, S::kSetup, effect(E::kNone),
+       "adding_tables_keeps_the_resume_point"},
+      {S::kSnapshot, T::kComputeCrash, S::kSnapshot, target(S::kRunning),
+       "faults_keep_the_state_or_fail_the_pipe"},
+      {S::kPaused, T::kResume, S::kRunning, target(S::kPaused), "a_resumed_pipe_runs_or_fails"},
+      {S::kProvisioning, T::kProvisioned, S::kSetup, target(S::kSnapshot),
+       "states_are_entered_only_as_the_lifecycle_leads"},
+      {S::kSnapshot, T::kInitialLoadDone, S::kCompleted, target(S::kRunning),
+       "a_snapshot_pipe_never_runs_cdc"},
+  };
+  ClickPipeBounds bounds;
+  bounds.pipes = 1;
+  for (const ClickPipeCase& c : cases) {
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const cp::Row& r) {
+      return r.from == c.from && r.trigger == c.trigger && r.to == c.to;
+    });
+    ASSERT_NE(row, rows.end()) << c.violated;
+    c.change(*row);
+    const CheckReport report = CheckClickPipe(cp::Table(cp::Profile::kCurrent, rows), bounds, {});
+    const PropertyReport& property = Find(report, c.violated);
+    EXPECT_EQ(property.verdict, "violated") << c.violated;
+    ASSERT_FALSE(property.trace.empty()) << c.violated;
+    EXPECT_NE(property.trace.back().action.find(cp::ToString(c.trigger)), std::string::npos)
+        << c.violated << ": " << property.trace.back().action;
+  }
+}
+
+struct MongosyncCase {
+  ms::State from;
+  ms::Process process;
+  ms::Trigger trigger;
+  std::function<void(ms::Row&)> change;
+  std::string violated;
+};
+
+TEST(Check, EachMongosyncStepClaimCatchesAWrongRow) {
+  using S = ms::State;
+  using P = ms::Process;
+  using T = ms::Trigger;
+  using E = ms::Effect;
+  auto effect = [](E e) { return [e](ms::Row& row) { row.effect = e; }; };
+  const std::vector<MongosyncCase> cases = {
+      {S::kRunning, P::kExited, T::kWipeDestinationAndRestart, effect(E::kNone),
+       "idle_reports_only_its_state"},
+      {S::kIdle, P::kUp, T::kStart, effect(E::kNone),
+       "a_sync_runs_with_the_options_it_was_started_with"},
+      {S::kRunning, P::kUp, T::kProgress, effect(E::kEnterCea),
+       "change_event_application_follows_the_copy"},
+      {S::kRunning, P::kUp, T::kCommit, effect(E::kEnableWrites),
+       "can_write_stays_true_once_writes_are_enabled"},
+      {S::kRunning, P::kUp, T::kLagRecovered, effect(E::kNone),
+       "lag_rises_and_falls_only_with_its_events"},
+      {S::kCommitted, P::kUp, T::kReverse, effect(E::kSwapDirection),
+       "only_a_reverse_swaps_the_direction"},
+      {S::kRunning, P::kUp, T::kCrash, [](ms::Row& row) { row.to = S::kPaused; },
+       "the_state_is_kept_through_faults_restarts_and_reads"},
+      {S::kRunning, P::kDown, T::kRestart, [](ms::Row& row) { row.process_to = P::kExited; },
+       "the_process_status_changes_only_by_crash_restart_or_a_fatal_error"},
+      {S::kPaused, P::kUp, T::kResume, [](ms::Row& row) { row.to = S::kPaused; },
+       "states_are_entered_only_as_the_lifecycle_leads"},
+  };
+  for (const MongosyncCase& c : cases) {
+    const auto base = ms::DefaultTable().rows();
+    std::vector<ms::Row> rows(base.begin(), base.end());
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const ms::Row& r) {
+      return r.from == c.from && r.process_from == c.process && r.trigger == c.trigger;
+    });
+    ASSERT_NE(row, rows.end()) << c.violated;
+    c.change(*row);
+    const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
+    const PropertyReport& property = Find(report, c.violated);
+    EXPECT_EQ(property.verdict, "violated") << c.violated;
+    ASSERT_FALSE(property.trace.empty()) << c.violated;
   }
 }
 

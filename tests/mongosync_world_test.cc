@@ -396,6 +396,36 @@ TEST(MongosyncWorld, ReverseAfterCommitSwapsRolesAndChangesFlowBackToASecondComm
   EXPECT_EQ(run.result("source_written_after_commit").verdict, Verdict::kUnwitnessed);
 }
 
+TEST(MongosyncWorld, CommitDrainsEveryWriteMadeBeforeTheCommit) {
+  // 100 writes a second and /commit half a second after an apply tick: about
+  // fifty entries are pending at the commit timestamp, and COMMITTING applies
+  // them all before COMMITTED. sourceAndDestination blocks the source from
+  // /commit on, so the destination ends equal to the source.
+  sim::Scenario scenario = Base(19, 1 * kHour);
+  scenario.config.writes_per_hour = 360000;
+  scenario.steps = {Do(2 * kSecond, "start", Reversible()), Do(20 * kMinute + 500, "commit")};
+  const Driven run = Drive(scenario);
+  EXPECT_TRUE(run.outcomes[1].accepted) << run.outcomes[1].message;
+  EXPECT_EQ(run.world->LifecycleState(0), "COMMITTED");
+  // The entries applied between /commit and writes_enabled: the drain.
+  std::int64_t drained = 0;
+  bool committing = false;
+  for (const sim::TraceEvent& event : run.world->trace().events()) {
+    if (event.what == "commit" && event.accepted) committing = true;
+    if (event.what == "writes_enabled") committing = false;
+    if (committing && event.what == "applied") {
+      drained += std::stoll(event.detail.substr(std::string("applied ").size()));
+    }
+  }
+  EXPECT_GT(drained, 10) << run.TraceText();
+  std::string why;
+  EXPECT_TRUE(run.mongosync().DataConverged(&why)) << why;
+  EXPECT_EQ(run.mongosync().applied_ts(), run.mongosync().cluster(0).next_ts);
+  EXPECT_EQ(run.Violations(), "");
+  ExpectWitnessed(run, "reaches_committed");
+  EXPECT_EQ(run.result("source_written_after_commit").verdict, Verdict::kUnwitnessed);
+}
+
 TEST(MongosyncWorld, VerifierMismatchWithVerificationExitsInCommitting) {
   sim::Scenario scenario = Base(11, 1 * kHour);
   scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{}), Do(20 * kMinute, "commit"),

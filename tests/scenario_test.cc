@@ -110,6 +110,8 @@ TEST(Scenario, MalformedScenariosNameTheFilePathAndReason) {
       {"/steps/1/do", "explode", "unknown operation \"explode\""},
       {"/steps/1/do", "compute_crash", "it is a fault: use \"fault\""},
       {"/steps/1/expect/colour", true, "(f.json: $.steps[1].expect.colour)"},
+      {"/steps/1/expcet", json::object(), "unknown key \"expcet\" (f.json: $.steps[1].expcet)"},
+      {"/expect/final_sate", "Running", "unknown key \"final_sate\" (f.json: $.expect.final_sate)"},
       {"/format", "pipecheck-scenario/2", "unknown format"},
       {"/model", "kafka", "unknown model \"kafka\""},
       {"/config/mode", "turbo", "unknown mode \"turbo\""},
@@ -146,6 +148,15 @@ TEST(Scenario, MongosyncBodiesAreStrict) {
   ASSERT_TRUE(scenario.steps[0].body.has_value());
   EXPECT_TRUE(scenario.steps[0].body->reversible);
   EXPECT_FALSE(scenario.steps[0].body->verification);
+}
+
+TEST(Scenario, MongosyncConfigRefusesClickPipeKeys) {
+  const json document = json::parse(R"({"format": "pipecheck-scenario/1", "model": "mongosync",
+      "config": {"collections": 1, "pipes": 2}, "steps": [], "run_until": "1h"})");
+  EXPECT_NE(ErrorOf(document).find("unknown key \"pipes\" in the mongosync config "
+                                   "(f.json: $.config.pipes)"),
+            std::string::npos)
+      << ErrorOf(document);
 }
 
 TEST(Duration, ParsesEveryUnitAndRefusesTheRest) {
