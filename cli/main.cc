@@ -15,10 +15,10 @@
 #include "cli/options.h"
 #include "cli/report_command.h"
 #include "cli/run_commands.h"
-#include "cli/spec_format.h"
 #include "cli/step_command.h"
 #include "model/describe.h"
 #include "model/input_error.h"
+#include "report/table_format.h"
 
 namespace pipecheck::cli {
 namespace {
@@ -40,9 +40,9 @@ int RunSpec(const SpecRequest& request, std::ostream& out) {
           ? model::Describe(model::clickpipe::TableOf(ParseProfileFlag(model, request.profile)))
           : (ParseProfileFlag(model, request.profile), model::Describe(model::mongosync::DefaultTable()));
   if (request.format == "json") {
-    out << SpecJson(view).dump(2) << "\n";
+    out << report::TableJson(view).dump(2) << "\n";
   } else {
-    out << SpecMarkdown(view);
+    out << report::TableMarkdown(view);
   }
   return 0;
 }

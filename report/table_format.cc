@@ -1,8 +1,8 @@
-#include "cli/spec_format.h"
+#include "report/table_format.h"
 
 #include <fmt/format.h>
 
-namespace pipecheck::cli {
+namespace pipecheck::report {
 
 using nlohmann::ordered_json;
 
@@ -29,7 +29,7 @@ std::string Evidence(const model::Evidence& evidence) {
 
 }  // namespace
 
-ordered_json SpecJson(const model::TableView& view) {
+ordered_json TableJson(const model::TableView& view) {
   const bool clickpipe = view.model == "clickpipe";
   ordered_json out;
   out["model"] = std::string(view.model);
@@ -74,7 +74,7 @@ ordered_json SpecJson(const model::TableView& view) {
   return out;
 }
 
-std::string SpecMarkdown(const model::TableView& view) {
+std::string TableMarkdown(const model::TableView& view) {
   const bool clickpipe = view.model == "clickpipe";
   std::string out;
   if (clickpipe) {
@@ -122,4 +122,4 @@ std::string SpecMarkdown(const model::TableView& view) {
   return out;
 }
 
-}  // namespace pipecheck::cli
+}  // namespace pipecheck::report
