@@ -14,6 +14,7 @@
 #include "model/input_error.h"
 #include "properties/generate.h"
 #include "properties/runner.h"
+#include "sim/fnv1a.h"
 #include "sim/scenario.h"
 
 namespace pipecheck::cli {
@@ -192,13 +193,13 @@ int RunSim(const SimRequest& request, std::ostream& out, std::ostream& err) {
   std::map<std::string, int> faults;
   std::map<std::string, int> witnessed;
   std::vector<std::string> failures;
-  std::uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a over the seeds' trace hashes.
+  sim::Fnv1a digest;  // Over the seeds' trace hashes.
   for (std::uint64_t seed = first;; ++seed) {
     const sim::Scenario scenario = properties::GenerateScenario(options, seed);
     const RunResult result = properties::RunScenario(scenario);
     ++runs;
     events += result.events;
-    digest = (digest ^ result.trace_hash()) * 0x100000001b3ULL;
+    digest.AddSymbol(result.trace_hash());
     for (const auto& [kind, count] : result.faults) faults[kind] += count;
     for (const auto& property : result.properties) {
       if (property.expectation == properties::Expectation::kAlways) ++checked;
@@ -254,7 +255,7 @@ int RunSim(const SimRequest& request, std::ostream& out, std::ostream& err) {
     out << fmt::format("determinism: {} of {} seeds replayed to the same trace hash\n",
                        runs - nondeterministic, runs);
   }
-  out << fmt::format("trace digest: {:016x}\n", digest);
+  out << fmt::format("trace digest: {:016x}\n", digest.value());
   out << fmt::format("violations: {}\n", failures.size());
   for (const auto& failure : failures) out << failure << "\n";
   return failures.empty() ? 0 : 1;

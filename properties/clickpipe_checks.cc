@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -508,20 +509,20 @@ class ClickPipeChecks final : public Checks {
   void CheckConverged(int pipe, std::string_view when) {
     for (int c = 0; c < world_.collection_count(); ++c) {
       if (!world_.Replicates(pipe, c)) continue;
-      const sim::SourceCollection& source = world_.source(c);
+      const std::span<const sim::Document> source = world_.source(c).documents();
       const sim::DestinationTable& table = world_.destination(pipe, c, TableRole::kMain);
-      const std::size_t ids = std::max(source.docs.size(), table.slots.size());
+      const std::size_t ids = std::max(source.size(), table.slots.size());
       for (std::size_t i = 0; i < ids; ++i) {
         const DocId id = static_cast<DocId>(i);
-        const bool expected = i < source.docs.size() && source.docs[i].live() &&
-                              source.docs[i].last_ts >= table.baseline;
+        const bool expected = i < source.size() && source[i].live() &&
+                              source[i].last_ts >= table.baseline;
         const sim::FinalSlot slot = table.Slot(id);
-        const bool same_value = !expected || slot.value == source.docs[i].value;
+        const bool same_value = !expected || slot.value == source[i].value;
         if (table.exists && expected == slot.visible() && same_value) continue;
         Hit(kConvergesWhenQuiet, [&] {
           return fmt::format(
               "pipe {} table {} _id {} {}: source {}, FINAL {} (version {}{}){}", pipe, c, id,
-              when, expected ? fmt::format("value {}", source.docs[i].value) : "absent",
+              when, expected ? fmt::format("value {}", source[i].value) : "absent",
               slot.visible() ? fmt::format("value {}", slot.value) : "absent", slot.version,
               slot.deleted ? ", deleted" : "", table.exists ? "" : ", table missing");
         });

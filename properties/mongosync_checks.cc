@@ -33,15 +33,6 @@ PropertyResult Sometimes(std::string name, const PropertyResult& premise_of) {
   return result;
 }
 
-sim::TraceKind TraceKindOf(ms::Trigger trigger) {
-  switch (ms::KindOf(trigger)) {
-    case model::TriggerKind::kOperation: return sim::TraceKind::kOperation;
-    case model::TriggerKind::kEvent: return sim::TraceKind::kEvent;
-    case model::TriggerKind::kFault: return sim::TraceKind::kFault;
-  }
-  PIPECHECK_ASSERT(false);
-}
-
 bool IsStep(const sim::TraceEvent& event) { return event.accepted && event.row >= 0; }
 
 }  // namespace
@@ -87,7 +78,7 @@ void MongosyncChecks::Witness(Index index, std::string message) {
 void MongosyncChecks::AfterEvent() {
   ReadTrace();
   const ms::Sync& sync = world_.sync();
-  const sim::Cluster& source = world_.cluster(world_.source_index());
+  const sim::SourceCluster& source = world_.cluster(world_.source_index());
 
   // 7, paired with the world: the trace's account of the lifecycle is the
   // world's.
@@ -195,7 +186,7 @@ void MongosyncChecks::JudgeStep(const sim::TraceEvent& event) {
     const ms::Row& row = rows[index];
     const bool matches = ms::ToString(row.trigger) == event.what &&
                          ms::ToString(row.from) == event.from && ms::ToString(row.to) == event.to &&
-                         TraceKindOf(row.trigger) == event.kind;
+                         sim::TraceKindOf(ms::KindOf(row.trigger)) == event.kind;
     if (!matches) {
       Violate(kTableRow, fmt::format("{} {} -> {} at {} is not row {} ({} {} -> {})", event.what,
                                      event.from, event.to, sim::FormatDuration(event.t_ms),
@@ -261,7 +252,7 @@ void MongosyncChecks::OnCommitAccepted(const sim::TraceEvent& event) {
   Witness(kCommitWhenCanCommit,
           fmt::format("/commit accepted with lag {}", lag ? sim::FormatDuration(*lag) : "?"));
   commit_source_ = world_.source_index();
-  commit_snapshot_ = world_.cluster(commit_source_).collections;
+  commit_snapshot_ = world_.cluster(commit_source_).collections();
   has_commit_snapshot_ = true;
 }
 
@@ -273,11 +264,11 @@ void MongosyncChecks::OnCommitted() {
     Violate(kCommittedCaughtUp, "COMMITTED without an accepted /commit since the last wipe");
     return;
   }
-  const sim::Cluster& destination = world_.cluster(1 - commit_source_);
-  PIPECHECK_ASSERT(destination.collections.size() == commit_snapshot_.size());
+  const sim::SourceCluster& destination = world_.cluster(1 - commit_source_);
+  PIPECHECK_ASSERT(destination.collections().size() == commit_snapshot_.size());
   for (std::size_t c = 0; c < commit_snapshot_.size(); ++c) {
     const auto diff =
-        sim::Collection::Diff(destination.collections[c], commit_snapshot_[c],
+        sim::Collection::Diff(destination.collections()[c], commit_snapshot_[c],
                               "the destination", "the source at the commit timestamp");
     if (diff) {
       Violate(kCommittedCaughtUp,
@@ -296,7 +287,7 @@ bool MongosyncChecks::Quiet() const {
   return world_.writes_stopped() && sync.state == ms::State::kRunning &&
          sync.phase == ms::Phase::kChangeEventApplication && sync.process == ms::Process::kUp &&
          world_.destination_available() && !world_.destination_corrupted() &&
-         world_.applied_ts() == world_.cluster(world_.source_index()).next_ts;
+         world_.applied_ts() == world_.cluster(world_.source_index()).next_ts();
 }
 
 void MongosyncChecks::CheckConverged(const char* when) {

@@ -13,6 +13,8 @@
 #include "sim/clickpipe_world.h"
 
 #include <algorithm>
+#include <optional>
+#include <span>
 #include <utility>
 
 #include <fmt/format.h>
@@ -43,28 +45,9 @@ constexpr Millis kDefaultCrash = kMinute;
 constexpr Millis kDefaultOutage = 10 * kMinute;
 constexpr Millis kDefaultLag = 30 * kMinute;
 
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-std::uint64_t Fold(std::uint64_t hash, std::uint64_t word) {
-  for (int i = 0; i < 8; ++i) {
-    hash ^= (word >> (8 * i)) & 0xffU;
-    hash *= kFnvPrime;
-  }
-  return hash;
-}
-
 std::size_t Index(int i) {
   PIPECHECK_ASSERT(i >= 0);
   return static_cast<std::size_t>(i);
-}
-
-TraceKind TraceKindOf(Trigger trigger) {
-  switch (cp::KindOf(trigger)) {
-    case model::TriggerKind::kOperation: return TraceKind::kOperation;
-    case model::TriggerKind::kEvent: return TraceKind::kEvent;
-    case model::TriggerKind::kFault: return TraceKind::kFault;
-  }
-  PIPECHECK_ASSERT(false);
 }
 
 std::string RefusalMessage(const cp::Pipe& pipe, Trigger trigger, cp::Refusal refusal) {
@@ -96,7 +79,9 @@ ClickPipeWorld::ClickPipeWorld(const Scenario& scenario, const cp::Table& table)
       writes_until_(scenario.WritesUntil()),
       data_(0),
       workload_(0),
-      arrivals_(0) {
+      arrivals_(0),
+      source_(SourceOptions{kFirstTs, scenario.config.oplog_retention,
+                            scenario.config.writes_per_hour, std::nullopt}) {
   PIPECHECK_ASSERT(scenario.model == ModelKind::kClickPipe);
   PIPECHECK_ASSERT(config_.pipes >= 1);
   PIPECHECK_ASSERT(config_.collections >= 1);
@@ -117,7 +102,7 @@ ClickPipeWorld::ClickPipeWorld(const Scenario& scenario, const cp::Table& table)
   for (int c = 0; c < config_.collections; ++c) AddSourceCollection();
 
   if (config_.writes_per_hour > 0) {
-    const Millis first = DrawWriteInterval();
+    const Millis first = source_.DrawWriteInterval(arrivals_);
     if (first < writes_until_) Schedule(first, EventKind::kWrite, 0);
   }
 }
@@ -197,11 +182,6 @@ int ClickPipeWorld::ReplicatedCount(int pipe) const {
   return static_cast<int>(std::count(run.replicated.begin(), run.replicated.end(), 1));
 }
 
-const SourceCollection& ClickPipeWorld::source(int collection) const {
-  PIPECHECK_ASSERT(collection >= 0 && collection < collection_count());
-  return collections_[Index(collection)];
-}
-
 const DestinationTable& ClickPipeWorld::destination(int pipe, int collection,
                                                     TableRole role) const {
   const PipeRun& run = Run(pipe);
@@ -223,19 +203,19 @@ bool ClickPipeWorld::compute_up() const {
 }
 
 bool ClickPipeWorld::ViewEqualsSource(int pipe, int collection, std::string* why) const {
-  const SourceCollection& src = source(collection);
+  const std::span<const Document> src = source(collection).documents();
   const DestinationTable& table = destination(pipe, collection, TableRole::kMain);
-  const std::size_t ids = std::max(src.docs.size(), table.slots.size());
+  const std::size_t ids = std::max(src.size(), table.slots.size());
   for (std::size_t i = 0; i < ids; ++i) {
     const DocId id = static_cast<DocId>(i);
-    const bool in_source = i < src.docs.size() && src.docs[i].live() &&
-                           src.docs[i].last_ts >= table.baseline;
+    const bool in_source = i < src.size() && src[i].live() &&
+                           src[i].last_ts >= table.baseline;
     const FinalSlot slot = table.Slot(id);
-    if (in_source == slot.visible() && (!in_source || src.docs[i].value == slot.value)) continue;
+    if (in_source == slot.visible() && (!in_source || src[i].value == slot.value)) continue;
     if (why != nullptr) {
       *why = fmt::format(
           "pipe {} collection {} _id {}: source {}, FINAL {} (version {}{})", pipe, collection,
-          id, in_source ? fmt::format("value {}", src.docs[i].value) : std::string("absent"),
+          id, in_source ? fmt::format("value {}", src[i].value) : std::string("absent"),
           slot.visible() ? fmt::format("value {}", slot.value) : std::string("absent"),
           slot.version, slot.deleted ? ", deleted" : "");
     }
@@ -295,16 +275,7 @@ void ClickPipeWorld::Handle(const Event& event) {
 // The source and its oplog.
 
 void ClickPipeWorld::AddSourceCollection() {
-  PIPECHECK_ASSERT(collections_.size() < 0xffffU);
-  SourceCollection& collection = collections_.emplace_back();
-  const std::size_t documents = Index(config_.documents);
-  collection.docs.resize(documents);
-  collection.live_ids.resize(documents);
-  for (std::size_t i = 0; i < documents; ++i) {
-    collection.docs[i].value = data_.Next();
-    collection.docs[i].live_index = static_cast<std::int32_t>(i);
-    collection.live_ids[i] = static_cast<DocId>(i);
-  }
+  source_.AddCollection(config_.documents, data_);
   for (PipeRun& run : pipes_) {
     run.replicated.push_back(0);
     run.main.emplace_back();
@@ -312,73 +283,15 @@ void ClickPipeWorld::AddSourceCollection() {
   }
 }
 
-Millis ClickPipeWorld::DrawWriteInterval() {
-  PIPECHECK_ASSERT(config_.writes_per_hour > 0);
-  const Millis mean = kHour / config_.writes_per_hour;
-  const Millis low = std::max<Millis>(1, mean / 2);
-  const Millis high = std::max<Millis>(low, mean + mean / 2);
-  return arrivals_.Between(low, high);
-}
-
 void ClickPipeWorld::OnWrite() {
   PIPECHECK_ASSERT(now() < writes_until_);
-  const std::size_t c = workload_.Below(collections_.size());
-  SourceCollection& collection = collections_[c];
-  const std::uint64_t draw = workload_.Below(100);
-  SourceOp op = draw < 25 ? SourceOp::kInsert
-                : draw < 65 ? SourceOp::kUpdate
-                : draw < 80 ? SourceOp::kReplace
-                            : SourceOp::kDelete;
-  if (collection.live_ids.empty()) op = SourceOp::kInsert;
-  const Ts ts = next_ts_++;
-  std::uint64_t value = 0;
-  DocId id = 0;
-  if (op == SourceOp::kInsert) {
-    PIPECHECK_ASSERT(collection.docs.size() < 0xffffffffU);
-    id = static_cast<DocId>(collection.docs.size());
-    value = workload_.Next();
-    collection.docs.push_back(
-        SourceDoc{value, ts, static_cast<std::int32_t>(collection.live_ids.size())});
-    collection.live_ids.push_back(id);
-  } else {
-    const std::size_t pick = workload_.Below(collection.live_ids.size());
-    id = collection.live_ids[pick];
-    SourceDoc& doc = collection.docs[id];
-    PIPECHECK_ASSERT(doc.live_index == static_cast<std::int32_t>(pick));
-    doc.last_ts = ts;
-    if (op == SourceOp::kDelete) {
-      const DocId moved = collection.live_ids.back();
-      collection.live_ids[pick] = moved;
-      collection.docs[moved].live_index = static_cast<std::int32_t>(pick);
-      collection.live_ids.pop_back();
-      doc.live_index = -1;
-      doc.value = 0;
-    } else {
-      value = workload_.Next();
-      doc.value = value;
-    }
-  }
-  oplog_.push_back(OplogEntry{now(), value, id, static_cast<std::uint16_t>(c), op});
-  ++source_writes_;
-  source_digest_ = Fold(source_digest_, static_cast<std::uint64_t>(ts));
-  source_digest_ = Fold(source_digest_, (std::uint64_t{id} << 24) | (c << 8) |
-                                            static_cast<std::uint64_t>(op));
-  source_digest_ = Fold(source_digest_, value);
-
-  const Millis next = now() + DrawWriteInterval();
+  source_.Write(workload_, now());
+  const Millis next = now() + source_.DrawWriteInterval(arrivals_);
   if (next < writes_until_) Schedule(next, EventKind::kWrite, 0);
 }
 
 void ClickPipeWorld::TrimOplog() {
-  const Millis cutoff = now() - config_.oplog_retention;
-  bool trimmed = false;
-  while (!oplog_.empty() && oplog_.front().t < cutoff) {
-    oplog_.pop_front();
-    ++trimmed_through_;
-    trimmed = true;
-  }
-  PIPECHECK_ASSERT(trimmed_through_ + static_cast<Ts>(oplog_.size()) + 1 == next_ts_);
-  if (trimmed) SyncLostPoints();
+  if (source_.Trim(now()) > 0) SyncLostPoints();
 }
 
 // The fault `resume_point_lost`: the oplog is cut back to its head, as if the
@@ -386,10 +299,8 @@ void ClickPipeWorld::TrimOplog() {
 // at the head for the purpose, so every resume point taken before the fault
 // (even a caught-up one) is gone, and every point taken after it is held.
 void ClickPipeWorld::TruncateOplog() {
-  ++next_ts_;  // The no-op; it is no document's change.
-  oplog_.clear();
-  trimmed_through_ = next_ts_ - 1;
-  AddData(-1, "oplog_truncated", fmt::format("through ts {}", trimmed_through_));
+  source_.TruncateToHead(SourceCluster::Cut::kThroughNoop);
+  AddData(-1, "oplog_truncated", fmt::format("through ts {}", source_.first_kept_ts() - 1));
   SyncLostPoints();
 }
 
@@ -444,7 +355,7 @@ void ClickPipeWorld::Record(int pipe, Trigger trigger, const cp::Pipe& before,
   TraceEvent event;
   event.t_ms = now();
   event.pipe = pipe;
-  event.kind = TraceKindOf(trigger);
+  event.kind = TraceKindOf(cp::KindOf(trigger));
   event.what = cp::ToString(trigger);
   event.from = cp::ToString(before.state);
   event.to = cp::ToString(result.next.state);
@@ -661,7 +572,7 @@ void ClickPipeWorld::AddData(int pipe, std::string_view what, std::string detail
 
 void ClickPipeWorld::TakePoint(int pipe) {
   PipeRun& run = Run(pipe);
-  run.resume_ts = next_ts_;
+  run.resume_ts = source_.next_ts();
   run.loss_stepped = false;
   PIPECHECK_ASSERT(OplogHolds(run.resume_ts));
 }
@@ -724,7 +635,7 @@ void ClickPipeWorld::ScheduleLoad(int pipe) {
   const PipeRun& run = Run(pipe);
   PIPECHECK_ASSERT(run.load_position < run.load_queue.size());
   const int c = run.load_queue[run.load_position];
-  const auto rows = static_cast<Millis>(source(c).live_ids.size());
+  const auto rows = static_cast<Millis>(source(c).live_count());
   const Millis duration = std::max(kSecond, rows * kSecond / config_.snapshot_rows_per_second);
   Schedule(now() + duration, EventKind::kLoad, pipe);
 }
@@ -743,17 +654,17 @@ void ClickPipeWorld::OnLoad(int pipe) {
       run.load_role == TableRole::kMain ? run.main[Index(c)] : run.resync[Index(c)];
   PIPECHECK_ASSERT(table.exists);
   PIPECHECK_ASSERT(table.raw_rows == 0);
-  const SourceCollection& src = source(c);
+  const std::span<const Document> documents = source(c).documents();
   Change change;
   change.kind = ChangeKind::kSnapshotRow;
   change.role = run.load_role;
   change.pipe = pipe;
   change.collection = c;
   change.serial = table.serial;
-  for (std::size_t i = 0; i < src.docs.size(); ++i) {
-    if (!src.docs[i].live()) continue;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    if (!documents[i].live()) continue;
     const DocId id = static_cast<DocId>(i);
-    table.Write(id, 0, false, src.docs[i].value);
+    table.Write(id, 0, false, documents[i].value);
     change.id = id;
     changes_.push_back(change);
   }
@@ -848,16 +759,16 @@ void ClickPipeWorld::OnPull(int pipe) {
         config_.writes_per_hour * config_.sync_interval / kHour / 2;
     limit = std::clamp<std::int64_t>(per_interval, 1, limit);
   }
-  const std::int64_t count = std::min(limit, next_ts_ - run.resume_ts);
+  const std::int64_t count = std::min(limit, source_.next_ts() - run.resume_ts);
   PIPECHECK_ASSERT(count >= 0);
   if (count == 0) {
     Schedule(now() + config_.sync_interval, EventKind::kPull, pipe);
     return;
   }
-  const auto first = static_cast<std::size_t>(run.resume_ts - trimmed_through_ - 1);
-  run.batch.assign(oplog_.begin() + static_cast<std::ptrdiff_t>(first),
-                   oplog_.begin() + static_cast<std::ptrdiff_t>(first) +
-                       static_cast<std::ptrdiff_t>(count));
+  run.batch.clear();
+  for (Ts ts = run.resume_ts; ts < run.resume_ts + count; ++ts) {
+    run.batch.push_back(source_.Entry(ts));
+  }
   run.batch_to = run.resume_ts + count;
   run.batch_full = count == limit;
   run.in_flight = true;
@@ -889,7 +800,7 @@ void ClickPipeWorld::OnBatchWrite(int pipe) {
     if (!Replicates(pipe, c)) continue;
     DestinationTable& table = run.main[Index(c)];
     const Ts version = from + static_cast<Ts>(i);
-    const bool deleted = entry.op == SourceOp::kDelete;
+    const bool deleted = entry.op == OplogOp::kDelete;
     table.Write(entry.id, version, deleted, entry.value);
     change.collection = c;
     change.serial = table.serial;

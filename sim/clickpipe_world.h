@@ -2,9 +2,9 @@
 //
 // A ClickPipeWorld is one ClickHouse Cloud service whose pipes replicate a
 // simulated MongoDB source (spec/lifecycles.md section 3):
-//  - the source: collections of documents indexed by _id, written by a seeded
-//    workload until Scenario::WritesUntil(), every write appended to an oplog
-//    that keeps `oplog_retention` of history;
+//  - the source (sim/source_cluster.h): collections of documents indexed by
+//    _id, written by a seeded workload until Scenario::WritesUntil(), every
+//    write appended to an oplog that keeps `oplog_retention` of history;
 //  - per pipe, one destination table per replicated collection with
 //    ReplacingMergeTree semantics (`_peerdb_version`, `_peerdb_is_deleted`),
 //    and the `<table>_resync` tables of a resync;
@@ -30,7 +30,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,33 +39,15 @@
 #include "model/clickpipe.h"
 #include "sim/prng.h"
 #include "sim/scheduler.h"
+#include "sim/source_cluster.h"
 #include "sim/world.h"
 
 namespace pipecheck::sim {
 
-// An oplog timestamp: 1, 2, 3 ... in write order, never reused. A CDC row's
-// `_peerdb_version` is the ts of the oplog entry it applies; snapshot rows
-// have version 0.
-using Ts = std::int64_t;
-using DocId = std::uint32_t;
+// The source's oplog numbers its writes from 1: a CDC row's `_peerdb_version`
+// is the ts of the oplog entry it applies; snapshot rows have version 0.
+inline constexpr Ts kFirstTs = 1;
 inline constexpr Ts kNoVersion = -1;
-
-enum class SourceOp : std::uint8_t { kInsert, kUpdate, kReplace, kDelete };
-
-struct SourceDoc {
-  std::uint64_t value = 0;
-  Ts last_ts = 0;                // The last write to it; 0 for a document older than the oplog.
-  std::int32_t live_index = -1;  // Position in SourceCollection::live_ids; -1 once deleted.
-  bool live() const { return live_index >= 0; }
-};
-
-// Inserts take a fresh _id (docs.size()); a deleted _id is never inserted
-// again, so a soft-deleted destination row is never resurrected by a lower
-// version.
-struct SourceCollection {
-  std::vector<SourceDoc> docs;    // By _id.
-  std::vector<DocId> live_ids;    // The live documents, for O(1) uniform picks.
-};
 
 // The row FINAL shows for one _id: the highest version written (the later one
 // on a tie), deleted or not. FINAL drops deleted rows.
@@ -157,24 +138,25 @@ class ClickPipeWorld final : public World {
   bool batch_in_flight(int pipe) const { return Run(pipe).in_flight; }
   bool Replicates(int pipe, int collection) const;
   int ReplicatedCount(int pipe) const;
-  int collection_count() const { return static_cast<int>(collections_.size()); }
-  const SourceCollection& source(int collection) const;
+  int collection_count() const { return source_.collection_count(); }
+  const SourceCluster& source_cluster() const { return source_; }
+  const Collection& source(int collection) const { return source_.collection(collection); }
   const DestinationTable& destination(int pipe, int collection, TableRole role) const;
   // The table of (pipe, collection) with this serial, main or _resync; null
   // when it has been dropped.
   const DestinationTable* TableBySerial(int pipe, int collection, std::uint64_t serial) const;
-  Ts next_ts() const { return next_ts_; }  // The ts the next write will take.
+  Ts next_ts() const { return source_.next_ts(); }  // The ts the next write will take.
   // Whether a change stream can resume at `point`: no entry at or after it
   // has been dropped.
-  bool OplogHolds(Ts point) const { return point > trimmed_through_; }
-  std::size_t oplog_size() const { return oplog_.size(); }
+  bool OplogHolds(Ts point) const { return source_.Holds(point); }
+  std::size_t oplog_size() const { return source_.oplog_size(); }
   bool compute_up() const;
   bool destination_available() const { return now() >= destination_down_until_; }
-  std::uint64_t source_writes() const { return source_writes_; }
+  std::uint64_t source_writes() const { return source_.writes(); }
   std::uint64_t compute_crashes() const { return compute_crashes_; }
-  // FNV-1a over every source write (ts, collection, _id, op, value): the
-  // writes are not traced, so determinism tests compare this as well.
-  std::uint64_t source_digest() const { return source_digest_; }
+  // The source's digest of its writes: the writes are not traced, so
+  // determinism tests compare this as well.
+  std::uint64_t source_digest() const { return source_.digest(); }
   Millis writes_until() const { return writes_until_; }
   std::span<const Change> changes() const { return changes_; }
   // Whether pipe's FINAL view of `collection` equals the source.
@@ -199,17 +181,10 @@ class ClickPipeWorld final : public World {
     int pipe = 0;
     std::uint64_t generation = 0;
   };
-  struct OplogEntry {
-    Millis t = 0;
-    std::uint64_t value = 0;
-    DocId id = 0;
-    std::uint16_t collection = 0;
-    SourceOp op = SourceOp::kInsert;
-  };
   struct PipeRun {
     model::clickpipe::Pipe model;
     std::uint64_t generation = 0;
-    Ts resume_ts = 1;
+    Ts resume_ts = kFirstTs;
     bool loss_stepped = false;  // The model has been told the current point is gone.
     std::vector<std::uint8_t> replicated;  // By collection.
     std::vector<DestinationTable> main;    // By collection.
@@ -238,7 +213,6 @@ class ClickPipeWorld final : public World {
   // The source.
   void AddSourceCollection();
   void OnWrite();
-  Millis DrawWriteInterval();
   void TrimOplog();
   void TruncateOplog();
   void SyncLostPoints();
@@ -284,12 +258,7 @@ class ClickPipeWorld final : public World {
   std::vector<Change> changes_;
   std::uint64_t events_processed_ = 0;
 
-  std::vector<SourceCollection> collections_;
-  std::deque<OplogEntry> oplog_;  // Entries trimmed_through_ + 1 .. next_ts_ - 1, no gaps.
-  Ts next_ts_ = 1;
-  Ts trimmed_through_ = 0;        // Every entry with ts <= this has been dropped.
-  std::uint64_t source_writes_ = 0;
-  std::uint64_t source_digest_ = 0xcbf29ce484222325ULL;
+  SourceCluster source_;
 
   std::vector<PipeRun> pipes_;
   std::uint64_t next_table_serial_ = 1;

@@ -47,21 +47,8 @@ constexpr Millis kMaintenanceEvery = kMinute;     // Oplog trimming when no writ
 constexpr Millis kDefaultLagFor = 30 * kMinute;
 constexpr Millis kDefaultUnavailableFor = 10 * kMinute;
 constexpr std::int64_t kLagSlowdown = 20;         // The lag fault divides the apply rate.
-constexpr std::int64_t kValueBound = 1000000000;  // Document values are in [0, kValueBound).
-constexpr std::uint64_t kInsertPercent = 25;
-constexpr std::uint64_t kUpdatePercent = 40;
-constexpr std::uint64_t kReplacePercent = 15;
-static_assert(kInsertPercent + kUpdatePercent + kReplacePercent < 100);  // The rest deletes.
+constexpr std::uint64_t kValueBound = 1000000000;  // Document values are in [0, kValueBound).
 static_assert(kLagLimit < kReportEvery);
-
-TraceKind TraceKindOf(Trigger trigger) {
-  switch (ms::KindOf(trigger)) {
-    case model::TriggerKind::kOperation: return TraceKind::kOperation;
-    case model::TriggerKind::kEvent: return TraceKind::kEvent;
-    case model::TriggerKind::kFault: return TraceKind::kFault;
-  }
-  PIPECHECK_ASSERT(false);
-}
 
 std::string RefusalMessage(const ms::Sync& sync, Trigger trigger, ms::Refusal refusal) {
   const ms::RefusalText text = ms::Explain(sync, trigger, refusal);
@@ -74,89 +61,7 @@ bool HoldsApplyPoint(State state) {
   return state == State::kRunning || state == State::kPaused || state == State::kCommitting;
 }
 
-std::string DocumentText(std::optional<std::int64_t> value) {
-  return value ? fmt::format("{}", *value) : std::string("no document");
-}
-
 }  // namespace
-
-// --- Collection ---------------------------------------------------------
-
-std::optional<std::int64_t> Collection::Get(std::int64_t id) const {
-  PIPECHECK_ASSERT(id >= 0);
-  const auto index = static_cast<std::size_t>(id);
-  if (index >= values_.size() || values_[index] == kAbsent) return std::nullopt;
-  return values_[index];
-}
-
-void Collection::Put(std::int64_t id, std::int64_t value) {
-  PIPECHECK_ASSERT(id >= 0);
-  PIPECHECK_ASSERT(value >= 0);
-  const auto index = static_cast<std::size_t>(id);
-  if (index >= values_.size()) {
-    values_.resize(index + 1, kAbsent);
-    positions_.resize(index + 1, kNoPosition);
-  }
-  if (values_[index] == kAbsent) {
-    positions_[index] = live_.size();
-    live_.push_back(id);
-  }
-  values_[index] = value;
-}
-
-void Collection::Erase(std::int64_t id) {
-  PIPECHECK_ASSERT(id >= 0);
-  const auto index = static_cast<std::size_t>(id);
-  if (index >= values_.size() || values_[index] == kAbsent) return;
-  const std::size_t position = positions_[index];
-  PIPECHECK_ASSERT(position < live_.size());
-  PIPECHECK_ASSERT(live_[position] == id);
-  const std::int64_t moved = live_.back();
-  live_[position] = moved;
-  positions_[static_cast<std::size_t>(moved)] = position;
-  live_.pop_back();
-  values_[index] = kAbsent;
-  positions_[index] = kNoPosition;
-}
-
-void Collection::Clear() {
-  values_.clear();
-  positions_.clear();
-  live_.clear();
-}
-
-std::int64_t Collection::LiveId(std::int64_t index) const {
-  PIPECHECK_ASSERT(index >= 0);
-  PIPECHECK_ASSERT(index < live_count());
-  return live_[static_cast<std::size_t>(index)];
-}
-
-std::optional<std::string> Collection::Diff(const Collection& a, const Collection& b,
-                                            std::string_view a_name, std::string_view b_name) {
-  // Equal live counts and every document of `a` in `b` means equal; the scan
-  // in _id order then finds the first difference, so messages are stable.
-  if (a.live_.size() == b.live_.size()) {
-    bool same = true;
-    for (const std::int64_t id : a.live_) {
-      if (a.Get(id) != b.Get(id)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return std::nullopt;
-  }
-  const std::size_t ids = std::max(a.values_.size(), b.values_.size());
-  for (std::size_t index = 0; index < ids; ++index) {
-    const auto id = static_cast<std::int64_t>(index);
-    const auto in_a = a.Get(id);
-    const auto in_b = b.Get(id);
-    if (in_a != in_b) {
-      return fmt::format("_id {}: {} has {}, {} has {}", id, a_name, DocumentText(in_a), b_name,
-                         DocumentText(in_b));
-    }
-  }
-  PIPECHECK_ASSERT(false);  // Different counts imply a differing _id.
-}
 
 // --- The world ----------------------------------------------------------
 
@@ -177,14 +82,13 @@ MongosyncWorld::MongosyncWorld(const Scenario& scenario, const ms::Table& table)
   workload_prng_ = root.Fork();
   fault_prng_ = root.Fork();
 
-  clusters_.resize(2);
-  for (Cluster& cluster : clusters_) {
-    cluster.collections.resize(static_cast<std::size_t>(config_.collections));
-  }
-  for (Collection& collection : source().collections) {
-    for (std::int64_t id = 0; id < config_.documents; ++id) {
-      collection.Put(id, static_cast<std::int64_t>(
-                             data_prng.Below(static_cast<std::uint64_t>(kValueBound))));
+  // cluster0 is the first source and holds the initial documents.
+  const SourceOptions options{0, config_.oplog_retention, config_.writes_per_hour, kValueBound};
+  clusters_.reserve(2);
+  for (int index = 0; index < 2; ++index) {
+    SourceCluster& cluster = clusters_.emplace_back(options);
+    for (int c = 0; c < config_.collections; ++c) {
+      cluster.AddCollection(index == 0 ? config_.documents : 0, data_prng);
     }
   }
 
@@ -192,9 +96,7 @@ MongosyncWorld::MongosyncWorld(const Scenario& scenario, const ms::Table& table)
   writes_until_ = scenario.WritesUntil();
   writes_stopped_ = true;
   if (config_.writes_per_hour > 0 && config_.collections > 0) {
-    write_interval_mean_ = std::max<Millis>(1, kHour / config_.writes_per_hour);
-    const Millis first = std::max<Millis>(
-        1, workload_prng_.Between(write_interval_mean_ / 2, 3 * write_interval_mean_ / 2));
+    const Millis first = source().DrawWriteInterval(workload_prng_);
     if (first <= writes_until_) {
       writes_stopped_ = false;
       scheduler_.Schedule(first, Event{Work::kWrite, 0});
@@ -209,14 +111,14 @@ std::string_view MongosyncWorld::LifecycleState(int pipe) const {
 
 std::string_view MongosyncWorld::ProcessStatus() const { return ms::ToString(sync_.process); }
 
-const Cluster& MongosyncWorld::cluster(int index) const {
+const SourceCluster& MongosyncWorld::cluster(int index) const {
   PIPECHECK_ASSERT(index == 0 || index == 1);
   return clusters_[static_cast<std::size_t>(index)];
 }
 
 bool MongosyncWorld::DataConverged(std::string* why) const {
-  for (std::size_t c = 0; c < source().collections.size(); ++c) {
-    const auto diff = Collection::Diff(destination().collections[c], source().collections[c],
+  for (int c = 0; c < source().collection_count(); ++c) {
+    const auto diff = Collection::Diff(destination().collection(c), source().collection(c),
                                        "the destination", "the source");
     if (diff) {
       if (why != nullptr) {
@@ -235,10 +137,9 @@ bool MongosyncWorld::ApplyPointLost() const { return resume_token_truncated_ || 
 
 std::optional<Millis> MongosyncWorld::LagMillis() const {
   if (ApplyPointLost()) return std::nullopt;
-  const Cluster& from = source();
-  if (applied_ts_ >= from.next_ts) return 0;
-  const auto index = static_cast<std::size_t>(applied_ts_ - from.first_kept_ts());
-  return now() - from.oplog[index].t;
+  const SourceCluster& from = source();
+  if (applied_ts_ >= from.next_ts()) return 0;
+  return now() - from.Entry(applied_ts_).t;
 }
 
 // --- Driving ------------------------------------------------------------
@@ -327,7 +228,7 @@ StepOutcome MongosyncWorld::TakeStep(Trigger trigger, const ms::StartOptions& bo
   const ms::StepResult result = ms::Step(table_, sync_, trigger, body);
   TraceEvent event;
   event.t_ms = now();
-  event.kind = TraceKindOf(trigger);
+  event.kind = TraceKindOf(ms::KindOf(trigger));
   event.what = ms::ToString(trigger);
   event.from = ms::ToString(before.state);
   event.accepted = result.accepted;
@@ -355,13 +256,13 @@ void MongosyncWorld::Enter(Trigger trigger, const ms::Sync& before) {
     case Trigger::kStart:
       // The change stream starts at the source's next entry (MS-AB).
       copy_next_ = 0;
-      applied_ts_ = source().next_ts;
+      applied_ts_ = source().next_ts();
       commit_ts_ = applied_ts_;
       gap_reported_ = false;
       resume_token_truncated_ = false;
       break;
     case Trigger::kCommit:
-      commit_ts_ = source().next_ts;
+      commit_ts_ = source().next_ts();
       if (sync_.options.write_blocking == ms::WriteBlocking::kSourceAndDestination) {
         source_write_blocked_ = true;  // MS-WB: the source is blocked from /commit on.
       }
@@ -370,7 +271,7 @@ void MongosyncWorld::Enter(Trigger trigger, const ms::Sync& before) {
       // G12: the old destination is the new source; application resumes from
       // its next entry, without a new copy.
       source_ = 1 - source_;
-      applied_ts_ = source().next_ts;
+      applied_ts_ = source().next_ts();
       commit_ts_ = applied_ts_;
       source_write_blocked_ = false;
       gap_reported_ = false;
@@ -380,8 +281,10 @@ void MongosyncWorld::Enter(Trigger trigger, const ms::Sync& before) {
       mismatch_pending_ = false;
       break;
     case Trigger::kWipeDestinationAndRestart:
-      for (Collection& collection : destination().collections) collection.Clear();
-      applied_ts_ = source().next_ts;
+      for (int c = 0; c < destination().collection_count(); ++c) {
+        destination().collection(c).Clear();
+      }
+      applied_ts_ = source().next_ts();
       commit_ts_ = applied_ts_;
       source_write_blocked_ = false;
       mismatch_pending_ = false;
@@ -488,13 +391,12 @@ StepOutcome MongosyncWorld::ApplyFault(const Step& step) {
                                        FormatDuration(lag_fault_until_)));
     }
     case Trigger::kOplogRollover: {
-      Cluster& from = source();
-      const std::size_t removed = from.oplog.size();
-      from.oplog.clear();
+      SourceCluster& from = source();
+      const std::size_t removed = from.TruncateToHead(SourceCluster::Cut::kAtHead);
       const StepOutcome outcome = Inject(
           "oplog_rollover", fmt::format("cluster{} oplog truncated to its head ts {}: {} entries "
                                         "removed",
-                                        source_, from.next_ts, removed));
+                                        source_, from.next_ts(), removed));
       if (HoldsApplyPoint(sync_.state)) {
         // The change stream resumes after the last entry it read; truncating
         // to the head removes that entry even when nothing is left to apply.
@@ -516,12 +418,10 @@ StepOutcome MongosyncWorld::ApplyFault(const Step& step) {
       if (config_.collections > 0) {
         const auto c = static_cast<int>(
             fault_prng_.Below(static_cast<std::uint64_t>(config_.collections)));
-        const Collection& collection = destination().collections[static_cast<std::size_t>(c)];
-        const std::int64_t id =
-            collection.live_count() > 0
-                ? collection.LiveId(static_cast<std::int64_t>(
-                      fault_prng_.Below(static_cast<std::uint64_t>(collection.live_count()))))
-                : collection.fresh_id();
+        const Collection& collection = destination().collection(c);
+        const DocId id = collection.live_count() > 0
+                             ? collection.LiveId(fault_prng_.Below(collection.live_count()))
+                             : collection.fresh_id();
         corrupted_ = CorruptedDocument{c, id};
         Corrupt();
         what = fmt::format("cluster{} collection {} _id {} diverges from the source", 1 - source_,
@@ -544,9 +444,7 @@ StepOutcome MongosyncWorld::Inject(std::string_view what, std::string detail) {
 // --- Internal work ------------------------------------------------------
 
 void MongosyncWorld::Write() {
-  const Millis next = now() + std::max<Millis>(1, workload_prng_.Between(
-                                                       write_interval_mean_ / 2,
-                                                       3 * write_interval_mean_ / 2));
+  const Millis next = now() + source().DrawWriteInterval(workload_prng_);
   if (next <= writes_until_) {
     scheduler_.Schedule(next, Event{Work::kWrite, 0});
   } else {
@@ -555,36 +453,7 @@ void MongosyncWorld::Write() {
   Trim(source_);
   CheckRollover();
   if (source_write_blocked_) return;  // The application's write is refused (MS-WB).
-
-  Cluster& to = source();
-  const auto c = static_cast<int>(
-      workload_prng_.Below(static_cast<std::uint64_t>(config_.collections)));
-  Collection& collection = to.collections[static_cast<std::size_t>(c)];
-  const std::uint64_t draw = workload_prng_.Below(100);
-  OplogEntry entry{now(), to.next_ts, c, 0, OplogOp::kInsert, 0};
-  if (draw < kInsertPercent || collection.live_count() == 0) {
-    entry.id = collection.fresh_id();
-  } else {
-    entry.id = collection.LiveId(static_cast<std::int64_t>(
-        workload_prng_.Below(static_cast<std::uint64_t>(collection.live_count()))));
-    if (draw < kInsertPercent + kUpdatePercent) {
-      entry.op = OplogOp::kUpdate;
-    } else if (draw < kInsertPercent + kUpdatePercent + kReplacePercent) {
-      entry.op = OplogOp::kReplace;
-    } else {
-      entry.op = OplogOp::kDelete;
-    }
-  }
-  if (entry.op == OplogOp::kDelete) {
-    collection.Erase(entry.id);
-  } else {
-    entry.value =
-        static_cast<std::int64_t>(workload_prng_.Below(static_cast<std::uint64_t>(kValueBound)));
-    collection.Put(entry.id, entry.value);
-  }
-  to.oplog.push_back(entry);
-  ++to.next_ts;
-  ++source_writes_;
+  source().Write(workload_prng_, now());
   EnsureMaintenance();
 }
 
@@ -598,12 +467,12 @@ void MongosyncWorld::CopyNext() {
                           Event{Work::kCopy, work_epoch_});
       return;
     }
-    const auto c = static_cast<std::size_t>(copy_next_);
-    destination().collections[c] = source().collections[c];
+    const int c = copy_next_;
+    destination().collection(c) = source().collection(c);
     if (corrupted_ && corrupted_->collection == copy_next_) Corrupt();
     Record(TraceKind::kData, "collection_copied", true,
            fmt::format("collection {}: {} documents, cluster{} -> cluster{}", c,
-                       source().collections[c].live_count(), source_, 1 - source_));
+                       source().collection(c).live_count(), source_, 1 - source_));
     ++copy_next_;
     if (copy_next_ < config_.collections) {
       scheduler_.Schedule(now() + CopyMillis(), Event{Work::kCopy, work_epoch_});
@@ -666,18 +535,16 @@ void MongosyncWorld::CommitVerify() {
 std::int64_t MongosyncWorld::ApplyEntries(std::int64_t count) {
   PIPECHECK_ASSERT(count >= 0);
   PIPECHECK_ASSERT(count == 0 || !EntriesLost());
-  const Cluster& from = source();
-  Cluster& to = destination();
-  const std::int64_t n = std::min(count, from.next_ts - applied_ts_);
-  const auto first = static_cast<std::size_t>(applied_ts_ - from.first_kept_ts());
+  const SourceCluster& from = source();
+  SourceCluster& to = destination();
+  const std::int64_t n = std::min(count, from.next_ts() - applied_ts_);
   for (std::int64_t k = 0; k < n; ++k) {
-    const OplogEntry& entry = from.oplog[first + static_cast<std::size_t>(k)];
-    PIPECHECK_ASSERT(entry.ts == applied_ts_ + k);
-    Collection& collection = to.collections[static_cast<std::size_t>(entry.collection)];
+    const OplogEntry& entry = from.Entry(applied_ts_ + k);
+    Collection& collection = to.collection(entry.collection);
     if (entry.op == OplogOp::kDelete) {
-      collection.Erase(entry.id);
+      collection.Erase(entry.id, entry.ts);
     } else {
-      collection.Put(entry.id, entry.value);
+      collection.Put(entry.id, entry.value, entry.ts);
     }
     if (corrupted_ && corrupted_->collection == entry.collection && corrupted_->id == entry.id) {
       Corrupt();
@@ -690,9 +557,8 @@ std::int64_t MongosyncWorld::ApplyEntries(std::int64_t count) {
 }
 
 void MongosyncWorld::Trim(int cluster_index) {
-  Cluster& cluster = clusters_[static_cast<std::size_t>(cluster_index)];
-  const Millis horizon = now() - config_.oplog_retention;
-  while (!cluster.oplog.empty() && cluster.oplog.front().t < horizon) cluster.oplog.pop_front();
+  SourceCluster& cluster = clusters_[static_cast<std::size_t>(cluster_index)];
+  cluster.Trim(now());
   if (cluster_index == source_ && HoldsApplyPoint(sync_.state) && !gap_reported_ &&
       EntriesLost()) {
     gap_reported_ = true;
@@ -706,9 +572,9 @@ void MongosyncWorld::Trim(int cluster_index) {
 void MongosyncWorld::EnsureMaintenance() {
   if (maintenance_pending_) return;
   std::optional<Millis> expiry;
-  for (const Cluster& cluster : clusters_) {
-    if (cluster.oplog.empty()) continue;
-    const Millis at = cluster.oplog.front().t + config_.oplog_retention + 1;
+  for (const SourceCluster& cluster : clusters_) {
+    if (cluster.oplog_size() == 0) continue;
+    const Millis at = cluster.Entry(cluster.first_kept_ts()).t + config_.oplog_retention + 1;
     expiry = expiry ? std::min(*expiry, at) : at;
   }
   if (!expiry) return;
@@ -745,8 +611,7 @@ void MongosyncWorld::UpdateLag() {
 
 Millis MongosyncWorld::CopyMillis() const {
   if (copy_next_ >= config_.collections) return kSecond;
-  const std::int64_t documents =
-      source().collections[static_cast<std::size_t>(copy_next_)].live_count();
+  const auto documents = static_cast<std::int64_t>(source().collection(copy_next_).live_count());
   return std::max(kSecond, documents * kSecond / config_.copy_documents_per_second);
 }
 
@@ -763,12 +628,12 @@ std::int64_t MongosyncWorld::ApplyRate() const {
 
 void MongosyncWorld::Corrupt() {
   PIPECHECK_ASSERT(corrupted_.has_value());
-  Collection& collection =
-      destination().collections[static_cast<std::size_t>(corrupted_->collection)];
+  Collection& collection = destination().collection(corrupted_->collection);
   // Source values are below kValueBound, so a value at or above it differs
-  // from whatever the source holds, and a missing document reappears.
+  // from whatever the source holds, and a missing document reappears. No
+  // oplog entry records the write.
   const auto value = collection.Get(corrupted_->id);
-  collection.Put(corrupted_->id, value ? *value % kValueBound + kValueBound : kValueBound);
+  collection.Put(corrupted_->id, value ? *value % kValueBound + kValueBound : kValueBound, 0);
 }
 
 void MongosyncWorld::Record(TraceKind kind, std::string_view what, bool accepted,

@@ -1,8 +1,8 @@
 // sim/mongosync_world.h: the data under the mongosync lifecycle.
 //
-// Two clusters, cluster0 and cluster1. One is the source: it holds
-// `collections` collections of documents that a workload keeps writing, and
-// every write appends an entry to its oplog. The other is the destination:
+// Two clusters, cluster0 and cluster1 (each a sim::SourceCluster). One is the
+// source: it holds `collections` collections of documents that a workload
+// keeps writing, and every write appends an entry to its oplog. The other is the destination:
 // mongosync copies the source collections into it one by one (collection
 // copy), then applies the source oplog from the point taken at /start
 // (change event application, CEA). /commit drains the oplog up to the commit
@@ -38,7 +38,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,64 +48,11 @@
 #include "sim/prng.h"
 #include "sim/scenario.h"
 #include "sim/scheduler.h"
+#include "sim/source_cluster.h"
 #include "sim/trace.h"
 #include "sim/world.h"
 
 namespace pipecheck::sim {
-
-// The documents of one collection, by _id. Values are non-negative; ids are
-// dense from 0, so the documents live in vectors indexed by _id. A second
-// vector of the ids present lets the workload pick a random document in O(1).
-class Collection {
- public:
-  std::optional<std::int64_t> Get(std::int64_t id) const;
-  // Inserts or overwrites. REQUIRES: id >= 0, value >= 0.
-  void Put(std::int64_t id, std::int64_t value);
-  // Removes the document if present.
-  void Erase(std::int64_t id);
-  void Clear();
-
-  std::int64_t live_count() const { return static_cast<std::int64_t>(live_.size()); }
-  // An _id no document of this collection has ever had.
-  std::int64_t fresh_id() const { return static_cast<std::int64_t>(values_.size()); }
-  // The id of the index-th present document, in no meaningful order.
-  // REQUIRES: 0 <= index < live_count().
-  std::int64_t LiveId(std::int64_t index) const;
-
-  // The first _id (ascending) where `a` and `b` differ, described with both
-  // values, or nullopt when they hold the same documents. O(ids).
-  static std::optional<std::string> Diff(const Collection& a, const Collection& b,
-                                         std::string_view a_name, std::string_view b_name);
-
- private:
-  static constexpr std::int64_t kAbsent = -1;
-  static constexpr std::size_t kNoPosition = static_cast<std::size_t>(-1);
-  std::vector<std::int64_t> values_;    // By _id; kAbsent when there is no document.
-  std::vector<std::size_t> positions_;  // By _id; index into live_, or kNoPosition.
-  std::vector<std::int64_t> live_;      // The ids present.
-};
-
-enum class OplogOp : std::uint8_t { kInsert, kUpdate, kReplace, kDelete };
-
-// One source change. `value` is the document after the change (a post-image),
-// so applying an entry twice is harmless, as mongosync's idempotent apply.
-struct OplogEntry {
-  Millis t = 0;
-  std::int64_t ts = 0;  // Consecutive per cluster: the oplog is indexed by ts.
-  int collection = 0;
-  std::int64_t id = 0;
-  OplogOp op = OplogOp::kInsert;
-  std::int64_t value = 0;
-};
-
-struct Cluster {
-  std::vector<Collection> collections;
-  std::deque<OplogEntry> oplog;  // Oldest first; entries ts first_kept_ts()..next_ts-1.
-  std::int64_t next_ts = 0;      // The ts the next write will get.
-  std::int64_t first_kept_ts() const {
-    return next_ts - static_cast<std::int64_t>(oplog.size());
-  }
-};
 
 class MongosyncWorld final : public World {
  public:
@@ -127,7 +73,7 @@ class MongosyncWorld final : public World {
   // Read-only views for the property monitors.
   const model::mongosync::Sync& sync() const { return sync_; }
   const model::mongosync::Table& table() const { return table_; }
-  const Cluster& cluster(int index) const;
+  const SourceCluster& cluster(int index) const;
   int source_index() const { return source_; }
   int destination_index() const { return 1 - source_; }
   // The ts of the first source entry not yet applied to the destination;
@@ -143,7 +89,9 @@ class MongosyncWorld final : public World {
   // Oplog entries applied to a destination so far (CEA and the commit drain).
   std::int64_t entries_applied() const { return entries_applied_; }
   // Workload writes made to a source so far (skipped ones do not count).
-  std::int64_t source_writes() const { return source_writes_; }
+  std::int64_t source_writes() const {
+    return static_cast<std::int64_t>(clusters_[0].writes() + clusters_[1].writes());
+  }
   // The workload has made its last write (WritesUntil passed, or no workload).
   bool writes_stopped() const { return writes_stopped_; }
   bool destination_available() const { return now() >= destination_unavailable_until_; }
@@ -168,10 +116,10 @@ class MongosyncWorld final : public World {
     std::uint64_t epoch;
   };
 
-  Cluster& source() { return clusters_[static_cast<std::size_t>(source_)]; }
-  Cluster& destination() { return clusters_[static_cast<std::size_t>(1 - source_)]; }
-  const Cluster& source() const { return clusters_[static_cast<std::size_t>(source_)]; }
-  const Cluster& destination() const {
+  SourceCluster& source() { return clusters_[static_cast<std::size_t>(source_)]; }
+  SourceCluster& destination() { return clusters_[static_cast<std::size_t>(1 - source_)]; }
+  const SourceCluster& source() const { return clusters_[static_cast<std::size_t>(source_)]; }
+  const SourceCluster& destination() const {
     return clusters_[static_cast<std::size_t>(1 - source_)];
   }
 
@@ -218,7 +166,7 @@ class MongosyncWorld final : public World {
   Scheduler<Event> scheduler_;
   Trace trace_;
   model::mongosync::Sync sync_;
-  std::vector<Cluster> clusters_;
+  std::vector<SourceCluster> clusters_;
   int source_ = 0;
 
   std::uint64_t work_epoch_ = 0;
@@ -226,10 +174,8 @@ class MongosyncWorld final : public World {
   std::uint64_t events_processed_ = 0;
 
   Millis writes_until_ = 0;
-  Millis write_interval_mean_ = 0;
   bool writes_stopped_ = false;
   bool source_write_blocked_ = false;  // sourceAndDestination, from /commit on (MS-WB).
-  std::int64_t source_writes_ = 0;
 
   bool maintenance_pending_ = false;
   std::int64_t applied_ts_ = 0;
@@ -247,7 +193,7 @@ class MongosyncWorld final : public World {
   // application never heals it and only the verifier can notice.
   struct CorruptedDocument {
     int collection;
-    std::int64_t id;
+    DocId id;
   };
   std::optional<CorruptedDocument> corrupted_;
   bool mismatch_pending_ = false;

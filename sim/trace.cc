@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "model/assert.h"
+#include "sim/fnv1a.h"
+
 namespace pipecheck::sim {
 
 std::string_view ToString(TraceKind kind) {
@@ -14,6 +17,15 @@ std::string_view ToString(TraceKind kind) {
     case TraceKind::kData: return "data";
   }
   return "?";
+}
+
+TraceKind TraceKindOf(model::TriggerKind kind) {
+  switch (kind) {
+    case model::TriggerKind::kOperation: return TraceKind::kOperation;
+    case model::TriggerKind::kEvent: return TraceKind::kEvent;
+    case model::TriggerKind::kFault: return TraceKind::kFault;
+  }
+  PIPECHECK_ASSERT(false);
 }
 
 std::string Trace::ToJsonLine(const TraceEvent& event) {
@@ -53,14 +65,12 @@ std::string Trace::ToJsonl() const {
 }
 
 std::uint64_t Trace::Hash() const {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  Fnv1a hash;
   for (const TraceEvent& event : events_) {
-    for (const char c : ToJsonLine(event) + "\n") {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= 0x100000001b3ULL;
-    }
+    hash.AddBytes(ToJsonLine(event));
+    hash.AddByte('\n');
   }
-  return hash;
+  return hash.value();
 }
 
 }  // namespace pipecheck::sim

@@ -1,9 +1,10 @@
 // sim/trace.h: what a run did, one event a line (interfaces.md section 5).
 //
 // The trace is data: a vector of events with virtual times. Its JSONL form is
-// the contract; its hash (FNV-1a 64 over the JSONL bytes) is what the
-// determinism tests compare. Names are string_views into the models' static
-// name tables, so recording an event allocates only for `detail`.
+// the contract; its hash (FNV-1a 64, sim/fnv1a.h, over the JSONL bytes) is
+// what the determinism tests compare. Names are string_views into the
+// models' static name tables, so recording an event allocates only for
+// `detail`.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +12,15 @@
 #include <string_view>
 #include <vector>
 
+#include "model/lifecycle.h"
 #include "sim/time.h"
 
 namespace pipecheck::sim {
 
 enum class TraceKind : std::uint8_t { kOperation, kEvent, kFault, kState, kData };
 std::string_view ToString(TraceKind kind);
+// How a Step of a trigger of this kind is traced, for every model.
+TraceKind TraceKindOf(model::TriggerKind kind);
 
 struct TraceEvent {
   Millis t_ms = 0;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -224,7 +225,7 @@ TEST(ClickPipeWorld, CdcOnlyPipeHoldsOnlyTheChangesSinceItsCreation) {
   EXPECT_EQ(Converged(driver.world()), "converged");
   const sim::DestinationTable& table = driver.world().destination(0, 0, sim::TableRole::kMain);
   EXPECT_LT(table.visible_rows, static_cast<std::int64_t>(
-                                    driver.world().source(0).live_ids.size()));
+                                    driver.world().source(0).live_count()));
   EXPECT_TRUE(driver.AllHold());
 }
 
@@ -437,15 +438,15 @@ TEST(ClickPipeWorld, EverySourceDeleteIsASoftDeletedRowInTheDestination) {
   Driver driver(scenario);
   driver.RunAll();
   for (int c = 0; c < driver.world().collection_count(); ++c) {
-    const sim::SourceCollection& source = driver.world().source(c);
+    const std::span<const sim::Document> source = driver.world().source(c).documents();
     const sim::DestinationTable& table = driver.world().destination(0, c, sim::TableRole::kMain);
     std::size_t deleted = 0;
-    for (std::size_t i = 0; i < source.docs.size(); ++i) {
-      if (source.docs[i].live()) continue;
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      if (source[i].live()) continue;
       ++deleted;
       const sim::FinalSlot slot = table.Slot(static_cast<sim::DocId>(i));
       EXPECT_TRUE(slot.deleted) << "collection " << c << " _id " << i;
-      EXPECT_EQ(slot.version, source.docs[i].last_ts) << "collection " << c << " _id " << i;
+      EXPECT_EQ(slot.version, source[i].last_ts) << "collection " << c << " _id " << i;
     }
     EXPECT_GT(deleted, 100U) << "collection " << c;
     EXPECT_EQ(table.soft_deleted.size(), deleted) << "collection " << c;

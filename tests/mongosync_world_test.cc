@@ -386,7 +386,7 @@ TEST(MongosyncWorld, ReverseAfterCommitSwapsRolesAndChangesFlowBackToASecondComm
   const sim::MongosyncWorld& world = run.mongosync();
   EXPECT_EQ(world.source_index(), 1);
   EXPECT_TRUE(world.sync().reversed);
-  EXPECT_GT(world.cluster(1).next_ts, 0);  // The old destination took the writes.
+  EXPECT_GT(world.cluster(1).next_ts(), 0);  // The old destination took the writes.
   std::string why;
   EXPECT_TRUE(world.DataConverged(&why)) << why;  // Source blocked since the second /commit.
   EXPECT_EQ(run.Violations(), "");
@@ -420,7 +420,7 @@ TEST(MongosyncWorld, CommitDrainsEveryWriteMadeBeforeTheCommit) {
   EXPECT_GT(drained, 10) << run.TraceText();
   std::string why;
   EXPECT_TRUE(run.mongosync().DataConverged(&why)) << why;
-  EXPECT_EQ(run.mongosync().applied_ts(), run.mongosync().cluster(0).next_ts);
+  EXPECT_EQ(run.mongosync().applied_ts(), run.mongosync().cluster(0).next_ts());
   EXPECT_EQ(run.Violations(), "");
   ExpectWitnessed(run, "reaches_committed");
   EXPECT_EQ(run.result("source_written_after_commit").verdict, Verdict::kUnwitnessed);
