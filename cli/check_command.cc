@@ -109,12 +109,12 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
                      never.empty() ? "" : "; never taken:" + never);
   out << "properties:\n";
   for (const auto& property : report.properties) {
-    out << fmt::format("  {:<11} {:<10} {}  [{}]{}\n", property.verdict,
-                       properties::ToString(property.kind), property.name, property.source,
+    out << fmt::format("  {:<11} {:<10} {}  [{}]{}\n", properties::ToString(property.verdict),
+                       properties::ToString(property.expectation), property.name, property.source,
                        property.premise_of.empty() ? "" : fmt::format(" (premise of {})", property.premise_of));
   }
   for (const auto& property : report.properties) {
-    if (property.verdict != "violated") continue;
+    if (property.verdict != properties::Verdict::kViolated) continue;
     out << fmt::format("\nVIOLATED {} [{}]: shortest trace, {} steps\n", property.name, property.source,
                        property.trace.size());
     out << fmt::format("    initial: {}\n", property.initial);
@@ -125,7 +125,7 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
     } else if (!property.scenario_why.empty()) {
       out << fmt::format("    no scenario written: {}\n", property.scenario_why);
     }
-    if (property.kind == properties::PropertyKind::kEventually) {
+    if (property.expectation == properties::Expectation::kEventually) {
       if (property.cycle.empty()) {
         out << "    then stays there forever: no weakly fair action is enabled\n";
       } else {
@@ -134,7 +134,7 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
       }
     }
   }
-  out << fmt::format("\nverdict: {}\n", report.verdict);
+  out << fmt::format("\nverdict: {}\n", properties::ToString(report.verdict));
 }
 
 ordered_json ToJson(const CheckReport& report, double seconds) {
@@ -143,7 +143,7 @@ ordered_json ToJson(const CheckReport& report, double seconds) {
   if (!report.profile.empty()) out["profile"] = report.profile;
   out["bounds"] = ordered_json::object();
   for (const auto& [name, value] : report.bounds) out["bounds"][name] = value;
-  out["verdict"] = report.verdict;
+  out["verdict"] = std::string(properties::ToString(report.verdict));
   out["states"] = report.states;
   out["transitions"] = report.transitions;
   out["depth"] = report.depth;
@@ -160,19 +160,19 @@ ordered_json ToJson(const CheckReport& report, double seconds) {
   out["properties"] = ordered_json::array();
   for (const auto& property : report.properties) {
     ordered_json item{{"name", property.name},
-                      {"expectation", std::string(properties::ToString(property.kind))},
-                      {"verdict", property.verdict},
+                      {"expectation", std::string(properties::ToString(property.expectation))},
+                      {"verdict", std::string(properties::ToString(property.verdict))},
                       {"source", property.source}};
     if (!property.premise_of.empty()) item["premise_of"] = property.premise_of;
     item["trace"] = ordered_json::array();
-    if (property.verdict == "violated") {
+    if (property.verdict == properties::Verdict::kViolated) {
       item["initial"] = property.initial;
       for (const auto& step : property.trace) {
         item["trace"].push_back({{"action", step.action}, {"rows", step.rows}, {"state", step.state}});
       }
       if (!property.scenario_file.empty()) item["scenario"] = property.scenario_file;
       if (!property.scenario_why.empty()) item["scenario_error"] = property.scenario_why;
-      if (property.kind == properties::PropertyKind::kEventually) {
+      if (property.expectation == properties::Expectation::kEventually) {
         item["cycle"] = ordered_json::array();
         for (const auto& step : property.cycle) {
           item["cycle"].push_back({{"action", step.action}, {"rows", step.rows}, {"state", step.state}});
@@ -267,8 +267,8 @@ int RunCheck(const CheckRequest& request, std::ostream& out, std::ostream& err) 
   } else {
     PrintText(report, seconds, out);
   }
-  if (report.verdict == "fail") return 1;
-  if (report.verdict == "incomplete") return 3;
+  if (report.verdict == properties::CheckVerdict::kFail) return 1;
+  if (report.verdict == properties::CheckVerdict::kIncomplete) return 3;
   return 0;
 }
 

@@ -89,29 +89,30 @@ CheckReport Check(const Space& space, const Adapter<Space>& adapter, const Explo
   bool unknown = false;
   const auto specs = space.Properties();
   for (std::size_t p = 0; p < specs.size(); ++p) {
-    const PropertySpec& spec = specs[p];
+    const Property& spec = specs[p];
     PropertyReport out;
     out.name = std::string(spec.name);
-    out.kind = spec.kind;
+    out.expectation = spec.expectation;
     out.source = std::string(spec.source);
     out.premise_of = std::string(spec.premise_of);
     Finding finding = explorer.findings()[p];
     Lasso lasso;
-    if (spec.kind == PropertyKind::kEventually && complete) {
+    if (spec.expectation == Expectation::kEventually && complete) {
       lasso = FindFairTrap(explorer, space, adapter.subjects, adapter.transient_key,
                            adapter.is_fault, adapter.is_fair);
       finding = Finding{lasso.found, lasso.entry, 0, 0};
     }
     if (finding.found) {
       out.path = explorer.PathTo(finding.state);
-      if (spec.kind == PropertyKind::kTransition) {
+      if (spec.expectation == Expectation::kTransition) {
         out.path = explorer.PathTo(finding.from);
         out.path.push_back(finding.action);
       }
       const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
       out.initial = space.Describe(initial);
       out.trace = Steps(space, adapter, initial, out.path);
-      const bool safety = spec.kind == PropertyKind::kAlways || spec.kind == PropertyKind::kTransition;
+      const bool safety =
+          spec.expectation == Expectation::kAlways || spec.expectation == Expectation::kTransition;
       if (safety && adapter.realize) {
         Realized realized = adapter.realize(initial, out.path, out.name);
         if (realized.ok) {
@@ -124,21 +125,23 @@ CheckReport Check(const Space& space, const Adapter<Space>& adapter, const Explo
         out.cycle = Steps(space, adapter, explorer.Unpack(lasso.entry), lasso.cycle);
       }
     }
-    switch (spec.kind) {
-      case PropertyKind::kSometimes:
-        out.verdict = finding.found ? "witnessed" : complete ? "unwitnessed" : "unknown";
+    switch (spec.expectation) {
+      case Expectation::kSometimes:
+        out.verdict = finding.found ? Verdict::kWitnessed : complete ? Verdict::kUnwitnessed : Verdict::kUnknown;
         failed |= complete && !finding.found;
         unknown |= !complete && !finding.found;
         break;
       default:
-        out.verdict = finding.found ? "violated" : complete ? "holds" : "unknown";
+        out.verdict = finding.found ? Verdict::kViolated : complete ? Verdict::kHolds : Verdict::kUnknown;
         failed |= finding.found;
         unknown |= !complete && !finding.found;
         break;
     }
     report.properties.push_back(std::move(out));
   }
-  report.verdict = failed ? "fail" : (complete && !unknown) ? "pass" : "incomplete";
+  report.verdict = failed ? CheckVerdict::kFail
+                 : (complete && !unknown) ? CheckVerdict::kPass
+                                          : CheckVerdict::kIncomplete;
   return report;
 }
 

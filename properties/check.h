@@ -25,8 +25,8 @@ struct TraceStep {
 
 struct PropertyReport {
   std::string name;
-  PropertyKind kind = PropertyKind::kAlways;
-  std::string verdict;  // holds, violated, witnessed, unwitnessed, unknown (incomplete search)
+  Expectation expectation = Expectation::kAlways;
+  Verdict verdict = Verdict::kHolds;  // kUnknown: the search was incomplete.
   std::string source;
   std::string premise_of;
   std::string initial;            // The initial state of the trace.
@@ -51,7 +51,7 @@ struct CheckReport {
   std::string profile;
   std::map<std::string, int> bounds;
   bool complete = false;
-  std::string verdict;  // pass, fail, incomplete
+  CheckVerdict verdict = CheckVerdict::kPass;
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
   std::uint32_t depth = 0;

@@ -62,40 +62,40 @@ enum : std::size_t {
   kFixedCount,
 };
 
-constexpr PropertySpec kFixed[kFixedCount] = {
-    {"only_snapshot_pipes_complete", PropertyKind::kAlways, "CP-LC", ""},
-    {"snapshot_pipe_completes", PropertyKind::kSometimes, "CP-LC", "only_snapshot_pipes_complete"},
-    {"cdc_only_never_snapshots_on_create", PropertyKind::kTransition, "CP-LC", ""},
-    {"cdc_only_pipe_snapshots_in_a_resync", PropertyKind::kSometimes, "CP-RS, D3",
+constexpr Property kFixed[kFixedCount] = {
+    {"only_snapshot_pipes_complete", Expectation::kAlways, "CP-LC", ""},
+    {"snapshot_pipe_completes", Expectation::kSometimes, "CP-LC", "only_snapshot_pipes_complete"},
+    {"cdc_only_never_snapshots_on_create", Expectation::kTransition, "CP-LC", ""},
+    {"cdc_only_pipe_snapshots_in_a_resync", Expectation::kSometimes, "CP-RS, D3",
      "cdc_only_never_snapshots_on_create"},
-    {"pause_only_from_running", PropertyKind::kTransition, "CP-LC, D5", ""},
-    {"a_pipe_pauses", PropertyKind::kSometimes, "CP-LC", "pause_only_from_running"},
-    {"paused_pulls_nothing", PropertyKind::kTransition, "G1, CP-LC", ""},
-    {"failed_left_only_by_resync_or_resume", PropertyKind::kTransition, "CP-LC, OAS, D2", ""},
-    {"a_pipe_fails", PropertyKind::kSometimes, "CP-LC", "failed_left_only_by_resync_or_resume"},
-    {"lost_resume_point_never_runs", PropertyKind::kAlways, "CP-FAQ, D1, D11", ""},
-    {"resume_point_lost_occurs", PropertyKind::kSometimes, "CP-FAQ, CP-SRC",
+    {"pause_only_from_running", Expectation::kTransition, "CP-LC, D5", ""},
+    {"a_pipe_pauses", Expectation::kSometimes, "CP-LC", "pause_only_from_running"},
+    {"paused_pulls_nothing", Expectation::kTransition, "G1, CP-LC", ""},
+    {"failed_left_only_by_resync_or_resume", Expectation::kTransition, "CP-LC, OAS, D2", ""},
+    {"a_pipe_fails", Expectation::kSometimes, "CP-LC", "failed_left_only_by_resync_or_resume"},
+    {"lost_resume_point_never_runs", Expectation::kAlways, "CP-FAQ, D1, D11", ""},
+    {"resume_point_lost_occurs", Expectation::kSometimes, "CP-FAQ, CP-SRC",
      "lost_resume_point_never_runs"},
-    {"resync_swap_is_atomic", PropertyKind::kTransition, "G2, CP-RS", ""},
-    {"a_resync_swaps", PropertyKind::kSometimes, "CP-RS", "resync_swap_is_atomic"},
-    {"completed_left_only_by_resync", PropertyKind::kTransition, "CP-LC, TF, D3", ""},
+    {"resync_swap_is_atomic", Expectation::kTransition, "G2, CP-RS", ""},
+    {"a_resync_swaps", Expectation::kSometimes, "CP-RS", "resync_swap_is_atomic"},
+    {"completed_left_only_by_resync", Expectation::kTransition, "CP-LC, TF, D3", ""},
     // The whole vocabulary of lifecycles.md 1.2, answered in every reachable
     // state as the text says (see Documented* below). The mutation check
     // (properties/mutate.h) is what showed these were missing.
-    {"user_operations_answer_as_documented", PropertyKind::kAlways,
+    {"user_operations_answer_as_documented", Expectation::kAlways,
      "TF, CP-LC, CP-PR, CP-RS, CP-ADD, CP-RM, CP-SC, CP-LC-OLD, D1, D2, D3, D5, D6", ""},
-    {"tables_are_added_to_a_pipe", PropertyKind::kSometimes, "CP-ADD, CP-LC-OLD",
+    {"tables_are_added_to_a_pipe", Expectation::kSometimes, "CP-ADD, CP-LC-OLD",
      "user_operations_answer_as_documented"},
-    {"internal_events_follow_the_lifecycle", PropertyKind::kAlways,
+    {"internal_events_follow_the_lifecycle", Expectation::kAlways,
      "CP-LC, CP-RS, CP-ADD, CP-RM, CP-LC-OLD, D1, D3, D4, D11", ""},
-    {"a_resync_loads_new_tables", PropertyKind::kSometimes, "CP-RS",
+    {"a_resync_loads_new_tables", Expectation::kSometimes, "CP-RS",
      "internal_events_follow_the_lifecycle"},
-    {"faults_strike_as_documented", PropertyKind::kAlways, "CP-LC, CP-FAQ, D1, D9, D10, D11, D12",
+    {"faults_strike_as_documented", Expectation::kAlways, "CP-LC, CP-FAQ, D1, D9, D10, D11, D12",
      ""},
-    {"an_irrecoverable_error_strikes", PropertyKind::kSometimes, "CP-LC",
+    {"an_irrecoverable_error_strikes", Expectation::kSometimes, "CP-LC",
      "faults_strike_as_documented"},
-    {"one_row_decides_each_step", PropertyKind::kAlways, "model/clickpipe.h", ""},
-    {"a_guard_decides_a_step", PropertyKind::kSometimes, "model/clickpipe.h",
+    {"one_row_decides_each_step", Expectation::kAlways, "model/clickpipe.h", ""},
+    {"a_guard_decides_a_step", Expectation::kSometimes, "model/clickpipe.h",
      "one_row_decides_each_step"},
     // What a step does to the pipe besides its state: the failure cause, the
     // resume point, the load in progress. Each is a claim of the documents
@@ -105,70 +105,70 @@ constexpr PropertySpec kFixed[kFixedCount] = {
     //
     // The API names why a pipe is Failed (CP-FAQ's error text for a lost
     // point), and a pipe that left Failed by resync reports no failure.
-    {"a_pipe_reports_a_cause_exactly_when_failed", PropertyKind::kAlways,
+    {"a_pipe_reports_a_cause_exactly_when_failed", Expectation::kAlways,
      "CP-LC, CP-FAQ, D1, D2, D3", ""},
     // The irrecoverable error was injected and no pipe is Failed: the pipe it
     // failed has left Failed.
-    {"a_pipe_leaves_failed", PropertyKind::kSometimes, "CP-LC, CP-RS, D3",
+    {"a_pipe_leaves_failed", Expectation::kSometimes, "CP-LC, CP-RS, D3",
      "a_pipe_reports_a_cause_exactly_when_failed"},
     // Entering Failed, the cause is the irrecoverable error when that struck,
     // else the lost resume point that a pull, a load's end or a resume found
     // (D1, D11); a Failed pipe keeps its cause while it stays Failed.
-    {"a_pipe_fails_with_the_fault_it_met", PropertyKind::kTransition, "CP-LC, CP-FAQ, D1, D11",
+    {"a_pipe_fails_with_the_fault_it_met", Expectation::kTransition, "CP-LC, CP-FAQ, D1, D11",
      ""},
-    {"a_pipe_fails_on_a_lost_resume_point", PropertyKind::kSometimes, "CP-FAQ, D1, D11",
+    {"a_pipe_fails_on_a_lost_resume_point", Expectation::kSometimes, "CP-FAQ, D1, D11",
      "a_pipe_fails_with_the_fault_it_met"},
     // compute_crash, destination_unavailable and lag change no state (D9, D10,
     // D12); resume_point_lost changes none outside Running (D11) and fails a
     // Running pipe (D1); irrecoverable_error always fails the pipe (CP-LC).
-    {"faults_keep_the_state_or_fail_the_pipe", PropertyKind::kTransition,
+    {"faults_keep_the_state_or_fail_the_pipe", Expectation::kTransition,
      "CP-LC, D1, D9, D10, D11, D12", ""},
     // Some pipe is Running after the lag fault struck (lag strikes only in
     // Running).
-    {"lag_leaves_a_pipe_running", PropertyKind::kSometimes, "CP-SC, D12",
+    {"lag_leaves_a_pipe_running", Expectation::kSometimes, "CP-SC, D12",
      "faults_keep_the_state_or_fail_the_pipe"},
     // A pipe loses its resume point exactly when the oplog drops it: the
     // fault resume_point_lost leaves it without one, and nothing else does.
-    {"the_resume_point_is_lost_only_to_the_oplog", PropertyKind::kTransition,
+    {"the_resume_point_is_lost_only_to_the_oplog", Expectation::kTransition,
      "CP-FAQ, CP-SRC, D1, D11", ""},
     // A pipe outside Running and Failed has lost its point: the oplog dropped
     // it while CDC was not pulling (D11's self-loops).
-    {"the_oplog_drops_a_point_while_cdc_is_not_pulling", PropertyKind::kSometimes,
+    {"the_oplog_drops_a_point_while_cdc_is_not_pulling", Expectation::kSometimes,
      "CP-SRC, D11", "the_resume_point_is_lost_only_to_the_oplog"},
     // A resync starts a new load into `_resync` tables with a fresh resume
     // point (CP-RS: a new pipe is started; D11) and clears the failure; only
     // a resync brings back a point the oplog dropped (D1).
-    {"only_a_resync_takes_a_fresh_resume_point", PropertyKind::kTransition,
+    {"only_a_resync_takes_a_fresh_resume_point", Expectation::kTransition,
      "CP-RS, D1, D3, D11", ""},
     // Some pipe is in a resync, holding its point, after the oplog dropped a
     // resume point (with one pipe: its own).
-    {"a_pipe_resyncs_after_a_resume_point_is_lost", PropertyKind::kSometimes, "CP-RS, D1, D11",
+    {"a_pipe_resyncs_after_a_resume_point_is_lost", Expectation::kSometimes, "CP-RS, D1, D11",
      "only_a_resync_takes_a_fresh_resume_point"},
     // A resync loads in Setup, Snapshot and Resync; added tables load in
     // Setup and Snapshot (CP-RS, CP-ADD). A pipe that runs, pauses, is
     // modified, completes or fails has no load in progress.
-    {"no_load_in_progress_outside_a_load", PropertyKind::kAlways, "CP-LC, CP-RS, CP-ADD", ""},
-    {"added_tables_are_snapshotted", PropertyKind::kSometimes, "CP-ADD",
+    {"no_load_in_progress_outside_a_load", Expectation::kAlways, "CP-LC, CP-RS, CP-ADD", ""},
+    {"added_tables_are_snapshotted", Expectation::kSometimes, "CP-ADD",
      "no_load_in_progress_outside_a_load"},
     // A resync begins only with the user's resync, added tables only with
     // add_tables; a load ends only with its last event (the swap, or in 2024
     // the end of the load; the end of the added tables' snapshot) or when the
     // pipe fails. Crashes, outages and lost points do not end it.
-    {"loads_begin_with_their_operation_and_end_when_done_or_failed", PropertyKind::kTransition,
+    {"loads_begin_with_their_operation_and_end_when_done_or_failed", Expectation::kTransition,
      "CP-RS, CP-ADD, CP-LC, CP-LC-OLD, D3, D9, D10", ""},
     // Some pipe is loading (a resync or added tables) after a compute crash.
-    {"a_load_goes_on_after_a_compute_crash", PropertyKind::kSometimes, "CP-LC, D9",
+    {"a_load_goes_on_after_a_compute_crash", Expectation::kSometimes, "CP-LC, D9",
      "loads_begin_with_their_operation_and_end_when_done_or_failed"},
     // Adding tables keeps the existing resume point: CDC on the existing
     // tables resumes after the new tables' snapshot (CP-ADD, D11).
-    {"adding_tables_keeps_the_resume_point", PropertyKind::kTransition, "CP-ADD, D11", ""},
-    {"a_pipe_adding_tables_has_lost_its_resume_point", PropertyKind::kSometimes, "CP-ADD, D1, D11",
+    {"adding_tables_keeps_the_resume_point", Expectation::kTransition, "CP-ADD, D11", ""},
+    {"a_pipe_adding_tables_has_lost_its_resume_point", Expectation::kSometimes, "CP-ADD, D1, D11",
      "adding_tables_keeps_the_resume_point"},
     // A snapshot pipe has no CDC: its loads end Completed (lifecycles.md
     // 1.1, D4), so it never runs, pauses or is modified, and it holds no
     // resume point for the oplog to drop (D11).
-    {"a_snapshot_pipe_never_runs_cdc", PropertyKind::kAlways, "CP-LC, D4, D11", ""},
-    {"a_snapshot_pipe_is_resynced", PropertyKind::kSometimes, "CP-RS, D3, D4",
+    {"a_snapshot_pipe_never_runs_cdc", Expectation::kAlways, "CP-LC, D4, D11", ""},
+    {"a_snapshot_pipe_is_resynced", Expectation::kSometimes, "CP-RS, D3, D4",
      "a_snapshot_pipe_never_runs_cdc"},
     // The order of the lifecycle, told by how each state is entered: only a
     // create provisions; Setup follows provisioning or (current) the user's
@@ -176,15 +176,15 @@ constexpr PropertySpec kFixed[kFixedCount] = {
     // user's resync or add_tables); the swap follows the load of a resync;
     // Pausing and Modifying follow the user's pause and remove_tables; a pipe
     // is Paused when its CDC stopped (2024: at once on pause).
-    {"states_are_entered_only_as_the_lifecycle_leads", PropertyKind::kTransition,
+    {"states_are_entered_only_as_the_lifecycle_leads", Expectation::kTransition,
      "CP-LC, CP-LC-OLD, CP-RS, CP-ADD, CP-RM, D3", ""},
     // Some pipe loads again, for a resync or added tables.
-    {"a_pipe_loads_again_for_the_user", PropertyKind::kSometimes, "CP-RS, CP-ADD, CP-LC-OLD",
+    {"a_pipe_loads_again_for_the_user", Expectation::kSometimes, "CP-RS, CP-ADD, CP-LC-OLD",
      "states_are_entered_only_as_the_lifecycle_leads"},
     // An accepted resume runs the pipe, or fails it when its resume point is
     // gone (CP-PR, D1, D2).
-    {"a_resumed_pipe_runs_or_fails", PropertyKind::kTransition, "CP-PR, CP-FAQ, D1, D2", ""},
-    {"a_paused_pipe_has_lost_its_resume_point", PropertyKind::kSometimes, "CP-FAQ, D1, D11",
+    {"a_resumed_pipe_runs_or_fails", Expectation::kTransition, "CP-PR, CP-FAQ, D1, D2", ""},
+    {"a_paused_pipe_has_lost_its_resume_point", Expectation::kSometimes, "CP-FAQ, D1, D11",
      "a_resumed_pipe_runs_or_fails"},
 };
 
@@ -195,7 +195,7 @@ constexpr std::string_view kDocumentedCopy[] = {
     kFixed[kFaultsStrikeAsDocumented].name,
 };
 
-constexpr PropertySpec kLiveness = {"transient_states_are_left", PropertyKind::kEventually,
+constexpr Property kLiveness = {"transient_states_are_left", Expectation::kEventually,
                                     "CP-LC (transient states), D9", ""};
 
 constexpr int kPipeBits = 11;
@@ -603,14 +603,14 @@ ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
     reach_names_.push_back(fmt::format("reaches_{}", cp::ToString(state)));
   }
   for (std::size_t k = 0; k < reach_names_.size(); ++k) {
-    properties_.push_back({reach_names_[k], PropertyKind::kSometimes, "lifecycles.md 1.1", ""});
+    properties_.push_back({reach_names_[k], Expectation::kSometimes, "lifecycles.md 1.1", ""});
     ids_.push_back(kFixedCount + k);
   }
   properties_.push_back(kLiveness);
   ids_.push_back(kFixedCount + reach_names_.size());
   PIPECHECK_ASSERT(properties_.size() <= 64);
   for (std::size_t index = 0; index < properties_.size(); ++index) {
-    if (properties_[index].kind == PropertyKind::kTransition) transition_properties_.push_back(index);
+    if (properties_[index].expectation == Expectation::kTransition) transition_properties_.push_back(index);
   }
 }
 
@@ -792,10 +792,10 @@ bool ClickPipeSpace::HoldsOver(std::size_t index, const State& from, Action acti
 std::uint64_t ClickPipeSpace::FoundIn(const State& state, std::uint64_t open) const {
   std::uint64_t found = 0;
   for (std::size_t index = 0; index < properties_.size(); ++index) {
-    const PropertyKind kind = properties_[index].kind;
-    if (kind != PropertyKind::kAlways && kind != PropertyKind::kSometimes) continue;
+    const Expectation expectation = properties_[index].expectation;
+    if (expectation != Expectation::kAlways && expectation != Expectation::kSometimes) continue;
     if (((open >> index) & 1U) == 0) continue;
-    if ((kind == PropertyKind::kAlways) != HoldsIn(index, state)) found |= std::uint64_t{1} << index;
+    if ((expectation == Expectation::kAlways) != HoldsIn(index, state)) found |= std::uint64_t{1} << index;
   }
   return found;
 }

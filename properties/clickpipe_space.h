@@ -110,7 +110,7 @@ class ClickPipeSpace {
   // The mutation check counts their kills apart.
   static std::span<const std::string_view> DocumentedCopyComparisons();
 
-  std::span<const PropertySpec> Properties() const { return properties_; }
+  std::span<const Property> Properties() const { return properties_; }
   // Only the properties in `open` are judged.
   std::uint64_t FoundIn(const State& state, std::uint64_t open) const;
   std::uint64_t ViolatedOver(const State& from, Action action, const State& to,
@@ -151,7 +151,7 @@ class ClickPipeSpace {
   // Per lifecycle state, the per-pipe triggers that have a row from it, in
   // trigger order: the only ones Step could accept.
   std::array<std::vector<model::clickpipe::Trigger>, model::clickpipe::kStateCount> triggers_;
-  std::vector<PropertySpec> properties_;
+  std::vector<Property> properties_;
   std::vector<std::size_t> ids_;          // Per property: its catalogue id (see the .cc).
   std::vector<std::size_t> transition_properties_;
   std::vector<std::string> reach_names_;  // Storage for "reaches_<State>" names.

@@ -24,7 +24,7 @@
 //   void Initial(std::vector<State>&) const;
 //   template <class Emit> void Successors(const State&, Emit&& emit) const;
 //       emit(Action action, const State& next, const RowMask& rows)
-//   std::span<const PropertySpec> Properties() const;   // At most 64.
+//   std::span<const Property> Properties() const;   // At most 64 (property.h).
 //   std::uint64_t FoundIn(const State&, std::uint64_t open) const;
 //       bit p set: always-property p fails here, or sometimes-property p holds here
 //   std::uint64_t ViolatedOver(const State&, Action, const State&, std::uint64_t open) const;
@@ -54,16 +54,6 @@ struct RowMask {
     bits[row / 64] |= std::uint64_t{1} << (row % 64);
   }
   bool Has(std::size_t row) const { return (bits[row / 64] >> (row % 64)) & 1U; }
-};
-
-enum class PropertyKind : std::uint8_t { kAlways, kTransition, kSometimes, kEventually };
-std::string_view ToString(PropertyKind kind);
-
-struct PropertySpec {
-  std::string_view name;
-  PropertyKind kind;
-  std::string_view source;
-  std::string_view premise_of;  // For a sometimes: the property whose premise it witnesses.
 };
 
 struct ExploreLimits {
@@ -101,9 +91,9 @@ class Explorer {
     std::uint64_t open_transitions = 0;  // Transition properties not yet violated.
     open_states_ = 0;                    // State properties not yet found.
     for (std::size_t p = 0; p < properties.size(); ++p) {
-      const PropertyKind kind = properties[p].kind;
-      if (kind == PropertyKind::kTransition) open_transitions |= std::uint64_t{1} << p;
-      if (kind == PropertyKind::kAlways || kind == PropertyKind::kSometimes) {
+      const Expectation expectation = properties[p].expectation;
+      if (expectation == Expectation::kTransition) open_transitions |= std::uint64_t{1} << p;
+      if (expectation == Expectation::kAlways || expectation == Expectation::kSometimes) {
         open_states_ |= std::uint64_t{1} << p;
       }
     }

@@ -58,45 +58,45 @@ enum : std::size_t {
   kPropertyCount,
 };
 
-constexpr PropertySpec kProperties[kPropertyCount] = {
-    {"can_write_never_before_committing", PropertyKind::kAlways, "G10, MS-CUT", ""},
-    {"can_write_becomes_true", PropertyKind::kSometimes, "MS-CUT", "can_write_never_before_committing"},
-    {"commit_only_when_can_commit", PropertyKind::kTransition, "G9, MS-COM, MS-PT21", ""},
-    {"a_commit_is_accepted", PropertyKind::kSometimes, "MS-COM", "commit_only_when_can_commit"},
-    {"committed_left_only_by_reverse", PropertyKind::kTransition, "G13, MS-TR, MS-LIM", ""},
-    {"reverse_requires_reversible_and_write_blocking", PropertyKind::kTransition, "MS-REV", ""},
-    {"a_reverse_happens", PropertyKind::kSometimes, "MS-REV",
+constexpr Property kProperties[kPropertyCount] = {
+    {"can_write_never_before_committing", Expectation::kAlways, "G10, MS-CUT", ""},
+    {"can_write_becomes_true", Expectation::kSometimes, "MS-CUT", "can_write_never_before_committing"},
+    {"commit_only_when_can_commit", Expectation::kTransition, "G9, MS-COM, MS-PT21", ""},
+    {"a_commit_is_accepted", Expectation::kSometimes, "MS-COM", "commit_only_when_can_commit"},
+    {"committed_left_only_by_reverse", Expectation::kTransition, "G13, MS-TR, MS-LIM", ""},
+    {"reverse_requires_reversible_and_write_blocking", Expectation::kTransition, "MS-REV", ""},
+    {"a_reverse_happens", Expectation::kSometimes, "MS-REV",
      "reverse_requires_reversible_and_write_blocking"},
-    {"start_refuses_never_with_reversible", PropertyKind::kTransition, "MS-START", ""},
-    {"a_sync_starts", PropertyKind::kSometimes, "MS-START", "start_refuses_never_with_reversible"},
-    {"exited_process_waits_for_a_new_migration", PropertyKind::kTransition,
+    {"start_refuses_never_with_reversible", Expectation::kTransition, "MS-START", ""},
+    {"a_sync_starts", Expectation::kSometimes, "MS-START", "start_refuses_never_with_reversible"},
+    {"exited_process_waits_for_a_new_migration", Expectation::kTransition,
      "MS-FAQ, MS-RESTART, MS-OPL", ""},
-    {"the_process_exits", PropertyKind::kSometimes, "MS-OPL, MS-EMB",
+    {"the_process_exits", Expectation::kSometimes, "MS-OPL, MS-EMB",
      "exited_process_waits_for_a_new_migration"},
-    {"reaches_IDLE", PropertyKind::kSometimes, "MS-ST", ""},
-    {"reaches_RUNNING", PropertyKind::kSometimes, "MS-ST", ""},
-    {"reaches_PAUSED", PropertyKind::kSometimes, "MS-ST", ""},
-    {"reaches_COMMITTING", PropertyKind::kSometimes, "MS-ST", ""},
-    {"reaches_COMMITTED", PropertyKind::kSometimes, "MS-ST", ""},
-    {"reaches_REVERSING", PropertyKind::kSometimes, "MS-ST", ""},
-    {"transient_states_are_left", PropertyKind::kEventually, "MS-TR, MS-ST, D8, D14", ""},
+    {"reaches_IDLE", Expectation::kSometimes, "MS-ST", ""},
+    {"reaches_RUNNING", Expectation::kSometimes, "MS-ST", ""},
+    {"reaches_PAUSED", Expectation::kSometimes, "MS-ST", ""},
+    {"reaches_COMMITTING", Expectation::kSometimes, "MS-ST", ""},
+    {"reaches_COMMITTED", Expectation::kSometimes, "MS-ST", ""},
+    {"reaches_REVERSING", Expectation::kSometimes, "MS-ST", ""},
+    {"transient_states_are_left", Expectation::kEventually, "MS-TR, MS-ST, D8, D14", ""},
     // The whole vocabulary of lifecycles.md 2.2, answered in every reachable
     // state as the text says (see Documented* below). The mutation check
     // (properties/mutate.h) is what showed these were missing.
-    {"operations_answer_as_documented", PropertyKind::kAlways,
+    {"operations_answer_as_documented", Expectation::kAlways,
      "MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-PROG, MS-FAQ, MS-RESTART, D8, D13", ""},
-    {"the_process_goes_down", PropertyKind::kSometimes, "MS-FAQ, MS-BEH",
+    {"the_process_goes_down", Expectation::kSometimes, "MS-FAQ, MS-BEH",
      "operations_answer_as_documented"},
-    {"internal_events_follow_the_lifecycle", PropertyKind::kAlways,
+    {"internal_events_follow_the_lifecycle", Expectation::kAlways,
      "MS-AB, MS-CUT, MS-WB, MS-TR, MS-REV, MS-PT21", ""},
-    {"change_events_are_applied", PropertyKind::kSometimes, "MS-AB",
+    {"change_events_are_applied", Expectation::kSometimes, "MS-AB",
      "internal_events_follow_the_lifecycle"},
-    {"faults_strike_as_documented", PropertyKind::kAlways,
+    {"faults_strike_as_documented", Expectation::kAlways,
      "MS-FAQ, MS-BEH, MS-OPL, MS-START, MS-EMB, MS-PT21, D15", ""},
-    {"lag_exceeds_the_commit_limit", PropertyKind::kSometimes, "MS-PT21",
+    {"lag_exceeds_the_commit_limit", Expectation::kSometimes, "MS-PT21",
      "faults_strike_as_documented"},
-    {"one_row_decides_each_step", PropertyKind::kAlways, "model/mongosync.h", ""},
-    {"a_guard_decides_a_step", PropertyKind::kSometimes, "model/mongosync.h",
+    {"one_row_decides_each_step", Expectation::kAlways, "model/mongosync.h", ""},
+    {"a_guard_decides_a_step", Expectation::kSometimes, "model/mongosync.h",
      "one_row_decides_each_step"},
     // What a step does to the sync besides its state and process: phase,
     // lag, canWrite, direction and the /start options. Each is a claim of the
@@ -106,71 +106,71 @@ constexpr PropertySpec kProperties[kPropertyCount] = {
     //
     // In IDLE every field of /progress but state and canCommit is null: no
     // phase, lag, canWrite, direction or options of a migration.
-    {"idle_reports_only_its_state", PropertyKind::kAlways, "MS-PROG, MS-RESTART", ""},
+    {"idle_reports_only_its_state", Expectation::kAlways, "MS-PROG, MS-RESTART", ""},
     // IDLE after a fatal exit: the destination was wiped for a new migration.
-    {"a_wiped_destination_is_idle_again", PropertyKind::kSometimes, "MS-FAQ, MS-RESTART",
+    {"a_wiped_destination_is_idle_again", Expectation::kSometimes, "MS-FAQ, MS-RESTART",
      "idle_reports_only_its_state"},
     // /start takes its body's options and begins with the collection copy,
     // lag low, canWrite false, the original direction; nothing but /start
     // (and a wipe, which forgets the migration) changes the options.
-    {"a_sync_runs_with_the_options_it_was_started_with", PropertyKind::kTransition,
+    {"a_sync_runs_with_the_options_it_was_started_with", Expectation::kTransition,
      "MS-START, MS-AB", ""},
     // RUNNING after a fatal exit: a new migration was started on the wiped
     // destination.
-    {"a_new_migration_starts_after_a_fatal_exit", PropertyKind::kSometimes,
+    {"a_new_migration_starts_after_a_fatal_exit", Expectation::kSometimes,
      "MS-FAQ, MS-RESTART, MS-START", "a_sync_runs_with_the_options_it_was_started_with"},
     // RUNNING copies collections, then applies change events: the phase
     // moves to change event application only at copy_done, and back to the
     // copy only with a new migration (/start, or a wipe).
-    {"change_event_application_follows_the_copy", PropertyKind::kTransition, "MS-AB, MS-REV, D8",
+    {"change_event_application_follows_the_copy", Expectation::kTransition, "MS-AB, MS-REV, D8",
      ""},
     // The collection copy goes on after the compute crashed (D8).
-    {"the_copy_runs_after_a_crash", PropertyKind::kSometimes, "MS-FAQ, D8",
+    {"the_copy_runs_after_a_crash", Expectation::kSometimes, "MS-FAQ, D8",
      "change_event_application_follows_the_copy"},
     // canWrite becomes true at writes_enabled during COMMITTING, before
     // COMMITTED, and stays true until the roles swap at reverse_done or the
     // migration is wiped.
-    {"can_write_stays_true_once_writes_are_enabled", PropertyKind::kTransition,
+    {"can_write_stays_true_once_writes_are_enabled", Expectation::kTransition,
      "MS-CUT, MS-WB, MS-REV", ""},
-    {"can_write_survives_a_crash", PropertyKind::kSometimes, "MS-CUT, MS-FAQ, D8",
+    {"can_write_survives_a_crash", Expectation::kSometimes, "MS-CUT, MS-FAQ, D8",
      "can_write_stays_true_once_writes_are_enabled"},
     // Lag rises above 30 s only by the lag fault and falls back only at
     // lag_recovered (or with a new migration, or when the reverse starts a
     // new direction, caught up).
-    {"lag_rises_and_falls_only_with_its_events", PropertyKind::kTransition, "MS-PT21, MS-REV",
+    {"lag_rises_and_falls_only_with_its_events", Expectation::kTransition, "MS-PT21, MS-REV",
      ""},
     // COMMITTING after the lag fault struck: the lag fell back first.
-    {"lag_recovers_before_the_commit", PropertyKind::kSometimes, "MS-PT21, MS-COM",
+    {"lag_recovers_before_the_commit", Expectation::kSometimes, "MS-PT21, MS-COM",
      "lag_rises_and_falls_only_with_its_events"},
     // Only reverse_done swaps source and destination, and it resumes change
     // event application without a copy; a new migration starts in the
     // original direction.
-    {"only_a_reverse_swaps_the_direction", PropertyKind::kTransition, "MS-REV, MS-TR", ""},
-    {"a_reversed_sync_runs", PropertyKind::kSometimes, "MS-REV",
+    {"only_a_reverse_swaps_the_direction", Expectation::kTransition, "MS-REV, MS-TR", ""},
+    {"a_reversed_sync_runs", Expectation::kSometimes, "MS-REV",
      "only_a_reverse_swaps_the_direction"},
     // The state lives on the destination: a crash, a restart, a fatal error
     // or lag leaves it as it was (MS-FAQ, MS-BEH, MS-OPL, D8, D13, D15), and
     // GET /progress is a read that changes nothing (MS-PROG).
-    {"the_state_is_kept_through_faults_restarts_and_reads", PropertyKind::kTransition,
+    {"the_state_is_kept_through_faults_restarts_and_reads", Expectation::kTransition,
      "MS-FAQ, MS-BEH, MS-OPL, MS-PROG, MS-PT21, D8, D13, D15", ""},
-    {"a_commit_goes_on_after_a_crash", PropertyKind::kSometimes, "MS-FAQ, D8",
+    {"a_commit_goes_on_after_a_crash", Expectation::kSometimes, "MS-FAQ, D8",
      "the_state_is_kept_through_faults_restarts_and_reads"},
     // The process goes down only by a crash and comes back only by the
     // operator's restart; it exits only on a fatal error (oplog rollover, a
     // mismatch of the enabled verifier, a restart during a verified commit,
     // D13) and starts again only by a wipe. Nothing else touches it.
     {"the_process_status_changes_only_by_crash_restart_or_a_fatal_error",
-     PropertyKind::kTransition, "MS-FAQ, MS-BEH, MS-OPL, MS-EMB, MS-RESTART, D13, D15", ""},
-    {"the_process_is_up_again_after_a_crash", PropertyKind::kSometimes, "MS-FAQ, D8",
+     Expectation::kTransition, "MS-FAQ, MS-BEH, MS-OPL, MS-EMB, MS-RESTART, D13, D15", ""},
+    {"the_process_is_up_again_after_a_crash", Expectation::kSometimes, "MS-FAQ, D8",
      "the_process_status_changes_only_by_crash_restart_or_a_fatal_error"},
     // The order of the lifecycle, told by how each state is entered: IDLE
     // when connected (or after a wipe), RUNNING by /start, /resume or the end
     // of a reverse, PAUSED by /pause, COMMITTING by /commit, COMMITTED when
     // the commit is done, REVERSING by /reverse; and each of these, once
     // accepted, leads to the state it names.
-    {"states_are_entered_only_as_the_lifecycle_leads", PropertyKind::kTransition,
+    {"states_are_entered_only_as_the_lifecycle_leads", Expectation::kTransition,
      "MS-ST, MS-TR, MS-AB, MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-RESTART", ""},
-    {"a_reversed_sync_is_paused", PropertyKind::kSometimes, "MS-REV, MS-PAUSE",
+    {"a_reversed_sync_is_paused", Expectation::kSometimes, "MS-REV, MS-PAUSE",
      "states_are_entered_only_as_the_lifecycle_leads"},
 };
 
@@ -456,7 +456,7 @@ MongosyncSpace::MongosyncSpace(const ms::Table& table, MongosyncBounds bounds)
   for (const std::uint8_t budget : bounds_.budget) PIPECHECK_ASSERT(budget <= 3);
 }
 
-std::span<const PropertySpec> MongosyncSpace::Properties() const { return kProperties; }
+std::span<const Property> MongosyncSpace::Properties() const { return kProperties; }
 
 std::span<const std::string_view> MongosyncSpace::DocumentedCopyComparisons() {
   return kDocumentedCopy;
@@ -647,10 +647,10 @@ bool MongosyncSpace::HoldsOver(std::size_t property, const State& from, Action a
 std::uint64_t MongosyncSpace::FoundIn(const State& state, std::uint64_t open) const {
   std::uint64_t found = 0;
   for (std::size_t p = 0; p < kPropertyCount; ++p) {
-    const PropertyKind kind = kProperties[p].kind;
-    if (kind != PropertyKind::kAlways && kind != PropertyKind::kSometimes) continue;
+    const Expectation expectation = kProperties[p].expectation;
+    if (expectation != Expectation::kAlways && expectation != Expectation::kSometimes) continue;
     if (((open >> p) & 1U) == 0) continue;
-    if ((kind == PropertyKind::kAlways) != HoldsIn(p, state)) found |= std::uint64_t{1} << p;
+    if ((expectation == Expectation::kAlways) != HoldsIn(p, state)) found |= std::uint64_t{1} << p;
   }
   return found;
 }
@@ -659,7 +659,7 @@ std::uint64_t MongosyncSpace::ViolatedOver(const State& from, Action action, con
                                   std::uint64_t open) const {
   std::uint64_t violated = 0;
   for (std::size_t p = 0; p < kPropertyCount; ++p) {
-    if (kProperties[p].kind != PropertyKind::kTransition || ((open >> p) & 1U) == 0) continue;
+    if (kProperties[p].expectation != Expectation::kTransition || ((open >> p) & 1U) == 0) continue;
     if (!HoldsOver(p, from, action, to)) violated |= std::uint64_t{1} << p;
   }
   return violated;

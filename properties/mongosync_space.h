@@ -88,7 +88,7 @@ class MongosyncSpace {
   // The mutation check counts their kills apart.
   static std::span<const std::string_view> DocumentedCopyComparisons();
 
-  std::span<const PropertySpec> Properties() const;
+  std::span<const Property> Properties() const;
   // Only the properties in `open` are judged.
   std::uint64_t FoundIn(const State& state, std::uint64_t open) const;
   std::uint64_t ViolatedOver(const State& from, Action action, const State& to,

@@ -643,11 +643,11 @@ Judgement Judge(const CheckReport& original, const CheckReport& mutant,
     const PropertyReport& now = mutant.properties[p];
     PIPECHECK_ASSERT(was.name == now.name);
     if (ignored(now.name)) continue;
-    if (now.kind == PropertyKind::kSometimes) {
-      if (was.verdict == "witnessed" && now.verdict != "witnessed") {
+    if (now.expectation == Expectation::kSometimes) {
+      if (was.verdict == Verdict::kWitnessed && now.verdict != Verdict::kWitnessed) {
         add("unwitnessed: " + now.name, now.name);
       }
-    } else if (now.verdict == "violated" && was.verdict != "violated") {
+    } else if (now.verdict == Verdict::kViolated && was.verdict != Verdict::kViolated) {
       add("violated: " + now.name, now.name);
     }
   }

@@ -1,11 +1,15 @@
 #include "properties/property.h"
 
-#include "properties/explorer.h"
-
 namespace pipecheck::properties {
 
 std::string_view ToString(Expectation expectation) {
-  return expectation == Expectation::kAlways ? "always" : "sometimes";
+  switch (expectation) {
+    case Expectation::kAlways: return "always";
+    case Expectation::kTransition: return "transition";
+    case Expectation::kSometimes: return "sometimes";
+    case Expectation::kEventually: return "eventually";
+  }
+  return "?";
 }
 
 std::string_view ToString(Verdict verdict) {
@@ -14,16 +18,16 @@ std::string_view ToString(Verdict verdict) {
     case Verdict::kViolated: return "violated";
     case Verdict::kWitnessed: return "witnessed";
     case Verdict::kUnwitnessed: return "unwitnessed";
+    case Verdict::kUnknown: return "unknown";
   }
   return "?";
 }
 
-std::string_view ToString(PropertyKind kind) {
-  switch (kind) {
-    case PropertyKind::kAlways: return "always";
-    case PropertyKind::kTransition: return "transition";
-    case PropertyKind::kSometimes: return "sometimes";
-    case PropertyKind::kEventually: return "eventually";
+std::string_view ToString(CheckVerdict verdict) {
+  switch (verdict) {
+    case CheckVerdict::kPass: return "pass";
+    case CheckVerdict::kFail: return "fail";
+    case CheckVerdict::kIncomplete: return "incomplete";
   }
   return "?";
 }

@@ -1,11 +1,17 @@
-// properties/property.h: named claims judged over a run.
+// properties/property.h: named claims judged over a run, and their verdicts.
 //
 // A property is a named, positive claim (`paused_pulls_nothing`). An
-// `always` property must hold after every event; a `sometimes` property is a
-// witness that the premise of an `always` one really occurred, so that no
-// always-property passes vacuously. Each result carries its source.
+// `always` property must hold in every state (after every event); a
+// `transition` property must hold on every step; a `sometimes` property is
+// a witness that the premise of an `always` or `transition` one really
+// occurred, so that no claim passes vacuously; an `eventually` property
+// (liveness) must come true on every fair path. Each carries its source.
+// The explorer (explorer.h), the simulator's monitors (checks.h), the
+// reports and `mutate` share this vocabulary; verdicts stay enums until
+// they are printed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,11 +20,23 @@
 
 namespace pipecheck::properties {
 
-enum class Expectation { kAlways, kSometimes };
-enum class Verdict { kHolds, kViolated, kWitnessed, kUnwitnessed };
+enum class Expectation : std::uint8_t { kAlways, kTransition, kSometimes, kEventually };
+// kUnknown: an incomplete search neither found nor ruled out a violation or witness.
+enum class Verdict : std::uint8_t { kHolds, kViolated, kWitnessed, kUnwitnessed, kUnknown };
+// The verdict of a whole check: every property and deadlock judged.
+enum class CheckVerdict : std::uint8_t { kPass, kFail, kIncomplete };
 
 std::string_view ToString(Expectation expectation);
 std::string_view ToString(Verdict verdict);
+std::string_view ToString(CheckVerdict verdict);
+
+// One property of a catalogue.
+struct Property {
+  std::string_view name;
+  Expectation expectation;
+  std::string_view source;      // Guarantee keys: "G1, CP-LC".
+  std::string_view premise_of;  // For a sometimes: the property whose premise it witnesses.
+};
 
 struct PropertyResult {
   std::string name;

@@ -90,7 +90,7 @@ std::string HtmlSection(const ModelSection& s) {
   out += "<table><tr><th>property</th><th>expectation</th><th>verdict</th><th>source</th></tr>\n";
   for (const PropertyLine& p : c.properties) {
     out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td class=\"{}\">{}</td><td>{}{}</td></tr>\n",
-                       HtmlEscape(p.name), properties::ToString(p.kind), ToString(p.verdict), ToString(p.verdict),
+                       HtmlEscape(p.name), properties::ToString(p.expectation), ToString(p.verdict), ToString(p.verdict),
                        HtmlEscape(p.source),
                        p.premise_of.empty() ? "" : fmt::format(" (premise of <code>{}</code>)", HtmlEscape(p.premise_of)));
   }

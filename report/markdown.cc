@@ -41,7 +41,7 @@ std::string CheckResults(const ModelSection& s) {
                      OrNone(c.never_taken));
   out += "| property | expectation | verdict | source |\n|---|---|---|---|\n";
   for (const PropertyLine& p : c.properties) {
-    out += fmt::format("| `{}` | {} | {} | {}{} |\n", p.name, properties::ToString(p.kind), ToString(p.verdict),
+    out += fmt::format("| `{}` | {} | {} | {}{} |\n", p.name, properties::ToString(p.expectation), ToString(p.verdict),
                        p.source, p.premise_of.empty() ? "" : fmt::format(" (premise of `{}`)", p.premise_of));
   }
   return out + "\n";

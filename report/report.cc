@@ -1,7 +1,6 @@
 #include "report/report.h"
 
 #include <algorithm>
-#include <array>
 #include <utility>
 
 #include <fmt/format.h>
@@ -23,38 +22,6 @@ namespace cp = model::clickpipe;
 namespace ms = model::mongosync;
 using graphs::Thousands;
 
-constexpr std::array<std::pair<CheckVerdict, std::string_view>, 3> kCheckVerdicts = {{
-    {CheckVerdict::kPass, "pass"},
-    {CheckVerdict::kFail, "fail"},
-    {CheckVerdict::kIncomplete, "incomplete"},
-}};
-
-constexpr std::array<std::pair<PropertyVerdict, std::string_view>, 5> kPropertyVerdicts = {{
-    {PropertyVerdict::kHolds, "holds"},
-    {PropertyVerdict::kViolated, "violated"},
-    {PropertyVerdict::kWitnessed, "witnessed"},
-    {PropertyVerdict::kUnwitnessed, "unwitnessed"},
-    {PropertyVerdict::kUnknown, "unknown"},
-}};
-
-template <typename Enum, std::size_t N>
-std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {
-  for (const auto& [candidate, name] : names) {
-    if (candidate == value) return name;
-  }
-  PIPECHECK_ASSERT(false);
-  return "";
-}
-
-template <typename Enum, std::size_t N>
-Enum ValueOf(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view name) {
-  for (const auto& [value, candidate] : names) {
-    if (candidate == name) return value;
-  }
-  PIPECHECK_ASSERT(false);
-  return names[0].first;
-}
-
 // Draws a graph as DOT and, with `svg`, through Graphviz.
 Diagram Draw(const std::string& stem, const std::string& caption, const graphs::Graph& graph, bool svg) {
   Diagram diagram{stem, caption, graphs::ToDot(graph), ""};
@@ -66,7 +33,7 @@ Diagram Draw(const std::string& stem, const std::string& caption, const graphs::
 }
 
 PropertyLine LineOf(const properties::PropertyReport& property) {
-  return {property.name, property.kind, PropertyVerdictOf(property.verdict), property.source,
+  return {property.name, property.expectation, property.verdict, property.source,
           property.premise_of};
 }
 
@@ -75,7 +42,7 @@ CheckSummary SummaryOf(const properties::CheckReport& check) {
   std::vector<std::string> bounds;
   for (const auto& [name, value] : check.bounds) bounds.push_back(fmt::format("{}={}", name, value));
   out.bounds = Join(bounds, " ");
-  out.verdict = CheckVerdictOf(check.verdict);
+  out.verdict = check.verdict;
   out.states = check.states;
   out.transitions = check.transitions;
   out.depth = check.depth;
@@ -126,7 +93,7 @@ Demo MakeDemo(bool svg) {
   const cp::Table broken(cp::Profile::kCurrent, rows);
   const properties::CheckReport check = properties::CheckClickPipe(broken, {}, {}, /*scenarios=*/true);
   const auto violated = std::find_if(check.properties.begin(), check.properties.end(), [](const auto& p) {
-    return PropertyVerdictOf(p.verdict) == PropertyVerdict::kViolated;
+    return p.verdict == properties::Verdict::kViolated;
   });
   PIPECHECK_ASSERT(violated != check.properties.end());
   demo.property = LineOf(*violated);
@@ -175,11 +142,12 @@ std::vector<Finding> ComputedFindings(const std::vector<ModelSection>& models) {
                      fmt::format("No action is enabled in {}.", state), "check: deadlocks"});
     }
     for (const PropertyLine& property : check.properties) {
-      if (property.verdict != PropertyVerdict::kViolated && property.verdict != PropertyVerdict::kUnwitnessed) {
+      if (property.verdict != properties::Verdict::kViolated &&
+          property.verdict != properties::Verdict::kUnwitnessed) {
         continue;
       }
       out.push_back({fmt::format("{}: {} {}", section.name, property.name, ToString(property.verdict)),
-                     fmt::format("The {} property {} is {}.", properties::ToString(property.kind),
+                     fmt::format("The {} property {} is {}.", properties::ToString(property.expectation),
                                  property.name, ToString(property.verdict)),
                      property.source});
     }
@@ -189,14 +157,9 @@ std::vector<Finding> ComputedFindings(const std::vector<ModelSection>& models) {
 
 }  // namespace
 
-std::string_view ToString(CheckVerdict verdict) { return NameOf(kCheckVerdicts, verdict); }
-std::string_view ToString(PropertyVerdict verdict) { return NameOf(kPropertyVerdicts, verdict); }
-CheckVerdict CheckVerdictOf(std::string_view name) { return ValueOf(kCheckVerdicts, name); }
-PropertyVerdict PropertyVerdictOf(std::string_view name) { return ValueOf(kPropertyVerdicts, name); }
-
 bool Report::passed() const {
   return std::all_of(models.begin(), models.end(),
-                     [](const ModelSection& s) { return s.check.verdict == CheckVerdict::kPass; });
+                     [](const ModelSection& s) { return s.check.verdict == properties::CheckVerdict::kPass; });
 }
 
 Report BuildReport(const std::vector<DocumentFinding>& documented, bool svg) {

@@ -1,7 +1,7 @@
 // report/report.h: the generated reports as one data structure, built once
 // by BuildReport and then rendered (markdown.h, html.h, console.h) and
 // written (files.h). It holds, for each model and profile on built-in
-// defaults: the table, the check with default bounds (verdicts as enums),
+// defaults: the table, the check with default bounds,
 // the lifecycle diagram and the explored state graph; the ClickPipe profile
 // diff 2024 -> current; a demonstration counterexample on a deliberately
 // broken copy of the ClickPipe table (the built-in tables have none); the
@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "graphs/lifecycle.h"
@@ -19,14 +18,6 @@
 #include "report/findings.h"
 
 namespace pipecheck::report {
-
-enum class CheckVerdict : std::uint8_t { kPass, kFail, kIncomplete };
-enum class PropertyVerdict : std::uint8_t { kHolds, kViolated, kWitnessed, kUnwitnessed, kUnknown };
-std::string_view ToString(CheckVerdict verdict);
-std::string_view ToString(PropertyVerdict verdict);
-// The verdicts of properties::CheckReport, read once. REQUIRES: a known name.
-CheckVerdict CheckVerdictOf(std::string_view name);
-PropertyVerdict PropertyVerdictOf(std::string_view name);
 
 // A diagram as DOT and (with Graphviz) SVG.
 struct Diagram {
@@ -38,8 +29,8 @@ struct Diagram {
 
 struct PropertyLine {
   std::string name;
-  properties::PropertyKind kind = properties::PropertyKind::kAlways;
-  PropertyVerdict verdict = PropertyVerdict::kHolds;
+  properties::Expectation expectation = properties::Expectation::kAlways;
+  properties::Verdict verdict = properties::Verdict::kHolds;
   std::string source;
   std::string premise_of;
 };
@@ -47,7 +38,7 @@ struct PropertyLine {
 // `pipecheck check` with default bounds, as the reports show it.
 struct CheckSummary {
   std::string bounds;  // "crash=1 expiry=1 ..."
-  CheckVerdict verdict = CheckVerdict::kPass;
+  properties::CheckVerdict verdict = properties::CheckVerdict::kPass;
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
   std::uint32_t depth = 0;

@@ -49,20 +49,20 @@ std::size_t RowIndex(const std::vector<cp::Row>& rows, cp::State from, cp::Trigg
 // change here is a change to the model: review it, then update the numbers.
 TEST(Check, BuiltInTablesPassWithPinnedStateCounts) {
   const CheckReport current = CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {});
-  EXPECT_EQ(current.verdict, "pass");
+  EXPECT_EQ(current.verdict, CheckVerdict::kPass);
   EXPECT_EQ(current.states, 56225U);
   EXPECT_EQ(current.transitions, 277042U);
   EXPECT_TRUE(current.unreachable_declared.empty());
   EXPECT_TRUE(current.deadlocks.empty());
 
   const CheckReport old = CheckClickPipe(cp::TableOf(cp::Profile::k2024), {}, {});
-  EXPECT_EQ(old.verdict, "pass");
+  EXPECT_EQ(old.verdict, CheckVerdict::kPass);
   EXPECT_EQ(old.states, 3557U);
   EXPECT_EQ(old.transitions, 18402U);
   EXPECT_EQ(old.unreachable_declared, std::vector<std::string>{"Degraded"});
 
   const CheckReport sync = CheckMongosync(ms::DefaultTable(), {}, {});
-  EXPECT_EQ(sync.verdict, "pass");
+  EXPECT_EQ(sync.verdict, CheckVerdict::kPass);
   EXPECT_EQ(sync.states, 5647U);
   EXPECT_EQ(sync.transitions, 12692U);
 }
@@ -71,8 +71,8 @@ TEST(Check, EverySometimesPropertyIsWitnessedAndEveryClaimHoldsOnTheBuiltInTable
   for (const CheckReport& report : {CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {}),
                                     CheckMongosync(ms::DefaultTable(), {}, {})}) {
     for (const PropertyReport& property : report.properties) {
-      const bool sometimes = property.kind == PropertyKind::kSometimes;
-      EXPECT_EQ(property.verdict, sometimes ? "witnessed" : "holds") << property.name;
+      const bool sometimes = property.expectation == Expectation::kSometimes;
+      EXPECT_EQ(property.verdict, sometimes ? Verdict::kWitnessed : Verdict::kHolds) << property.name;
     }
   }
 }
@@ -93,9 +93,9 @@ TEST(Check, SeededBugRunningToCompletedIsFoundWithTheShortestTraceAndReplays) {
   rows[RowIndex(rows, cp::State::kRunning, cp::Trigger::kPause)].to = cp::State::kCompleted;
   const cp::Table mutant(cp::Profile::kCurrent, rows);
   const CheckReport report = CheckClickPipe(mutant, {}, {}, /*scenarios=*/true);
-  EXPECT_EQ(report.verdict, "fail");
+  EXPECT_EQ(report.verdict, CheckVerdict::kFail);
   const PropertyReport& violated = Find(report, "only_snapshot_pipes_complete");
-  ASSERT_EQ(violated.verdict, "violated");
+  ASSERT_EQ(violated.verdict, Verdict::kViolated);
   // A cdc_only pipe: create, provisioned, tables_created (straight to
   // Running), pause. No shorter path exists.
   ASSERT_EQ(violated.trace.size(), 4U);
@@ -134,7 +134,7 @@ TEST(Check, SeededBugPausedPipeResumingWithLostPointIsFoundAndReplays) {
   const cp::Table mutant(cp::Profile::kCurrent, rows);
   const CheckReport report = CheckClickPipe(mutant, {}, {}, true);
   const PropertyReport& violated = Find(report, "lost_resume_point_never_runs");
-  ASSERT_EQ(violated.verdict, "violated");
+  ASSERT_EQ(violated.verdict, Verdict::kViolated);
   ASSERT_TRUE(violated.scenario.has_value()) << violated.scenario_why;
   const RunResult replay = RunScenario(*violated.scenario, {&mutant, nullptr});
   for (const auto& e : replay.expectations) EXPECT_TRUE(e.met) << e.what << ": " << e.why;
@@ -147,7 +147,7 @@ TEST(Check, DroppedExitEventIsALivenessViolationWithALasso) {
   const cp::Table mutant(cp::Profile::kCurrent, rows);
   const CheckReport report = CheckClickPipe(mutant, {}, {});
   const PropertyReport& live = Find(report, "transient_states_are_left");
-  ASSERT_EQ(live.verdict, "violated");
+  ASSERT_EQ(live.verdict, Verdict::kViolated);
   ASSERT_FALSE(live.trace.empty());
   EXPECT_NE(live.trace.back().state.find("Pausing"), std::string::npos);
 }
@@ -166,7 +166,7 @@ TEST(Check, ATransientStateThatLoopsOnItselfIsALivenessViolation) {
     }
     const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
     const PropertyReport& live = Find(report, "transient_states_are_left");
-    ASSERT_EQ(live.verdict, "violated");
+    ASSERT_EQ(live.verdict, Verdict::kViolated);
     ASSERT_EQ(live.cycle.size(), 1U);
     EXPECT_NE(live.trace.back().state.find("REVERSING"), std::string::npos);
     EXPECT_EQ(live.cycle[0].state, live.trace.back().state);
@@ -181,7 +181,7 @@ TEST(Check, ATransientStateThatLoopsOnItselfIsALivenessViolation) {
     const CheckReport report =
         CheckClickPipe(cp::Table(cp::Profile::kCurrent, rows), {}, {});
     const PropertyReport& live = Find(report, "transient_states_are_left");
-    ASSERT_EQ(live.verdict, "violated");
+    ASSERT_EQ(live.verdict, Verdict::kViolated);
     ASSERT_EQ(live.cycle.size(), 1U);
     EXPECT_NE(live.cycle[0].action.find("cdc_stopped"), std::string::npos) << live.cycle[0].action;
     EXPECT_NE(live.cycle[0].state.find("Pausing"), std::string::npos) << live.cycle[0].state;
@@ -292,7 +292,7 @@ TEST(Check, MongosyncSeededBugsAreFound) {
     const ms::Table mutant(rows);
     const CheckReport report = CheckMongosync(mutant, {}, {}, true);
     const PropertyReport& violated = Find(report, "commit_only_when_can_commit");
-    ASSERT_EQ(violated.verdict, "violated");
+    ASSERT_EQ(violated.verdict, Verdict::kViolated);
     ASSERT_TRUE(violated.scenario.has_value()) << violated.scenario_why;
     EXPECT_TRUE(RunScenario(*violated.scenario, {nullptr, &mutant}).passed());
   }
@@ -303,7 +303,7 @@ TEST(Check, MongosyncSeededBugsAreFound) {
       if (row.trigger != ms::Trigger::kReverseDone) rows.push_back(row);
     }
     const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
-    EXPECT_EQ(Find(report, "transient_states_are_left").verdict, "violated");
+    EXPECT_EQ(Find(report, "transient_states_are_left").verdict, Verdict::kViolated);
   }
 }
 
@@ -319,7 +319,7 @@ TEST(Check, AStateWithNoActionIsADeadlock) {
   const CheckReport report = CheckClickPipe(mutant, bounds, {});
   ASSERT_FALSE(report.deadlocks.empty());
   EXPECT_NE(report.deadlocks.front().find("Completed"), std::string::npos);
-  EXPECT_EQ(report.verdict, "fail");
+  EXPECT_EQ(report.verdict, CheckVerdict::kFail);
 }
 
 TEST(Check, AStateLimitMakesTheSearchIncompleteNeverPass) {
@@ -329,9 +329,9 @@ TEST(Check, AStateLimitMakesTheSearchIncompleteNeverPass) {
   limits.max_states = 1000;
   const CheckReport report = CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), bounds, limits);
   EXPECT_FALSE(report.complete);
-  EXPECT_EQ(report.verdict, "incomplete");
+  EXPECT_EQ(report.verdict, CheckVerdict::kIncomplete);
   for (const PropertyReport& property : report.properties) {
-    EXPECT_NE(property.verdict, "holds") << property.name;
+    EXPECT_NE(property.verdict, Verdict::kHolds) << property.name;
   }
 }
 
@@ -388,7 +388,7 @@ TEST(Check, EachClickPipeStepClaimCatchesAWrongRow) {
     c.change(*row);
     const CheckReport report = CheckClickPipe(cp::Table(cp::Profile::kCurrent, rows), bounds, {});
     const PropertyReport& property = Find(report, c.violated);
-    EXPECT_EQ(property.verdict, "violated") << c.violated;
+    EXPECT_EQ(property.verdict, Verdict::kViolated) << c.violated;
     ASSERT_FALSE(property.trace.empty()) << c.violated;
     EXPECT_NE(property.trace.back().action.find(cp::ToString(c.trigger)), std::string::npos)
         << c.violated << ": " << property.trace.back().action;
@@ -439,7 +439,7 @@ TEST(Check, EachMongosyncStepClaimCatchesAWrongRow) {
     c.change(*row);
     const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
     const PropertyReport& property = Find(report, c.violated);
-    EXPECT_EQ(property.verdict, "violated") << c.violated;
+    EXPECT_EQ(property.verdict, Verdict::kViolated) << c.violated;
     ASSERT_FALSE(property.trace.empty()) << c.violated;
   }
 }

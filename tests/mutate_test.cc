@@ -367,12 +367,12 @@ TEST(Mutate, TheDocumentedCopyComparisonsAreTheAnswerClaims) {
   const MongosyncSpace ms_space(ms::DefaultTable(), MongosyncBounds{});
   for (const std::string_view name : clickpipe) {
     EXPECT_TRUE(std::any_of(cp_space.Properties().begin(), cp_space.Properties().end(),
-                            [&](const PropertySpec& p) { return p.name == name; }))
+                            [&](const Property& p) { return p.name == name; }))
         << name;
   }
   for (const std::string_view name : mongosync) {
     EXPECT_TRUE(std::any_of(ms_space.Properties().begin(), ms_space.Properties().end(),
-                            [&](const PropertySpec& p) { return p.name == name; }))
+                            [&](const Property& p) { return p.name == name; }))
         << name;
   }
 }

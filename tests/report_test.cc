@@ -1,7 +1,7 @@
 // The report library: the documented findings are data that cites the
 // spec, a malformed findings file is one input error naming the JSON path,
 // both renderers print every finding, files carry SVG only when rendered,
-// and the verdicts read from the check keep their names.
+// and the verdicts of the check are printed by their names.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -155,20 +155,24 @@ TEST(ReportFiles, EveryDiagramIsWrittenAsDotAndAsSvgOnlyWhenRendered) {
   EXPECT_EQ(names, expected);
 }
 
-TEST(ReportVerdicts, TheVerdictsReadFromTheCheckKeepTheirNames) {
-  for (const char* name : {"pass", "fail", "incomplete"}) EXPECT_EQ(ToString(CheckVerdictOf(name)), name);
-  for (const char* name : {"holds", "violated", "witnessed", "unwitnessed", "unknown"}) {
-    EXPECT_EQ(ToString(PropertyVerdictOf(name)), name);
-  }
-  EXPECT_EQ(CheckVerdictOf("pass"), CheckVerdict::kPass);
-  EXPECT_EQ(PropertyVerdictOf("violated"), PropertyVerdict::kViolated);
+TEST(ReportVerdicts, TheVerdictsOfTheCheckArePrintedByTheirNames) {
+  using properties::CheckVerdict;
+  using properties::Verdict;
+  EXPECT_EQ(ToString(CheckVerdict::kPass), "pass");
+  EXPECT_EQ(ToString(CheckVerdict::kFail), "fail");
+  EXPECT_EQ(ToString(CheckVerdict::kIncomplete), "incomplete");
+  EXPECT_EQ(ToString(Verdict::kHolds), "holds");
+  EXPECT_EQ(ToString(Verdict::kViolated), "violated");
+  EXPECT_EQ(ToString(Verdict::kWitnessed), "witnessed");
+  EXPECT_EQ(ToString(Verdict::kUnwitnessed), "unwitnessed");
+  EXPECT_EQ(ToString(Verdict::kUnknown), "unknown");
 }
 
 TEST(ReportVerdicts, AReportPassesOnlyWhenEveryModelPassesItsCheck) {
   Report report = SmallReport();
   report.models.push_back(report.models.front());
   EXPECT_TRUE(report.passed());
-  report.models.back().check.verdict = CheckVerdict::kIncomplete;
+  report.models.back().check.verdict = properties::CheckVerdict::kIncomplete;
   EXPECT_FALSE(report.passed());
 }
 
