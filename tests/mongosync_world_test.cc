@@ -615,10 +615,21 @@ RC_GTEST_PROP(MongosyncWorldProperties, AlwaysPropertiesHoldOnRandomScenarios, (
   const Driven run = Drive(scenario);
   for (const PropertyResult& r : run.results()) {
     if (r.verdict != Verdict::kViolated) continue;
+    // The documented finding (scenario
+    // ms-verification-disabled-commits-a-corrupted-destination): a verifier
+    // mismatch under a sync started without verification corrupts the
+    // destination unnoticed, so the data properties may fail from then on,
+    // also after a reverse makes that destination the source.
     const auto is_mismatch = [](const sim::Step& s) { return s.action == "verifier_mismatch"; };
+    const auto unverified = [](const sim::Step& s) {
+      return s.action == "start" && s.body.has_value() && !s.body->verification;
+    };
+    const bool data_property = r.name == "committed_means_destination_caught_up" ||
+                               r.name == "converges_when_quiet";
     const bool excused =
-        r.name == "committed_means_destination_caught_up" &&
-        std::any_of(scenario.steps.begin(), scenario.steps.end(), is_mismatch);
+        data_property &&
+        std::any_of(scenario.steps.begin(), scenario.steps.end(), is_mismatch) &&
+        std::any_of(scenario.steps.begin(), scenario.steps.end(), unverified);
     if (!excused) RC_LOG() << r.name << ": " << r.message << "\n";
     RC_ASSERT(excused);
   }
