@@ -7,6 +7,8 @@
 // first property runs, so setting it here, before any test, takes effect.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -43,20 +45,10 @@ std::string HeadCommit(const std::string& dir) {
 
 std::uint64_t CommitSeed() {
   const std::string commit = HeadCommit(PIPECHECK_SOURCE_DIR);
-  if (commit.size() < 8) return kSeedWithoutCommit;
   std::uint64_t seed = 0;
-  for (std::size_t i = 0; i < 8; ++i) {
-    const char c = commit[i];
-    std::uint64_t digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<std::uint64_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<std::uint64_t>(c - 'a' + 10);
-    } else {
-      return kSeedWithoutCommit;
-    }
-    seed = seed * 16 + digit;
-  }
+  const char* end = commit.data() + std::min<std::size_t>(commit.size(), 8);
+  const auto [ptr, error] = std::from_chars(commit.data(), end, seed, 16);
+  if (error != std::errc() || ptr != end || commit.size() < 8) return kSeedWithoutCommit;
   return seed;
 }
 
