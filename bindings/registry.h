@@ -1,0 +1,2 @@
+// bindings/registry.h: the lifecycles pipecheck knows, chosen by name.
+#pragma once
