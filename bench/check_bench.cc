@@ -51,7 +51,7 @@ void BM_CheckClickPipe(benchmark::State& state) {
   std::uint64_t states = 0;
   for (auto _ : state) {
     const CheckReport report =
-        CheckClickPipe(model::clickpipe::TableOf(model::clickpipe::Profile::kCurrent), bounds, {});
+        Check(ClickPipeSpace(model::clickpipe::TableOf(model::clickpipe::Profile::kCurrent), bounds), {});
     states += report.states;
   }
   state.counters["states/s"] = benchmark::Counter(static_cast<double>(states),

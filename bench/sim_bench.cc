@@ -7,8 +7,12 @@
 // ClickPipe world is the reference: 2 collections x 1,000 documents.
 #include <benchmark/benchmark.h>
 
+#include "bindings/clickpipe_generate.h"
+#include "bindings/mongosync_generate.h"
 #include "properties/checks.h"
+#include "properties/clickpipe_checks.h"
 #include "properties/generate.h"
+#include "properties/mongosync_checks.h"
 #include "properties/runner.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -32,12 +36,13 @@ sim::Scenario Reference(sim::ModelKind model) {
   return scenario;
 }
 
+template <class Monitors>
 void RunWorld(benchmark::State& state, sim::ModelKind model, bool with_checks) {
   const sim::Scenario scenario = Reference(model);
   std::uint64_t events = 0;
   for (auto _ : state) {
-    const auto world = sim::MakeWorld(scenario);
-    const auto checks = with_checks ? properties::MakeChecks(scenario, *world) : nullptr;
+    const auto world = Monitors::MakeWorld(scenario, {});
+    const auto checks = with_checks ? Monitors::MakeChecks(scenario, *world) : nullptr;
     for (const sim::Step& step : scenario.steps) {
       while (world->ProcessNext(step.at)) {
         if (checks) checks->AfterEvent();
@@ -56,26 +61,28 @@ void RunWorld(benchmark::State& state, sim::ModelKind model, bool with_checks) {
 }
 
 void BM_ClickPipeWorld(benchmark::State& state) {
-  RunWorld(state, sim::ModelKind::kClickPipe, false);
+  RunWorld<properties::ClickPipeMonitors>(state, sim::ModelKind::kClickPipe, false);
 }
 void BM_ClickPipeWorldWithChecks(benchmark::State& state) {
-  RunWorld(state, sim::ModelKind::kClickPipe, true);
+  RunWorld<properties::ClickPipeMonitors>(state, sim::ModelKind::kClickPipe, true);
 }
 void BM_MongosyncWorld(benchmark::State& state) {
-  RunWorld(state, sim::ModelKind::kMongosync, false);
+  RunWorld<properties::MongosyncMonitors>(state, sim::ModelKind::kMongosync, false);
 }
 void BM_MongosyncWorldWithChecks(benchmark::State& state) {
-  RunWorld(state, sim::ModelKind::kMongosync, true);
+  RunWorld<properties::MongosyncMonitors>(state, sim::ModelKind::kMongosync, true);
 }
 
-void RunSeeds(benchmark::State& state, sim::ModelKind model) {
+template <class Generator>
+void RunSeeds(benchmark::State& state) {
   properties::GenerateOptions options;
-  options.model = model;
   options.swarm = true;
+  const Generator generator;
   std::uint64_t seed = 0;
   std::uint64_t events = 0;
   for (auto _ : state) {
-    const auto result = properties::RunScenario(properties::GenerateScenario(options, seed++));
+    const auto result = properties::RunScenario<typename Generator::Monitors>(
+        properties::GenerateScenario(generator, options, seed++));
     events += result.events;
     benchmark::DoNotOptimize(result.trace_hash());
   }
@@ -85,8 +92,8 @@ void RunSeeds(benchmark::State& state, sim::ModelKind model) {
                                                   benchmark::Counter::kIsRate);
 }
 
-void BM_ClickPipeSeeds(benchmark::State& state) { RunSeeds(state, sim::ModelKind::kClickPipe); }
-void BM_MongosyncSeeds(benchmark::State& state) { RunSeeds(state, sim::ModelKind::kMongosync); }
+void BM_ClickPipeSeeds(benchmark::State& state) { RunSeeds<bindings::ClickPipeGenerator>(state); }
+void BM_MongosyncSeeds(benchmark::State& state) { RunSeeds<bindings::MongosyncGenerator>(state); }
 
 BENCHMARK(BM_ClickPipeWorld)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ClickPipeWorldWithChecks)->Unit(benchmark::kMillisecond);

@@ -4,14 +4,13 @@
 #include <ostream>
 #include <string>
 
+#include "bindings/binding.h"
+
 namespace pipecheck::cli {
 
 struct CheckRequest {
   std::string model;
-  std::string profile;
-  std::string mode;          // Explore one mode only (default: every mode of the profile).
-  int pipes = 0;              // 0: the default (2), clickpipe only.
-  std::string budget;        // crash=1,expiry=1,...
+  bindings::ExploreFlags explore;  // --profile, --mode, --pipes, --budget.
   long long max_states = 50'000'000;
   std::string max_memory = "8G";
   std::string time_limit;    // A duration; empty: none.

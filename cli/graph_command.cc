@@ -1,23 +1,22 @@
 #include "cli/graph_command.h"
 
+#include <algorithm>
 #include <optional>
-#include <stdexcept>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "cli/options.h"
+#include "bindings/registry.h"
 #include "graphs/explored.h"
 #include "graphs/lifecycle.h"
 #include "graphs/render.h"
-#include "model/describe.h"
 #include "model/input_error.h"
 #include "properties/runner.h"
 #include "sim/scenario.h"
 
 namespace pipecheck::cli {
-
-namespace cp = model::clickpipe;
-namespace ms = model::mongosync;
 
 namespace {
 
@@ -26,31 +25,49 @@ namespace {
 constexpr std::size_t kFullLimit = 10'000;
 constexpr std::size_t kFullLimitSvg = 1'000;
 
-void Validate(const GraphRequest& request, ModelName model) {
+// "a..b" for every two different profiles of B, oldest first.
+template <class B>
+std::vector<std::string> DiffRanges() {
+  std::vector<std::string> ranges;
+  for (const std::string_view from : B::kProfiles) {
+    for (const std::string_view to : B::kProfiles) {
+      if (from != to) ranges.push_back(fmt::format("{}..{}", from, to));
+    }
+  }
+  return ranges;
+}
+
+template <class B>
+void Validate(const GraphRequest& request) {
   if (request.format != "dot" && request.format != "svg" && request.format != "json") {
     throw InputError(fmt::format("unknown format '{}'; expected dot, svg or json", request.format),
                      "--format");
   }
   if (!request.diff.empty()) {
-    if (model != ModelName::kClickPipe) {
-      throw InputError("only the clickpipe model has two profiles to compare", "--diff");
+    if (B::kProfiles.size() < 2) {
+      const std::string models =
+          bindings::BindingNames([](auto b) { return decltype(b)::kProfiles.size() >= 2; });
+      throw InputError(fmt::format("only the {} model has two profiles to compare", models), "--diff");
     }
-    if (request.diff != "2024..current" && request.diff != "current..2024") {
-      throw InputError(
-          fmt::format("unknown range '{}'; expected 2024..current or current..2024", request.diff),
-          "--diff");
+    const std::vector<std::string> ranges = DiffRanges<B>();
+    if (std::find(ranges.begin(), ranges.end(), request.diff) == ranges.end()) {
+      throw InputError(fmt::format("unknown range '{}'; expected {}", request.diff,
+                                   fmt::join(ranges, " or ")),
+                       "--diff");
     }
     if (!request.profile.empty()) throw InputError("--diff names both profiles", "--profile");
     if (request.explored) throw InputError("--diff compares the tables, not explored graphs", "--explored");
     if (!request.highlight.empty()) throw InputError("a run cannot be drawn on a diff", "--highlight");
   }
   if (request.pipes != 0) {
-    if (model != ModelName::kClickPipe) throw InputError("only the clickpipe model has pipes", "--pipes");
+    if (B::kMaxPipes == 0) {
+      const std::string models =
+          bindings::BindingNames([](auto b) { return decltype(b)::kMaxPipes > 0; });
+      throw InputError(fmt::format("only the {} model has pipes", models), "--pipes");
+    }
     if (!request.explored) throw InputError("--pipes bounds the explored graph; add --explored", "--pipes");
-    if (request.pipes < 1 || request.pipes > properties::ClickPipeSpace::kMaxPipes) {
-      throw InputError(fmt::format("{} pipes: expected 1 to {}", request.pipes,
-                                   properties::ClickPipeSpace::kMaxPipes),
-                       "--pipes");
+    if (request.pipes < 1 || request.pipes > B::kMaxPipes) {
+      throw InputError(fmt::format("{} pipes: expected 1 to {}", request.pipes, B::kMaxPipes), "--pipes");
     }
   }
   if (request.format == "svg" && graphs::FindDot().empty()) {
@@ -59,38 +76,28 @@ void Validate(const GraphRequest& request, ModelName model) {
 }
 
 // The run of a scenario file, checked against the command line first.
-std::optional<graphs::Highlight> LoadHighlight(const GraphRequest& request, ModelName model,
-                                               std::optional<cp::Profile>& profile) {
+template <class B>
+std::optional<graphs::Highlight> LoadHighlight(const GraphRequest& request,
+                                               std::optional<typename B::Profile>& profile) {
   if (request.highlight.empty()) return std::nullopt;
   const sim::Scenario scenario = sim::LoadScenario(request.highlight);
-  const bool clickpipe = model == ModelName::kClickPipe;
-  if ((scenario.model == sim::ModelKind::kClickPipe) != clickpipe) {
-    throw InputError(fmt::format("the scenario is for {}, not {}", sim::ToString(scenario.model),
-                                 clickpipe ? "clickpipe" : "mongosync"),
+  if (scenario.model != B::kKind) {
+    throw InputError(fmt::format("the scenario is for {}, not {}", sim::ToString(scenario.model), B::kName),
                      request.highlight);
   }
-  if (clickpipe) {
-    if (profile && *profile != scenario.profile) {
-      throw InputError(fmt::format("the scenario is for profile {}, not {}", cp::ToString(scenario.profile),
-                                   cp::ToString(*profile)),
-                       request.highlight);
-    }
-    profile = scenario.profile;
-  }
-  const properties::RunResult run = properties::RunScenario(scenario);
+  B::MatchScenario(scenario, profile, request.highlight);
+  const properties::RunResult run = properties::RunScenario<typename B::Monitors>(scenario);
   return graphs::HighlightFromTrace(fmt::format("scenario {}", scenario.name), run.trace);
 }
 
-}  // namespace
-
-int RunGraph(const GraphRequest& request, std::ostream& out, std::ostream& err) {
-  const ModelName model = ParseModelFlag(request.model);
-  std::optional<cp::Profile> profile;
-  if (!request.profile.empty()) profile = ParseProfileFlag(model, request.profile);
-  Validate(request, model);
-  const std::optional<graphs::Highlight> highlight = LoadHighlight(request, model, profile);
+template <class B>
+int Graph(const GraphRequest& request, std::ostream& out, std::ostream& err) {
+  std::optional<typename B::Profile> profile;
+  if (!request.profile.empty()) profile = B::ParseProfile(request.profile);
+  Validate<B>(request);
+  const std::optional<graphs::Highlight> highlight = LoadHighlight<B>(request, profile);
   const graphs::Highlight* shown = highlight ? &*highlight : nullptr;
-  const cp::Profile chosen = profile.value_or(cp::Profile::kCurrent);
+  const typename B::Profile chosen = profile ? *profile : B::ParseProfile("");
 
   // Each branch writes its graph where it is built: a Graph is never copied
   // or moved here (GCC 12 warns falsely inside Boost.Graph's edge copying).
@@ -106,19 +113,17 @@ int RunGraph(const GraphRequest& request, std::ostream& out, std::ostream& err) 
     }
   };
   if (!request.diff.empty()) {
-    const bool forward = request.diff == "2024..current";
-    const model::TableView old_view = model::Describe(cp::TableOf(cp::Profile::k2024));
-    const model::TableView new_view = model::Describe(cp::TableOf(cp::Profile::kCurrent));
-    write(forward ? graphs::DiffGraph(old_view, new_view) : graphs::DiffGraph(new_view, old_view));
+    const std::size_t dots = request.diff.find("..");
+    const model::TableView before = B::Describe(B::ParseProfile(request.diff.substr(0, dots)));
+    const model::TableView after = B::Describe(B::ParseProfile(request.diff.substr(dots + 2)));
+    write(graphs::DiffGraph(before, after));
   } else if (request.explored) {
     graphs::ExploredOptions options;
     options.full_limit = request.format == "svg" ? kFullLimitSvg : kFullLimit;
-    properties::ClickPipeBounds bounds;
-    if (request.pipes != 0) bounds.pipes = request.pipes;
-    const graphs::ExploredGraph explored =
-        model == ModelName::kClickPipe
-            ? graphs::ExploredClickPipe(cp::TableOf(chosen), bounds, options, shown)
-            : graphs::ExploredMongosync(ms::DefaultTable(), {}, options, shown);
+    bindings::ExploreFlags flags;
+    flags.pipes = request.pipes;
+    const typename B::Space space = B::MakeSpace(chosen, flags);
+    const graphs::ExploredGraph explored = graphs::Explored(space, options, shown);
     if (!explored.complete) {
       err << fmt::format(
           "pipecheck graph: incomplete: the explored space has more than {} states; nothing drawn "
@@ -134,12 +139,16 @@ int RunGraph(const GraphRequest& request, std::ostream& out, std::ostream& err) 
     }
     write(explored.graph);
   } else {
-    const model::TableView view = model == ModelName::kClickPipe
-                                      ? model::Describe(cp::TableOf(chosen))
-                                      : model::Describe(ms::DefaultTable());
-    write(graphs::LifecycleGraph(view, shown));
+    write(graphs::LifecycleGraph(B::Describe(chosen), shown));
   }
   return 0;
+}
+
+}  // namespace
+
+int RunGraph(const GraphRequest& request, std::ostream& out, std::ostream& err) {
+  return bindings::WithBinding(request.model,
+                               [&]<class B>(B) { return Graph<B>(request, out, err); });
 }
 
 }  // namespace pipecheck::cli

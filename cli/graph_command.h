@@ -22,8 +22,8 @@ struct GraphRequest {
   std::string model;
   std::string profile;
   bool explored = false;
-  int pipes = 0;            // 0: the default (2); clickpipe --explored only.
-  std::string diff;         // "2024..current" or "current..2024"; clickpipe only.
+  int pipes = 0;            // 0: the binding's default; with --explored only.
+  std::string diff;         // "OLD..NEW": two profiles of a lifecycle that has them.
   std::string highlight;    // A pipecheck-scenario/1 file.
   std::string format = "dot";
 };

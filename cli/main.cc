@@ -9,10 +9,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "bindings/registry.h"
 #include "cli/check_command.h"
 #include "cli/graph_command.h"
 #include "cli/mutate_command.h"
-#include "cli/options.h"
 #include "cli/report_command.h"
 #include "cli/run_commands.h"
 #include "cli/step_command.h"
@@ -34,11 +34,8 @@ int RunSpec(const SpecRequest& request, std::ostream& out) {
     throw InputError(fmt::format("unknown format '{}'; expected json or md", request.format),
                      "--format");
   }
-  const ModelName model = ParseModelFlag(request.model);
-  const model::TableView view =
-      model == ModelName::kClickPipe
-          ? model::Describe(model::clickpipe::TableOf(ParseProfileFlag(model, request.profile)))
-          : (ParseProfileFlag(model, request.profile), model::Describe(model::mongosync::DefaultTable()));
+  const model::TableView view = bindings::WithBinding(
+      request.model, [&]<class B>(B) { return B::Describe(B::ParseProfile(request.profile)); });
   if (request.format == "json") {
     out << report::TableJson(view).dump(2) << "\n";
   } else {
@@ -55,20 +52,20 @@ int Main(int argc, char** argv) {
 
   SpecRequest spec;
   CLI::App* spec_command = app.add_subcommand("spec", "Print a lifecycle's transition table");
-  spec_command->add_option("--model", spec.model, "clickpipe or mongosync")->required();
+  spec_command->add_option("--model", spec.model, bindings::BindingNames())->required();
   spec_command->add_option("--profile", spec.profile, "ClickPipe profile: current (default) or 2024");
   spec_command->add_option("--format", spec.format, "json (default) or md");
 
   StepRequest step;
   CLI::App* step_command =
       app.add_subcommand("step", "Answer one step of a lifecycle table: accepted or refused");
-  step_command->add_option("--model", step.model, "clickpipe or mongosync")->required();
-  step_command->add_option("--profile", step.profile, "ClickPipe profile: current (default) or 2024");
-  step_command->add_option("--mode", step.mode, "ClickPipe mode: cdc (default), cdc_only, snapshot");
-  step_command->add_option("--state", step.state, "the state before the step (or none)")->required();
-  step_command->add_option("--do", step.trigger, "the operation, event or fault")->required();
-  step_command->add_option("--set", step.settings, "context KEY=VALUE (repeatable)");
-  step_command->add_option("--body", step.body, "mongosync start: the JSON request body");
+  step_command->add_option("--model", step.model, bindings::BindingNames())->required();
+  step_command->add_option("--profile", step.flags.profile, "ClickPipe profile: current (default) or 2024");
+  step_command->add_option("--mode", step.flags.mode, "ClickPipe mode: cdc (default), cdc_only, snapshot");
+  step_command->add_option("--state", step.flags.state, "the state before the step (or none)")->required();
+  step_command->add_option("--do", step.flags.trigger, "the operation, event or fault")->required();
+  step_command->add_option("--set", step.flags.settings, "context KEY=VALUE (repeatable)");
+  step_command->add_option("--body", step.flags.body, "mongosync start: the JSON request body");
   step_command->add_option("--format", step.format, "text (default) or json");
 
   std::string report_dir = "reports";
@@ -79,7 +76,7 @@ int Main(int argc, char** argv) {
   GraphRequest graph;
   CLI::App* graph_command = app.add_subcommand(
       "graph", "Diagrams: a lifecycle, the explored state graph, or the profile diff (DOT, SVG, JSON)");
-  graph_command->add_option("--model", graph.model, "clickpipe or mongosync")->required();
+  graph_command->add_option("--model", graph.model, bindings::BindingNames())->required();
   graph_command->add_option("--profile", graph.profile, "ClickPipe profile: current (default) or 2024");
   graph_command->add_flag("--explored", graph.explored,
                           "the explored state graph (in full up to 10,000 states, 1,000 for SVG; "
@@ -100,7 +97,7 @@ int Main(int argc, char** argv) {
   SimRequest sim;
   CLI::App* sim_command =
       app.add_subcommand("sim", "Seeded random runs with injected faults, every property checked");
-  sim_command->add_option("--model", sim.model, "clickpipe or mongosync")->required();
+  sim_command->add_option("--model", sim.model, bindings::BindingNames())->required();
   sim_command->add_option("--profile", sim.profile, "ClickPipe profile: current (default) or 2024");
   sim_command->add_option("--mode", sim.mode, "ClickPipe mode (default: drawn from each seed)");
   sim_command->add_option("--seed", sim.seed, "run one seed and print its trace")->expected(1);
@@ -118,11 +115,11 @@ int Main(int argc, char** argv) {
   CheckRequest check;
   CLI::App* check_command = app.add_subcommand(
       "check", "Explore every reachable state and judge every property (exit 3: incomplete)");
-  check_command->add_option("--model", check.model, "clickpipe or mongosync")->required();
-  check_command->add_option("--profile", check.profile, "ClickPipe profile: current (default) or 2024");
-  check_command->add_option("--mode", check.mode, "explore one ClickPipe mode (default: all)");
-  check_command->add_option("--pipes", check.pipes, "ClickPipes sharing the service (default 2, max 8)");
-  check_command->add_option("--budget", check.budget,
+  check_command->add_option("--model", check.model, bindings::BindingNames())->required();
+  check_command->add_option("--profile", check.explore.profile, "ClickPipe profile: current (default) or 2024");
+  check_command->add_option("--mode", check.explore.mode, "explore one ClickPipe mode (default: all)");
+  check_command->add_option("--pipes", check.explore.pipes, "ClickPipes sharing the service (default 2, max 8)");
+  check_command->add_option("--budget", check.explore.budget,
                             "fault budgets, e.g. crash=1,expiry=1,irrecoverable=1,outage=1,lag=1 "
                             "(mongosync: crash,rollover,mismatch,lag); each 0-3, default 1");
   check_command->add_option("--max-states", check.max_states, "stop (incomplete) past this many states");
@@ -137,7 +134,7 @@ int Main(int argc, char** argv) {
       "Every single-row mutant of a table, explored with the whole catalogue: which properties "
       "kill it (exit 0: every survivor is a known equivalent; 1: a mutant survived unexplained "
       "or a listed equivalent was killed)");
-  mutate_command->add_option("--model", mutate.model, "clickpipe or mongosync")->required();
+  mutate_command->add_option("--model", mutate.model, bindings::BindingNames())->required();
   mutate_command->add_option("--profile", mutate.profile, "ClickPipe profile: current (default) or 2024");
   mutate_command->add_option("--pipes", mutate.pipes, "ClickPipes explored per mutant (default 1, max 8)");
   mutate_command->add_option("--format", mutate.format, "text (default) or json");

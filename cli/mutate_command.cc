@@ -1,3 +1,5 @@
+// cli/mutate_command.cc: `pipecheck mutate`, written once over a lifecycle's
+// mutation (properties/mutate.h); the model is chosen once, by name.
 #include "cli/mutate_command.h"
 
 #include <unistd.h>
@@ -8,13 +10,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/options.h"
+#include "bindings/registry.h"
 #include "model/input_error.h"
 #include "properties/mutate.h"
 
 namespace pipecheck::cli {
 
-namespace cp = model::clickpipe;
 using nlohmann::ordered_json;
 using properties::MutantVerdict;
 using properties::MutationReport;
@@ -132,11 +133,8 @@ ordered_json ToJson(const MutationReport& report, double seconds) {
   out["killed_behaviourally"] = report.killed_behaviourally();
   out["behavioural_kill_rate"] = Percent(report.killed_behaviourally(), report.mutants()) / 100.0;
   out["documented_copy_comparisons"] = ordered_json::array();
-  const auto copy = report.model == "mongosync"
-                        ? properties::MongosyncSpace::DocumentedCopyComparisons()
-                        : properties::ClickPipeSpace::DocumentedCopyComparisons();
-  for (const std::string_view name : copy) {
-    out["documented_copy_comparisons"].push_back(std::string(name));
+  for (const std::string& name : report.documented_copy_comparisons) {
+    out["documented_copy_comparisons"].push_back(name);
   }
   out["seconds"] = seconds;
   out["kinds"] = ordered_json::object();
@@ -179,27 +177,9 @@ ordered_json ToJson(const MutationReport& report, double seconds) {
   return out;
 }
 
-}  // namespace
-
-int RunMutate(const MutateRequest& request, std::ostream& out, std::ostream& err) {
-  if (request.format != "text" && request.format != "json") {
-    throw InputError(fmt::format("unknown format '{}'; expected text or json", request.format),
-                     "--format");
-  }
-  const ModelName model = ParseModelFlag(request.model);
-  const cp::Profile profile = ParseProfileFlag(model, request.profile);
-  properties::MutateOptions options = properties::DefaultMutateOptions();
-  if (request.pipes != 0) {
-    if (model != ModelName::kClickPipe) {
-      throw InputError("only the clickpipe model has pipes", "--pipes");
-    }
-    if (request.pipes < 1 || request.pipes > properties::ClickPipeSpace::kMaxPipes) {
-      throw InputError(fmt::format("{} pipes: expected 1 to {}", request.pipes,
-                                   properties::ClickPipeSpace::kMaxPipes),
-                       "--pipes");
-    }
-    options.clickpipe.pipes = request.pipes;
-  }
+template <properties::Mutation M>
+int Run(const M& mutation, const MutateRequest& request, std::ostream& out, std::ostream& err) {
+  properties::MutateOptions options;
   // The wall clock is read here, in the front end, never in properties/.
   const auto start = std::chrono::steady_clock::now();
   if (request.progress || isatty(STDERR_FILENO) != 0) {
@@ -207,9 +187,7 @@ int RunMutate(const MutateRequest& request, std::ostream& out, std::ostream& err
       err << fmt::format("\rmutant {} of {}   ", done, total);
     };
   }
-  const MutationReport report = model == ModelName::kClickPipe
-                                    ? properties::MutateClickPipe(profile, options)
-                                    : properties::MutateMongosync(options);
+  const MutationReport report = properties::Mutate(mutation, options);
   if (options.progress) err << "\n";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -219,6 +197,18 @@ int RunMutate(const MutateRequest& request, std::ostream& out, std::ostream& err
     PrintText(report, seconds, out);
   }
   return report.passes() ? 0 : 1;
+}
+
+}  // namespace
+
+int RunMutate(const MutateRequest& request, std::ostream& out, std::ostream& err) {
+  if (request.format != "text" && request.format != "json") {
+    throw InputError(fmt::format("unknown format '{}'; expected text or json", request.format),
+                     "--format");
+  }
+  return bindings::WithBinding(request.model, [&]<class B>(B) {
+    return Run(B::Mutation::FromFlags(request.profile, request.pipes), request, out, err);
+  });
 }
 
 }  // namespace pipecheck::cli

@@ -16,7 +16,7 @@ namespace pipecheck::cli {
 struct MutateRequest {
   std::string model;
   std::string profile;
-  int pipes = 0;  // 0: the default (1), clickpipe only.
+  int pipes = 0;  // 0: the binding's default; only a lifecycle of several pipes takes it.
   std::string format = "text";
   bool progress = false;
 };

@@ -4,18 +4,14 @@
 
 #include <ostream>
 #include <string>
-#include <vector>
+
+#include "bindings/binding.h"
 
 namespace pipecheck::cli {
 
 struct StepRequest {
   std::string model;
-  std::string profile;
-  std::string mode;
-  std::string state;
-  std::string trigger;
-  std::vector<std::string> settings;  // KEY=VALUE words of --set.
-  std::string body;                    // JSON /start body (mongosync `start`).
+  bindings::StepFlags flags;
   std::string format = "text";
 };
 

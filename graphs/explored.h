@@ -9,22 +9,25 @@
 //    explored state (id "s<index>", BFS order, initial states first) and one
 //    edge per transition, labelled with the action and carrying the rows it
 //    took. Edge count == the checker's transition count.
-//  - Quotient: otherwise (or when asked), states are merged by a key and
-//    edges by (key, key), each labelled with how many transitions it stands
-//    for and which actions, most frequent first:
-//      ClickPipe: the lifecycle state of pipe 0 (the pipe every property and
-//        scenario is about first); the other pipes' steps and the service's
-//        faults show as pipe 0 self-loops.
-//      mongosync: (state, process): "RUNNING", "RUNNING (process down)" ...
+//  - Quotient: otherwise (or when asked), states are merged by the space's
+//    QuotientKey and edges by (key, key), each labelled with how many
+//    transitions it stands for and which actions (the space's ActionLine),
+//    most frequent first. A space of several subjects keys by its first
+//    subject (the one every property and scenario is about first), so the
+//    other subjects' steps and service-wide faults show as self-loops.
 //  - A highlight draws a run on the graph. Quotient: the primary steps'
-//    (key, key) edges, by the rows they took. Full: the path through the
-//    explored graph that takes the run's rows in order (any pipe; a
-//    service-wide fault as one step), found by breadth-first search; when the
-//    run leaves the explored space (a fault budget or the pipe bound is
-//    exceeded), the longest matching prefix is drawn and the label says so.
-//  - A space larger than max_states (ClickPipe with 4 pipes or more) is not
-//    drawn: the result says incomplete, as `check` does.
+//    (key, key) edges, by the rows they took (the space's RowKeys). Full:
+//    the path through the explored graph that takes the run's rows in order
+//    (any subject; a service-wide fault as one step), found by breadth-first
+//    search; when the run leaves the explored space (a fault budget or the
+//    subject bound is exceeded), the longest matching prefix is drawn and
+//    the label says so.
+//  - A space larger than max_states is not drawn: the result says
+//    incomplete, as `check` does.
 //  - Deterministic: the same tables and bounds give the same bytes.
+//
+// The Space provides the explore members and the draw members listed in
+// properties/explorer.h.
 #pragma once
 
 #include <cstddef>
@@ -33,10 +36,7 @@
 
 #include "graphs/graph.h"
 #include "graphs/highlight.h"
-#include "model/clickpipe.h"
-#include "model/mongosync.h"
-#include "properties/clickpipe_space.h"
-#include "properties/mongosync_space.h"
+#include "properties/explorer.h"
 
 namespace pipecheck::graphs {
 
@@ -56,11 +56,41 @@ struct ExploredGraph {
   std::string highlight_note;  // How much of a highlighted run the graph shows; empty without one.
 };
 
-ExploredGraph ExploredClickPipe(const model::clickpipe::Table& table,
-                                const properties::ClickPipeBounds& bounds,
-                                const ExploredOptions& options, const Highlight* highlight = nullptr);
-ExploredGraph ExploredMongosync(const model::mongosync::Table& table,
-                                const properties::MongosyncBounds& bounds,
-                                const ExploredOptions& options, const Highlight* highlight = nullptr);
+}  // namespace pipecheck::graphs
+
+#include "graphs/explored_impl.h"  // IWYU pragma: export
+
+namespace pipecheck::graphs {
+
+// Explores `space` and draws it (see the contract above).
+template <class Space>
+ExploredGraph Explored(const Space& space, const ExploredOptions& options,
+                       const Highlight* highlight = nullptr) {
+  using namespace explored_detail;  // NOLINT(google-build-using-namespace)
+  Explorer<Space> explorer(space);
+  properties::ExploreLimits limits;
+  limits.max_states = options.max_states;
+  ExploredGraph result;
+  result.complete = explorer.Run(limits);
+  result.states = explorer.states();
+  result.transitions = explorer.transitions();
+  if (!result.complete) return result;
+  result.quotient = options.quotient || result.states > options.full_limit;
+  result.graph[boost::graph_bundle] = DefaultGraphProps();
+  if (result.quotient) {
+    result.quotient_by = space.QuotientBy();
+    BuildQuotient(space, explorer, highlight, result);
+  } else {
+    BuildFull(space, explorer, Transitions(space, explorer), highlight, result);
+  }
+  std::vector<LegendLine> lines = {{fmt::format(
+      "{} states, {} transitions; {}", Thousands(result.states), Thousands(result.transitions),
+      result.quotient ? fmt::format("quotiented by {}, edges counted", result.quotient_by)
+                      : "every state (double border: initial) and every transition"), ""}};
+  if (!result.highlight_note.empty()) lines.push_back({result.highlight_note, kHighlightColor});
+  SetLegend(result.graph[boost::graph_bundle], "Explored state graph: " + space.Title(),
+            KindSwatches(/*inferred=*/false), lines);
+  return result;
+}
 
 }  // namespace pipecheck::graphs

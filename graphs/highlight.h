@@ -20,7 +20,7 @@
 namespace pipecheck::graphs {
 
 struct HighlightStep {
-  int pipe = -1;           // ClickPipe pipe index; -1 for mongosync.
+  int pipe = -1;           // The subject's index; -1 when the lifecycle has one subject.
   std::size_t row = 0;     // The table row taken.
   std::int64_t t_ms = 0;   // Virtual time of the step.
   std::string what;        // Trigger name.
@@ -32,8 +32,8 @@ struct Highlight {
   std::string title;                // "scenario cp-cdc-happy-path", shown on the diagram.
   std::vector<HighlightStep> steps;  // Every accepted step that took a row, in order.
 
-  // The steps of the lifecycle a diagram draws: pipe 0 (ClickPipe) or the
-  // one mongosync (pipe -1).
+  // The steps of the lifecycle a diagram draws: subject 0's, or the only
+  // subject's (pipe -1).
   std::vector<HighlightStep> Primary() const;
 };
 

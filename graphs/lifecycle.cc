@@ -210,11 +210,16 @@ std::string EdgeLabel(const model::TableView& view, const Group& group) {
   return label;
 }
 
+// The lifecycle's name on a diagram.
+std::string_view Name(const model::TableView& view) {
+  return view.title.empty() ? view.model : view.title;
+}
+
 }  // namespace
 
 std::string Title(const model::TableView& view) {
-  if (view.model == "clickpipe") return fmt::format("ClickPipe lifecycle, profile {}", view.profile);
-  return fmt::format("{} lifecycle", view.model);
+  if (view.profile.empty()) return fmt::format("{} lifecycle", Name(view));
+  return fmt::format("{} lifecycle, profile {}", Name(view), view.profile);
 }
 
 Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, const std::string& title) {
@@ -237,7 +242,7 @@ Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, c
   }
 
   // Left to right reads best, with Failed at the end of the flow. A state
-  // with three loops (operations, events and faults, as mongosync's) is drawn
+  // with three loops (operations, events and faults) is drawn
   // top to bottom instead: dot then puts loops beside their state and keeps
   // room for their labels, which it does not do above and below.
   const std::vector<Group> groups = GroupRows(view);
@@ -292,7 +297,7 @@ Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, c
       view.states.size(), view.rows.size(), view.rows.size() - inferred, inferred), ""}};
   if (highlight != nullptr) {
     lines.push_back({fmt::format("highlighted: {}, {} lifecycle steps{}", highlight->title, primary.size(),
-                                 view.model == "clickpipe" ? " of pipe 0" : ""),
+                                 view.primary.empty() ? "" : fmt::format(" of {}", view.primary)),
                      kHighlightColor});
   }
   SetLegend(graph[boost::graph_bundle], title.empty() ? Title(view) : title, KindSwatches(true), lines);
@@ -430,7 +435,7 @@ Graph DiffGraph(const model::TableView& before, const model::TableView& after) {
                    summary.transitions_kept.size()),
        ""}};
   SetLegend(graph[boost::graph_bundle],
-            fmt::format("ClickPipe lifecycle: profile {} \u2192 profile {}", before.profile, after.profile),
+            fmt::format("{} lifecycle: profile {} \u2192 profile {}", Name(after), before.profile, after.profile),
             {changes}, lines);
   return graph;
 }

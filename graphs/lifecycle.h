@@ -1,8 +1,8 @@
 // graphs/lifecycle.h: a lifecycle table as a diagram, and the diagram of how
 // one table differs from another.
 //
-// Built from model::TableView only, so the same code draws ClickPipe (either
-// profile, or a test's altered copy) and mongosync.
+// Built from model::TableView only, so the same code draws every lifecycle
+// (any profile of it, or a test's altered copy).
 //
 // Contract (LifecycleGraph):
 //  - One vertex per declared state, in table order, styled by kind
@@ -20,10 +20,11 @@
 //    loops (dot keeps room for loop labels beside a state, not above it).
 //  - Every row is on exactly one edge, and the edge's `rows` name it: nothing
 //    of the table is dropped to make the picture readable.
-//  - mongosync's process dimension is written on the label ("crash: up→down").
-//  - With a highlight, the edges and states of its primary steps (pipe 0, or
-//    mongosync) are drawn thick and orange, each edge labelled with the step
-//    numbers that took it.
+//  - A process dimension, when rows have one, is written on the label
+//    ("crash: up→down").
+//  - With a highlight, the edges and states of its primary steps (those of
+//    the view's primary subject, or of the one subject) are drawn thick and
+//    orange, each edge labelled with the step numbers that took it.
 //
 // Contract (DiffGraph): states and transitions (from, trigger, to) of `after`
 // against `before`, each added (green), removed (red, dashed) or kept (grey).
@@ -38,7 +39,7 @@
 
 namespace pipecheck::graphs {
 
-// "ClickPipe lifecycle, profile current" / "mongosync lifecycle".
+// "<title> lifecycle, profile <profile>", or "<title> lifecycle" without a profile.
 std::string Title(const model::TableView& view);
 
 // `title` replaces Title(view) on the diagram (for an altered copy of a table).

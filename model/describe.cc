@@ -57,6 +57,8 @@ TableView Describe(const clickpipe::Table& table) {
   TableView view;
   view.model = "clickpipe";
   view.profile = ToString(table.profile());
+  view.title = "ClickPipe";
+  view.primary = "pipe 0";
   for (const State state : States(table.profile())) {
     view.states.push_back({ToString(state), KindOf(state)});
   }

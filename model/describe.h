@@ -47,6 +47,8 @@ struct TableView {
   std::vector<std::string_view> modes;
   std::vector<TriggerView> triggers;
   std::vector<RowView> rows;
+  std::string_view title;    // The name diagrams give the lifecycle ("ClickPipe"); empty: `model`.
+  std::string_view primary;  // The subject a highlight follows when there are several ("pipe 0").
 };
 
 TableView Describe(const clickpipe::Table& table);

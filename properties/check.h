@@ -2,17 +2,17 @@
 // property of the catalogue, as a report (interfaces.md section 6).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "model/clickpipe.h"
-#include "model/mongosync.h"
-#include "properties/clickpipe_space.h"
 #include "properties/explorer.h"
-#include "properties/mongosync_space.h"
+#include "properties/liveness.h"
+#include "properties/realize.h"
 #include "sim/scenario.h"
 
 namespace pipecheck::properties {
@@ -63,11 +63,124 @@ struct CheckReport {
   std::vector<PropertyReport> properties;
 };
 
-// With `scenarios`, each violated always or transition property's trace is
-// realized as a scenario (see realize.h).
-CheckReport CheckClickPipe(const model::clickpipe::Table& table, const ClickPipeBounds& bounds,
-                           const ExploreLimits& limits, bool scenarios = false);
-CheckReport CheckMongosync(const model::mongosync::Table& table, const MongosyncBounds& bounds,
-                           const ExploreLimits& limits, bool scenarios = false);
+namespace check_detail {
+
+// The trace of `actions` from `state`, each step described by the space.
+template <class Space>
+std::vector<TraceStep> Steps(const Space& space, typename Space::State state,
+                             const std::vector<Action>& actions) {
+  std::vector<TraceStep> steps;
+  for (const Action action : actions) {
+    typename Space::State next = state;
+    bool found = false;
+    space.Successors(state, [&](Action a, const typename Space::State& candidate, const RowMask&) {
+      if (a == action && !found) {
+        next = candidate;
+        found = true;
+      }
+    });
+    PIPECHECK_ASSERT(found);
+    steps.push_back({space.Describe(action), space.Explain(state, action), space.Describe(next)});
+    state = next;
+  }
+  return steps;
+}
+
+}  // namespace check_detail
+
+// Explores `space` and judges every property of its catalogue. The Space
+// provides the explore and check members listed in explorer.h. With
+// `scenarios`, each violated always or transition property's trace is
+// realized as a scenario by the space's Realize (see realize.h).
+template <class Space>
+CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenarios = false) {
+  Explorer<Space> explorer(space);
+  const bool complete = explorer.Run(limits);
+  CheckReport report;
+  report.model = std::string(space.Model());
+  report.profile = space.Profile();
+  report.bounds = space.BoundsMap();
+  report.complete = complete;
+  report.states = explorer.states();
+  report.transitions = explorer.transitions();
+  report.depth = explorer.depth();
+  report.memory_bytes = explorer.MemoryBytes();
+
+  const std::vector<std::string> declared = space.DeclaredStates();
+  std::vector<std::string> seen;
+  for (std::uint32_t s = 0; s < explorer.states(); ++s) {
+    space.LifecycleStates(explorer.Unpack(s), seen);
+    if (seen.size() >= declared.size()) break;  // Everything declared is reached.
+  }
+  for (const std::string& name : declared) {
+    const bool reached = std::find(seen.begin(), seen.end(), name) != seen.end();
+    (reached ? report.reachable : report.unreachable_declared).push_back(name);
+  }
+  for (const std::uint32_t s : explorer.deadlocks()) {
+    report.deadlocks.push_back(space.Describe(explorer.Unpack(s)));
+  }
+  const std::vector<std::string> rows = space.RowDescriptions();
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    report.rows.push_back({row, rows[row], explorer.rows_taken().Has(row)});
+  }
+
+  bool failed = !report.deadlocks.empty();
+  bool unknown = false;
+  const auto specs = space.Properties();
+  for (std::size_t p = 0; p < specs.size(); ++p) {
+    const Property& spec = specs[p];
+    PropertyReport out;
+    out.name = std::string(spec.name);
+    out.expectation = spec.expectation;
+    out.source = std::string(spec.source);
+    out.premise_of = std::string(spec.premise_of);
+    Finding finding = explorer.findings()[p];
+    Lasso lasso;
+    if (spec.expectation == Expectation::kEventually && complete) {
+      lasso = FindFairTrap(explorer, space);
+      finding = Finding{lasso.found, lasso.entry, 0, 0};
+    }
+    if (finding.found) {
+      out.path = explorer.PathTo(finding.state);
+      if (spec.expectation == Expectation::kTransition) {
+        out.path = explorer.PathTo(finding.from);
+        out.path.push_back(finding.action);
+      }
+      const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
+      out.initial = space.Describe(initial);
+      out.trace = check_detail::Steps(space, initial, out.path);
+      const bool safety =
+          spec.expectation == Expectation::kAlways || spec.expectation == Expectation::kTransition;
+      if (safety && scenarios) {
+        Realized realized = space.Realize(initial, out.path, out.name);
+        if (realized.ok) {
+          out.scenario = std::move(realized.scenario);
+        } else {
+          out.scenario_why = realized.why;
+        }
+      }
+      if (lasso.found) {
+        out.cycle = check_detail::Steps(space, explorer.Unpack(lasso.entry), lasso.cycle);
+      }
+    }
+    switch (spec.expectation) {
+      case Expectation::kSometimes:
+        out.verdict = finding.found ? Verdict::kWitnessed : complete ? Verdict::kUnwitnessed : Verdict::kUnknown;
+        failed |= complete && !finding.found;
+        unknown |= !complete && !finding.found;
+        break;
+      default:
+        out.verdict = finding.found ? Verdict::kViolated : complete ? Verdict::kHolds : Verdict::kUnknown;
+        failed |= finding.found;
+        unknown |= !complete && !finding.found;
+        break;
+    }
+    report.properties.push_back(std::move(out));
+  }
+  report.verdict = failed ? CheckVerdict::kFail
+                 : (complete && !unknown) ? CheckVerdict::kPass
+                                          : CheckVerdict::kIncomplete;
+  return report;
+}
 
 }  // namespace pipecheck::properties

@@ -2,7 +2,6 @@
 #include "properties/clickpipe_checks.h"
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -25,68 +24,8 @@ using sim::DocId;
 using sim::TableRole;
 using sim::Ts;
 
-enum Id : std::size_t {
-  kOnlySnapshotPipesComplete,
-  kSnapshotPipeCompletes,
-  kPausedPullsNothing,
-  kPausedWhileSourceWrites,
-  kResyncSwapIsAtomic,
-  kResyncSwapsWithSoftDeletedRows,
-  kLowerVersionNeverHidesHigher,
-  kAnIdCarriesSeveralVersions,
-  kChangesApplyInOplogOrder,
-  kBatchReappliedAfterCrash,
-  kLostResumePointNeverRuns,
-  kResumePointLostOccurs,
-  kCommittedResumePointHasItsBatchWritten,
-  kOutageFallsBetweenPullAndWrite,
-  kCommittedResumePointNeverMovesBack,
-  kComputeCrashWithACommittedPoint,
-  kConvergesWhenQuiet,
-  kQuietAndCaughtUp,
-  kEveryStepIsATableRow,
-  kAFaultStepIsTaken,
-  kFailedNamesItsCause,
-  kPipeFails,
-  kPropertyCount,
-};
-
-struct Entry {
-  std::string_view name;
-  Expectation expectation;
-  std::string_view source;
-  std::string_view premise_of;  // Empty for an always-property.
-};
-
-constexpr Expectation kA = Expectation::kAlways;
-constexpr Expectation kS = Expectation::kSometimes;
-
-constexpr std::array<Entry, kPropertyCount> kCatalogue = {{
-    {"only_snapshot_pipes_complete", kA, "CP-LC", ""},
-    {"snapshot_pipe_completes", kS, "CP-LC", "only_snapshot_pipes_complete"},
-    {"paused_pulls_nothing", kA, "G1, CP-LC", ""},
-    {"paused_while_source_writes", kS, "G1, CP-LC", "paused_pulls_nothing"},
-    {"resync_swap_is_atomic", kA, "G2, CP-RS", ""},
-    {"resync_swaps_with_soft_deleted_rows", kS, "G2, CP-RS", "resync_swap_is_atomic"},
-    {"lower_version_never_hides_higher", kA, "G4, CP-QS", ""},
-    {"an_id_carries_several_versions", kS, "G4, CP-QS", "lower_version_never_hides_higher"},
-    {"changes_apply_in_oplog_order", kA, "G5, CP-FAQ", ""},
-    {"batch_reapplied_after_crash", kS, "G5, CP-FAQ, D9", "changes_apply_in_oplog_order"},
-    {"lost_resume_point_never_runs", kA, "D1, D11, CP-FAQ", ""},
-    {"resume_point_lost_occurs", kS, "D1, D11, CP-FAQ", "lost_resume_point_never_runs"},
-    {"committed_resume_point_has_its_batch_written", kA, "G5, CP-FAQ, D10", ""},
-    {"outage_falls_between_pull_and_write", kS, "G5, CP-FAQ, D10",
-     "committed_resume_point_has_its_batch_written"},
-    {"committed_resume_point_never_moves_back", kA, "CP-FAQ, D9", ""},
-    {"compute_crash_with_a_committed_point", kS, "CP-FAQ, D9",
-     "committed_resume_point_never_moves_back"},
-    {"converges_when_quiet", kA, "lifecycles.md 3", ""},
-    {"quiet_and_caught_up", kS, "lifecycles.md 3", "converges_when_quiet"},
-    {"every_step_is_a_table_row", kA, "lifecycles.md 1", ""},
-    {"a_fault_step_is_taken", kS, "lifecycles.md 1", "every_step_is_a_table_row"},
-    {"failed_names_its_cause", kA, "CP-LC", ""},
-    {"pipe_fails", kS, "CP-LC", "failed_names_its_cause"},
-}};
+// The catalogue index of a property, checked at compile time.
+consteval std::size_t P(std::string_view name) { return IndexOf(kClickPipeMonitors, name); }
 
 std::size_t Index(int i) {
   PIPECHECK_ASSERT(i >= 0);
@@ -160,37 +99,15 @@ class ClickPipeChecks final : public Checks {
     }
   }
 
-  std::vector<PropertyResult> Results() const override {
-    std::vector<PropertyResult> results;
-    results.reserve(kPropertyCount);
-    for (std::size_t i = 0; i < kPropertyCount; ++i) {
-      const Entry& entry = kCatalogue[i];
-      PropertyResult result;
-      result.name = std::string(entry.name);
-      result.expectation = entry.expectation;
-      result.source = std::string(entry.source);
-      result.premise_of = std::string(entry.premise_of);
-      result.at = hit_[i] ? at_[i] : 0;
-      result.message = messages_[i];
-      if (entry.expectation == Expectation::kAlways) {
-        result.verdict = hit_[i] ? Verdict::kViolated : Verdict::kHolds;
-      } else {
-        result.verdict = hit_[i] ? Verdict::kWitnessed : Verdict::kUnwitnessed;
-      }
-      results.push_back(std::move(result));
-    }
-    return results;
-  }
+  std::vector<PropertyResult> Results() const override { return hits_.Results(); }
 
  private:
   // Records the first violation or witness of `id`; `message` is only built
   // then, so that checking stays cheap.
   template <typename MakeMessage>
-  void Hit(Id id, MakeMessage make_message) {
-    if (hit_[id]) return;
-    hit_[id] = true;
-    at_[id] = world_.now();
-    messages_[id] = make_message();
+  void Hit(std::size_t id, MakeMessage make_message) {
+    if (hits_.hit(id)) return;
+    hits_.Record(id, world_.now(), make_message());
   }
 
   PipeWatch& Watch(int pipe) { return pipes_[Index(pipe)]; }
@@ -216,7 +133,7 @@ class ClickPipeChecks final : public Checks {
       }
       if (event.kind == sim::TraceKind::kState) continue;
       if (event.pipe < 0 || event.pipe >= world_.pipe_count()) {
-        Hit(kEveryStepIsATableRow, [&] {
+        Hit(P("every_step_is_a_table_row"), [&] {
           return fmt::format("lifecycle event {} names no pipe ({})", event.what, event.pipe);
         });
         continue;
@@ -224,14 +141,14 @@ class ClickPipeChecks final : public Checks {
       PipeWatch& watch = Watch(event.pipe);
       const std::string_view current = cp::ToString(watch.traced);
       if (event.from != current) {
-        Hit(kEveryStepIsATableRow, [&] {
+        Hit(P("every_step_is_a_table_row"), [&] {
           return fmt::format("pipe {}: {} starts from {} but the pipe was in {}", event.pipe,
                              event.what, event.from, current);
         });
       }
       if (!event.accepted) {
         if (event.to != event.from) {
-          Hit(kEveryStepIsATableRow, [&] {
+          Hit(P("every_step_is_a_table_row"), [&] {
             return fmt::format("pipe {}: refused {} moved {} -> {}", event.pipe, event.what,
                                event.from, event.to);
           });
@@ -240,7 +157,7 @@ class ClickPipeChecks final : public Checks {
       }
       const auto rows = table.rows();
       if (event.row < 0 || Index(event.row) >= rows.size()) {
-        Hit(kEveryStepIsATableRow, [&] {
+        Hit(P("every_step_is_a_table_row"), [&] {
           return fmt::format("pipe {}: {} {} -> {} names no row ({})", event.pipe, event.what,
                              event.from, event.to, event.row);
         });
@@ -249,7 +166,7 @@ class ClickPipeChecks final : public Checks {
       const cp::Row& row = rows[Index(event.row)];
       if (cp::ToString(row.from) != event.from || cp::ToString(row.trigger) != event.what ||
           cp::ToString(row.to) != event.to || !cp::Contains(row.modes, mode_)) {
-        Hit(kEveryStepIsATableRow, [&] {
+        Hit(P("every_step_is_a_table_row"), [&] {
           return fmt::format(
               "pipe {}: {} {} -> {} is not row {} ({} {} -> {}, modes {:#x}) in mode {}",
               event.pipe, event.what, event.from, event.to, event.row, cp::ToString(row.from),
@@ -260,7 +177,7 @@ class ClickPipeChecks final : public Checks {
         watch.point_taken_event = event_;
       }
       if (event.kind == sim::TraceKind::kFault) {
-        Hit(kAFaultStepIsTaken, [&] {
+        Hit(P("a_fault_step_is_taken"), [&] {
           return fmt::format("pipe {}: {} in {}", event.pipe, event.what, event.from);
         });
       }
@@ -290,7 +207,7 @@ class ClickPipeChecks final : public Checks {
       // the resync step to the swap.
       if (watch.in_resync && change.role == TableRole::kMain && change.kind != ChangeKind::kSwap &&
           watch.swaps_this_event == 0) {
-        Hit(kResyncSwapIsAtomic, [&] {
+        Hit(P("resync_swap_is_atomic"), [&] {
           return fmt::format("pipe {} table {}: changed ({}) during a resync, before the swap",
                              change.pipe, change.collection, KindName(change.kind));
         });
@@ -321,7 +238,7 @@ class ClickPipeChecks final : public Checks {
       if (watch.swaps_this_event == 0) continue;
       const int replicated = world_.ReplicatedCount(p);
       if (watch.swaps_this_event != replicated || world_.pipe_model(p).in_resync) {
-        Hit(kResyncSwapIsAtomic, [&] {
+        Hit(P("resync_swap_is_atomic"), [&] {
           return fmt::format("pipe {}: {} of {} tables swapped in one event (still in resync: {})",
                              p, watch.swaps_this_event, replicated,
                              world_.pipe_model(p).in_resync);
@@ -348,7 +265,7 @@ class ClickPipeChecks final : public Checks {
     const PipeWatch& watch = Watch(change.pipe);
     if (watch.state != cp::State::kPaused) return;
     if (world_.pipe_model(change.pipe).state != cp::State::kPaused) return;
-    Hit(kPausedPullsNothing, [&] {
+    Hit(P("paused_pulls_nothing"), [&] {
       return fmt::format("pipe {} Paused: {} on table {}{} (_id {}, version {})", change.pipe,
                          KindName(change.kind), change.collection, RoleName(change.role),
                          change.id, change.version);
@@ -365,7 +282,7 @@ class ClickPipeChecks final : public Checks {
     watch.batch_from = change.version;
     watch.batch_to = change.version + change.count;
     if (world_.OplogHolds(change.version)) return;
-    Hit(kLostResumePointNeverRuns, [&] {
+    Hit(P("lost_resume_point_never_runs"), [&] {
       return fmt::format("pipe {}: a batch of {} changes was read from resume ts {}, which the "
                          "oplog no longer holds",
                          change.pipe, change.count, change.version);
@@ -384,7 +301,7 @@ class ClickPipeChecks final : public Checks {
     }
     Ts& highest = table.max_version[change.id];
     if (highest != sim::kNoVersion && highest != change.version) {
-      Hit(kAnIdCarriesSeveralVersions, [&] {
+      Hit(P("an_id_carries_several_versions"), [&] {
         return fmt::format("pipe {} table {}{} _id {}: versions {} and {}", change.pipe,
                            change.collection, RoleName(change.role), change.id, highest,
                            change.version);
@@ -402,7 +319,7 @@ class ClickPipeChecks final : public Checks {
   void CheckOrder(const sim::Change& change, TableWatch& table) {
     const Ts committed = world_.resume_ts(change.pipe);
     if (change.version < committed) {
-      Hit(kChangesApplyInOplogOrder, [&] {
+      Hit(P("changes_apply_in_oplog_order"), [&] {
         return fmt::format("pipe {} table {} _id {}: version {} written below the committed "
                            "resume ts {}",
                            change.pipe, change.collection, change.id, change.version, committed);
@@ -410,14 +327,14 @@ class ClickPipeChecks final : public Checks {
     }
     if (table.last_cdc != sim::kNoVersion && change.version <= table.last_cdc) {
       if (table.last_cdc_event == event_) {
-        Hit(kChangesApplyInOplogOrder, [&] {
+        Hit(P("changes_apply_in_oplog_order"), [&] {
           return fmt::format("pipe {} table {} _id {}: version {} written after version {} in "
                              "the same batch",
                              change.pipe, change.collection, change.id, change.version,
                              table.last_cdc);
         });
       } else if (world_.compute_crashes() > table.crashes_at_last_cdc) {
-        Hit(kBatchReappliedAfterCrash, [&] {
+        Hit(P("batch_reapplied_after_crash"), [&] {
           return fmt::format("pipe {} table {}: versions from {} written again (last {})",
                              change.pipe, change.collection, change.version, table.last_cdc);
         });
@@ -434,14 +351,14 @@ class ClickPipeChecks final : public Checks {
     TableWatch& original = TableOf(change.pipe, change.collection, TableRole::kMain);
     TableWatch& loaded = TableOf(change.pipe, change.collection, TableRole::kResync);
     if (loaded.serial != change.serial) {
-      Hit(kResyncSwapIsAtomic, [&] {
+      Hit(P("resync_swap_is_atomic"), [&] {
         return fmt::format("pipe {} table {}: the swap put table #{} in place, not the loaded "
                            "_resync table #{}",
                            change.pipe, change.collection, change.serial, loaded.serial);
       });
     }
     if (!original.soft_deleted.empty()) {
-      Hit(kResyncSwapsWithSoftDeletedRows, [&] {
+      Hit(P("resync_swaps_with_soft_deleted_rows"), [&] {
         return fmt::format("pipe {} table {}: {} soft-deleted rows to keep", change.pipe,
                            change.collection, original.soft_deleted.size());
       });
@@ -471,7 +388,7 @@ class ClickPipeChecks final : public Checks {
       const Ts highest = shadow->max_version[t.id];
       const sim::FinalSlot slot = table->Slot(t.id);
       if (slot.version == highest) continue;
-      Hit(kLowerVersionNeverHidesHigher, [&] {
+      Hit(P("lower_version_never_hides_higher"), [&] {
         return fmt::format("pipe {} table {} (#{}) _id {}: FINAL shows version {} but version {} "
                            "was written",
                            t.pipe, t.collection, t.serial, t.id, slot.version, highest);
@@ -488,7 +405,7 @@ class ClickPipeChecks final : public Checks {
       const sim::FinalSlot slot = table != nullptr ? table->Slot(c.row.id) : sim::FinalSlot{};
       if (slot.version > c.row.version) continue;
       if (slot.version == c.row.version && slot.deleted) continue;
-      Hit(kResyncSwapIsAtomic, [&] {
+      Hit(P("resync_swap_is_atomic"), [&] {
         return fmt::format("pipe {} table {}: soft-deleted row _id {} version {} lost by the swap "
                            "(new table has version {})",
                            c.pipe, c.collection, c.row.id, c.row.version, slot.version);
@@ -519,7 +436,7 @@ class ClickPipeChecks final : public Checks {
         const sim::FinalSlot slot = table.Slot(id);
         const bool same_value = !expected || slot.value == source[i].value;
         if (table.exists && expected == slot.visible() && same_value) continue;
-        Hit(kConvergesWhenQuiet, [&] {
+        Hit(P("converges_when_quiet"), [&] {
           return fmt::format(
               "pipe {} table {} _id {} {}: source {}, FINAL {} (version {}{}){}", pipe, c, id,
               when, expected ? fmt::format("value {}", source[i].value) : "absent",
@@ -542,7 +459,7 @@ class ClickPipeChecks final : public Checks {
     const Ts before = watch.resume_ts;
     if (resume_ts == before) return;
     if (resume_ts < before) {
-      Hit(kCommittedResumePointNeverMovesBack, [&] {
+      Hit(P("committed_resume_point_never_moves_back"), [&] {
         return fmt::format("pipe {}: committed resume ts moved back {} -> {}", pipe, before,
                            resume_ts);
       });
@@ -554,7 +471,7 @@ class ClickPipeChecks final : public Checks {
                                  watch.batch_from == before && watch.batch_to == resume_ts;
     watch.batch_read = false;
     if (new_point || batch_committed) return;
-    Hit(kCommittedResumePointHasItsBatchWritten, [&] {
+    Hit(P("committed_resume_point_has_its_batch_written"), [&] {
       if (!watch.batch_written && watch.batch_from == before && watch.batch_to == resume_ts) {
         return fmt::format("pipe {}: committed resume ts {} -> {} but the batch read from {} was "
                            "never written",
@@ -576,11 +493,11 @@ class ClickPipeChecks final : public Checks {
 
       if (pipe.state == cp::State::kCompleted) {
         if (pipe.mode != cp::Mode::kSnapshot) {
-          Hit(kOnlySnapshotPipesComplete, [&] {
+          Hit(P("only_snapshot_pipes_complete"), [&] {
             return fmt::format("pipe {} in mode {} is Completed", p, cp::ToString(pipe.mode));
           });
         } else {
-          Hit(kSnapshotPipeCompletes, [&] { return fmt::format("pipe {} Completed", p); });
+          Hit(P("snapshot_pipe_completes"), [&] { return fmt::format("pipe {} Completed", p); });
         }
       }
 
@@ -588,14 +505,14 @@ class ClickPipeChecks final : public Checks {
       if (pipe.state != cp::State::kNone && pipe.mode != cp::Mode::kSnapshot) {
         if (world_.batch_in_flight(p) && watch.batch_read && !watch.batch_written &&
             !world_.destination_available()) {
-          Hit(kOutageFallsBetweenPullAndWrite, [&] {
+          Hit(P("outage_falls_between_pull_and_write"), [&] {
             return fmt::format("pipe {}: the destination went down with the batch read from ts {} "
                                "not yet written",
                                p, watch.batch_from);
           });
         }
         if (crashes > crashes_) {
-          Hit(kComputeCrashWithACommittedPoint, [&] {
+          Hit(P("compute_crash_with_a_committed_point"), [&] {
             return fmt::format("pipe {} in {}: compute crash with committed resume ts {}", p,
                                cp::ToString(pipe.state), resume_ts);
           });
@@ -604,33 +521,33 @@ class ClickPipeChecks final : public Checks {
 
       if (watch.state == cp::State::kPaused && pipe.state == cp::State::kPaused) {
         if (resume_ts != watch.resume_ts) {
-          Hit(kPausedPullsNothing, [&] {
+          Hit(P("paused_pulls_nothing"), [&] {
             return fmt::format("pipe {} Paused: resume ts moved {} -> {}", p, watch.resume_ts,
                                resume_ts);
           });
         }
         if (writes > source_writes_) {
-          Hit(kPausedWhileSourceWrites, [&] {
+          Hit(P("paused_while_source_writes"), [&] {
             return fmt::format("pipe {} Paused while the source has {} writes", p, writes);
           });
         }
       }
 
       if (pipe.state == cp::State::kRunning && !pipe.resume_point_in_oplog) {
-        Hit(kLostResumePointNeverRuns, [&] {
+        Hit(P("lost_resume_point_never_runs"), [&] {
           return fmt::format("pipe {} is Running with resume_point_in_oplog false", p);
         });
       }
       if (pipe.state != cp::State::kNone && pipe.mode != cp::Mode::kSnapshot &&
           !pipe.resume_point_in_oplog) {
-        Hit(kResumePointLostOccurs, [&] {
+        Hit(P("resume_point_lost_occurs"), [&] {
           return fmt::format("pipe {} in {} lost its resume point", p, cp::ToString(pipe.state));
         });
       }
 
       const bool quiet = Quiet(p);
       if (quiet && !watch.quiet) {
-        Hit(kQuietAndCaughtUp, [&] {
+        Hit(P("quiet_and_caught_up"), [&] {
           return fmt::format("pipe {} caught up at resume ts {} after writes stopped", p,
                              resume_ts);
         });
@@ -640,9 +557,9 @@ class ClickPipeChecks final : public Checks {
 
       if (pipe.state == cp::State::kFailed) {
         if (pipe.cause == cp::Cause::kNone) {
-          Hit(kFailedNamesItsCause, [&] { return fmt::format("pipe {} Failed with no cause", p); });
+          Hit(P("failed_names_its_cause"), [&] { return fmt::format("pipe {} Failed with no cause", p); });
         }
-        Hit(kPipeFails, [&] {
+        Hit(P("a_pipe_fails"), [&] {
           return fmt::format("pipe {} Failed ({})", p, cp::ToString(pipe.cause));
         });
       }
@@ -664,15 +581,18 @@ class ClickPipeChecks final : public Checks {
   std::uint64_t crashes_ = 0;
   std::vector<Touched> touched_;
   std::vector<Carried> carried_;
-  std::array<bool, kPropertyCount> hit_{};
-  std::array<sim::Millis, kPropertyCount> at_{};
-  std::array<std::string, kPropertyCount> messages_{};
+  FirstHits hits_{kClickPipeMonitors};
 };
 
 }  // namespace
 
-std::unique_ptr<Checks> MakeClickPipeChecks(const sim::Scenario& scenario,
-                                            const sim::World& world) {
+std::unique_ptr<sim::World> ClickPipeMonitors::MakeWorld(const sim::Scenario& scenario,
+                                                        const sim::WorldTables& tables) {
+  return sim::MakeClickPipeWorld(scenario, tables.clickpipe);
+}
+
+std::unique_ptr<Checks> ClickPipeMonitors::MakeChecks(const sim::Scenario& scenario,
+                                                      const sim::World& world) {
   const auto* clickpipe = dynamic_cast<const sim::ClickPipeWorld*>(&world);
   PIPECHECK_ASSERT(clickpipe != nullptr);
   return std::make_unique<ClickPipeChecks>(scenario, *clickpipe);

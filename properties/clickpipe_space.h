@@ -22,16 +22,26 @@
 // that every non-equivalent single-row mutant of the tables violates some
 // claim or loses some witness, and counts apart the mutants that only the
 // documented copy kills.
+//
+// The catalogue is written once, as a constexpr array in clickpipe_space.cc:
+// each property with its judgement and the bounds under which it is listed.
+// A space lists only the claims whose premise can occur with its bounds (its
+// modes, its fault budgets, its profile's states), in catalogue order.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/clickpipe.h"
+#include "properties/check.h"
 #include "properties/explorer.h"
+#include "properties/realize.h"
 
 namespace pipecheck::properties {
 
@@ -140,6 +150,43 @@ class ClickPipeSpace {
 
   std::string Describe(Action action) const;
   std::string Describe(const State& state) const;
+
+  // Check (properties/check.h).
+  std::string_view Model() const { return "clickpipe"; }
+  std::string Profile() const;                    // "current", "2024".
+  std::map<std::string, int> BoundsMap() const;   // pipes and the fault budgets.
+  // The declared states a complete search should reach: Completed only when
+  // the snapshot mode is explored (otherwise it is out of bounds rather than
+  // unreachable).
+  std::vector<std::string> DeclaredStates() const;
+  // Adds the lifecycle states of `state`'s pipes not yet in `seen`.
+  void LifecycleStates(const State& state, std::vector<std::string>& seen) const;
+  // The rows an action takes from `state`, with source and status.
+  std::string Explain(const State& state, Action action) const;
+  std::vector<std::string> RowDescriptions() const;  // "Running --pause--> Pausing", per row.
+  // Liveness subjects are the pipes; the key is the pipe's transient state or -1.
+  int Subjects() const { return bounds_.pipes; }
+  int TransientKey(const State& state, int subject) const;
+  static bool IsFault(Action action) { return FaultOf(TriggerOf(action)) >= 0; }
+  // The trace from `initial` along `path` as a ClickPipe scenario (see
+  // realize.h): the pipe the trace ends on becomes pipe 0.
+  Realized Realize(const State& initial, const std::vector<Action>& path,
+                   const std::string& property) const;
+
+  // Draw (graphs/explored.h).
+  std::string Title() const;  // Profile, pipes, modes and fault budgets.
+  // The quotient is by pipe 0's lifecycle state: the other pipes' steps and
+  // the service-wide faults show as its self-loops.
+  std::string QuotientBy() const { return "the lifecycle state of pipe 0"; }
+  std::string QuotientKey(const State& state) const;
+  std::string StateKind(const State& state) const;  // Pipe 0's; "start" before create.
+  bool Dimmed(const State&) const { return false; }
+  std::string ActionLine(Action action) const;  // Pipe 0's trigger, "service: ...", or the others'.
+  std::string ActionKind(Action action) const;
+  std::pair<std::string, std::string> RowKeys(std::size_t row) const;
+  static bool ServiceWide(std::string_view trigger);
+  static bool Takes(Action action, std::string_view trigger, int pipe, bool service_wide);
+
   const model::clickpipe::Table& table() const { return table_; }
   const ClickPipeBounds& bounds() const { return bounds_; }
   // The pipe (or -1) a lifecycle-state liveness check is about.
@@ -151,16 +198,22 @@ class ClickPipeSpace {
   // Per lifecycle state, the per-pipe triggers that have a row from it, in
   // trigger order: the only ones Step could accept.
   std::array<std::vector<model::clickpipe::Trigger>, model::clickpipe::kStateCount> triggers_;
+  // The catalogue's entries that these bounds list (see the .cc), in order.
   std::vector<Property> properties_;
-  std::vector<std::size_t> ids_;          // Per property: its catalogue id (see the .cc).
+  std::vector<std::size_t> entries_;                // Per property: its catalogue entry.
+  std::vector<std::size_t> state_properties_;       // The always and sometimes ones.
   std::vector<std::size_t> transition_properties_;
-  std::vector<std::string> reach_names_;  // Storage for "reaches_<State>" names.
-  std::vector<model::clickpipe::State> reach_states_;
   // What the table answers on a pipe, for the catalogue: computed on first
   // use, per packed pipe (see the .cc). A cache only: no verdict depends on
   // when an entry is filled.
   std::uint8_t TableFacts(const model::clickpipe::Pipe& pipe) const;
   mutable std::vector<std::uint8_t> facts_;
 };
+
+// Deprecated: properties::Check(ClickPipeSpace(table, bounds), ...).
+inline CheckReport CheckClickPipe(const model::clickpipe::Table& table, const ClickPipeBounds& bounds,
+                                  const ExploreLimits& limits, bool scenarios = false) {
+  return Check(ClickPipeSpace(table, bounds), limits, scenarios);
+}
 
 }  // namespace pipecheck::properties

@@ -17,7 +17,10 @@
 //    model's Step with the lifecycle table, so there is no second copy of
 //    the transition logic here.
 //
-// A Space provides:
+// A Space provides (the explored lifecycle's file properties/<model>_space.h
+// is the one place that knows the model):
+//
+//  Explore (required by Explorer):
 //   using State; static constexpr std::size_t kWords;
 //   void Pack(const State&, std::uint64_t* words) const;
 //   State Unpack(const std::uint64_t* words) const;
@@ -29,6 +32,37 @@
 //       bit p set: always-property p fails here, or sometimes-property p holds here
 //   std::uint64_t ViolatedOver(const State&, Action, const State&, std::uint64_t open) const;
 //       bit p set: transition-property p fails on this step
+//
+//  Check (properties::Check in check.h, liveness.h, realize.h):
+//   std::string Describe(const State&) const; std::string Describe(Action) const;
+//   std::string_view Model() const;                  // The model's name.
+//   std::string Profile() const;                     // Empty when the model has one table.
+//   std::map<std::string, int> BoundsMap() const;    // The bounds, by name.
+//   std::vector<std::string> DeclaredStates() const; // The states a complete search should reach.
+//   void LifecycleStates(const State&, std::vector<std::string>& seen) const;
+//       adds the lifecycle states present in the state that `seen` lacks
+//   std::string Explain(const State&, Action) const; // The rows the action takes, with evidence.
+//   std::vector<std::string> RowDescriptions() const;  // One line per table row.
+//   int Subjects() const;                            // Parallel instances of the lifecycle.
+//   int TransientKey(const State&, int subject) const;  // The subject's transient state, or -1.
+//   static bool IsFault(Action); static bool IsFair(Action);  // Liveness classes.
+//   Realized Realize(const State& initial, const std::vector<Action>& path,
+//                    const std::string& property) const;
+//       the trace as a scenario; a space that cannot returns Realized{false, {}, why}
+//
+//  Draw (graphs::Explored in graphs/explored.h):
+//   std::string Title() const;                       // The legend's title.
+//   std::string QuotientBy() const;                  // What a quotient vertex stands for.
+//   std::string QuotientKey(const State&) const;     // The quotient vertex of a state.
+//   std::string StateKind(const State&) const;       // Style kind; "start" before the lifecycle.
+//   bool Dimmed(const State&) const;                 // Drawn dashed and grey.
+//   std::string ActionLine(Action) const;            // A quotient edge's label line.
+//   std::string ActionKind(Action) const;            // operation, event or fault.
+//   std::pair<std::string, std::string> RowKeys(std::size_t row) const;
+//       the quotient keys of a table row's ends
+//   static bool ServiceWide(std::string_view trigger);  // Steps every subject at once.
+//   static bool Takes(Action, std::string_view trigger, int subject, bool service_wide);
+//       whether the action is a run's step of that trigger and subject
 #pragma once
 
 #include <cstdint>
@@ -46,7 +80,7 @@ namespace pipecheck::properties {
 
 using Action = std::uint16_t;
 
-// The table rows one transition took (a service-wide fault steps several pipes).
+// The table rows one transition took (a service-wide fault steps several subjects).
 struct RowMask {
   std::uint64_t bits[2] = {0, 0};
   void Set(std::size_t row) {

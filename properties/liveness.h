@@ -7,7 +7,8 @@
 // budgets are finite, every infinite behaviour has a fault-free suffix, so
 // only fault-free transitions are considered.
 //
-// Method: for each subject (a pipe, or the sync), restrict the explored
+// Method: for each subject of the space (one of several parallel instances
+// of the lifecycle, or the only one), restrict the explored
 // graph to the states where the subject is in a transient state T and to
 // the fault-free edges that keep it in T; find the strongly connected
 // components (iterative Tarjan, successors recomputed on demand); a
@@ -23,7 +24,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <vector>
 
 #include "properties/explorer.h"
@@ -34,17 +34,19 @@ struct Lasso {
   bool found = false;
   std::uint32_t entry = 0;      // A state of the trap reached by the shortest path.
   std::vector<Action> cycle;    // Actions from `entry` back to `entry`; empty: stuttering.
-  int subject = 0;              // Which pipe (ClickPipe) or 0.
+  int subject = 0;              // Which subject of the space (0 when it has one).
 };
 
-// `key(state, subject)` is the transient state the subject is in, or -1.
-// `is_fault(action)` and `is_fair(action)` classify actions.
+// The space gives the subjects (`Subjects()`), the transient state a subject
+// is in (`TransientKey(state, subject)`, or -1) and the classes of actions
+// (`Space::IsFault(action)`, `Space::IsFair(action)`).
 template <typename Space>
-Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space, int subjects,
-                   const std::function<int(const typename Space::State&, int)>& key,
-                   const std::function<bool(Action)>& is_fault,
-                   const std::function<bool(Action)>& is_fair) {
+Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
   using State = typename Space::State;
+  const int subjects = space.Subjects();
+  auto key = [&space](const State& state, int subject) { return space.TransientKey(state, subject); };
+  auto is_fault = [](Action action) { return Space::IsFault(action); };
+  auto is_fair = [](Action action) { return Space::IsFair(action); };
   const auto count = static_cast<std::uint32_t>(explorer.states());
   constexpr std::uint32_t kUnseen = 0xffffffffU;
   Lasso best;

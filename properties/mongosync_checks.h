@@ -1,18 +1,12 @@
 // properties/mongosync_checks.h: the mongosync property catalogue.
 //
-// Eight always-properties, each paired with the sometimes-property that
-// witnesses its premise (so none passes vacuously), judged from outside the
-// world: from its trace and its read-only data views, never from its private
-// bookkeeping. The catalogue, in Results() order:
-//
-//  1. committed_means_destination_caught_up / reaches_committed (G11, MS-COM)
-//  2. can_write_never_before_committing / can_write_becomes_true (G10, MS-CUT)
-//  3. commit_only_when_can_commit / commit_accepted (G9, MS-PT21)
-//  4. nothing_applied_after_committed / source_written_after_commit (G13)
-//  5. committed_left_only_by_reverse / reverse_happens (MS-TR)
-//  6. rollover_never_applies_past_a_gap / oplog_rollover_occurs (MS-OPL)
-//  7. every_step_is_a_table_row / a_fault_step_is_taken (the world's table)
-//  8. converges_when_quiet / quiet_and_caught_up (lifecycles.md section 3)
+// Eight always- or transition-properties, each paired with the
+// sometimes-property that witnesses its premise (so none passes vacuously),
+// judged from outside the world: from its trace and its read-only data views,
+// never from its private bookkeeping. The catalogue below is in Results()
+// order. A witness of the same premise as an explorer property
+// (mongosync_space.cc) has the explorer's name; tests/catalogue_test.cc holds
+// the two catalogues to that.
 //
 // Cost: AfterEvent() is O(1) amortized (it reads the trace events added since
 // the last call); O(documents) only when a commit is accepted (a snapshot of
@@ -20,77 +14,51 @@
 // quiet period, and in AtEnd().
 #pragma once
 
-#include <cstdint>
 #include <memory>
-#include <string>
-#include <vector>
+#include <span>
 
 #include "properties/checks.h"
-#include "sim/mongosync_world.h"
+#include "properties/property.h"
+#include "sim/scenario.h"
+#include "sim/world.h"
 
 namespace pipecheck::properties {
 
-class MongosyncChecks final : public Checks {
- public:
-  // REQUIRES: `world` outlives the checks.
-  explicit MongosyncChecks(const sim::MongosyncWorld& world);
-
-  void AfterEvent() override;
-  void AtEnd() override;
-  std::vector<PropertyResult> Results() const override;
-
- private:
-  // One always-property and the sometimes-property witnessing its premise.
-  struct Pair {
-    PropertyResult always;
-    PropertyResult sometimes;
-    bool violated() const { return always.verdict == Verdict::kViolated; }
-    bool witnessed() const { return sometimes.verdict == Verdict::kWitnessed; }
-  };
-  enum Index : std::size_t {
-    kCommittedCaughtUp,
-    kCanWrite,
-    kCommitWhenCanCommit,
-    kNothingAfterCommitted,
-    kCommittedLeftByReverse,
-    kRollover,
-    kTableRow,
-    kConverges,
-    kPairCount,
-  };
-
-  void Violate(Index index, std::string message);
-  void Witness(Index index, std::string message);
-  void ReadTrace();
-  void JudgeStep(const sim::TraceEvent& event);
-  void OnCommitAccepted(const sim::TraceEvent& event);
-  void OnCommitted();
-  bool Quiet() const;
-  void CheckConverged(const char* when);
-
-  const sim::MongosyncWorld& world_;
-  std::vector<Pair> pairs_;
-  std::size_t trace_read_ = 0;
-
-  // The lifecycle as the trace alone tells it.
-  model::mongosync::State traced_state_ = model::mongosync::State::kNone;
-  model::mongosync::Process traced_process_ = model::mongosync::Process::kUp;
-
-  // The world as seen after the previous event.
-  model::mongosync::State previous_state_ = model::mongosync::State::kNone;
-  std::int64_t previous_applied_ = 0;
-  std::int64_t previous_writes_ = 0;
-  std::int64_t previous_applied_ts_ = 0;
-  bool previous_quiet_ = false;
-
-  // The source as of the commit timestamp: copied when /commit is accepted,
-  // which is the moment the commit timestamp is taken.
-  std::vector<sim::Collection> commit_snapshot_;
-  bool has_commit_snapshot_ = false;
-  int commit_source_ = 0;
+inline constexpr Property kMongosyncMonitors[] = {
+    {"committed_means_destination_caught_up", Expectation::kAlways, "G11, MS-COM, MS-AB", ""},
+    {"reaches_COMMITTED", Expectation::kSometimes, "G11, MS-COM, MS-AB",
+     "committed_means_destination_caught_up"},
+    {"can_write_never_before_committing", Expectation::kAlways, "G10, MS-CUT, MS-WB", ""},
+    {"can_write_becomes_true", Expectation::kSometimes, "G10, MS-CUT, MS-WB",
+     "can_write_never_before_committing"},
+    {"commit_only_when_can_commit", Expectation::kTransition, "G9, MS-COM, MS-PT21", ""},
+    {"a_commit_is_accepted", Expectation::kSometimes, "G9, MS-COM, MS-PT21",
+     "commit_only_when_can_commit"},
+    {"nothing_applied_after_committed", Expectation::kAlways, "G13, MS-BEH, MS-LIM", ""},
+    {"source_written_after_commit", Expectation::kSometimes, "G13, MS-BEH, MS-LIM",
+     "nothing_applied_after_committed"},
+    {"committed_left_only_by_reverse", Expectation::kTransition, "MS-TR, MS-REV", ""},
+    {"a_reverse_happens", Expectation::kSometimes, "MS-TR, MS-REV",
+     "committed_left_only_by_reverse"},
+    {"rollover_never_applies_past_a_gap", Expectation::kAlways, "MS-OPL", ""},
+    {"oplog_rollover_occurs", Expectation::kSometimes, "MS-OPL",
+     "rollover_never_applies_past_a_gap"},
+    {"every_step_is_a_table_row", Expectation::kAlways, "lifecycles.md 2.2", ""},
+    {"a_fault_step_is_taken", Expectation::kSometimes, "lifecycles.md 2.2",
+     "every_step_is_a_table_row"},
+    {"converges_when_quiet", Expectation::kAlways, "lifecycles.md 3, G8", ""},
+    {"quiet_and_caught_up", Expectation::kSometimes, "lifecycles.md 3, G8", "converges_when_quiet"},
 };
 
-// REQUIRES: `world` was made by sim::MakeMongosyncWorld.
-std::unique_ptr<Checks> MakeMongosyncChecks(const sim::Scenario& scenario, const sim::World& world);
+// What the generic runner (runner.h) needs of this lifecycle.
+struct MongosyncMonitors {
+  static constexpr int kExpectPipe = -1;  // The sync has no pipes.
+  static std::unique_ptr<sim::World> MakeWorld(const sim::Scenario& scenario,
+                                               const sim::WorldTables& tables);
+  // REQUIRES: `world` was made by MakeWorld and outlives the checks.
+  static std::unique_ptr<Checks> MakeChecks(const sim::Scenario& scenario,
+                                            const sim::World& world);
+  static std::span<const Property> Catalogue() { return kMongosyncMonitors; }
+};
 
 }  // namespace pipecheck::properties

@@ -1,5 +1,10 @@
 #include "properties/mongosync_space.h"
 
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <optional>
+
 #include <fmt/format.h>
 
 namespace pipecheck::properties {
@@ -10,176 +15,7 @@ using T = ms::Trigger;
 
 namespace {
 
-enum : std::size_t {
-  kCanWriteNeverBeforeCommitting,
-  kCanWriteBecomesTrue,
-  kCommitOnlyWhenCanCommit,
-  kCommitAccepted,
-  kCommittedLeftOnlyByReverse,
-  kReverseRequiresOptions,
-  kReverseHappens,
-  kStartRefusesNeverWithReversible,
-  kSyncStarts,
-  kExitedProcessWaitsForNewMigration,
-  kProcessExits,
-  kReachesIdle,
-  kReachesRunning,
-  kReachesPaused,
-  kReachesCommitting,
-  kReachesCommitted,
-  kReachesReversing,
-  kTransientStatesAreLeft,
-  kOperationsAnswerAsDocumented,
-  kTheProcessGoesDown,
-  kEventsFollowTheLifecycle,
-  kChangeEventsAreApplied,
-  kFaultsStrikeAsDocumented,
-  kLagExceedsTheCommitLimit,
-  kOneRowDecidesEachStep,
-  kAGuardDecidesAStep,
-  kIdleReportsOnlyItsState,
-  kAWipedDestinationIsIdleAgain,
-  kRunsWithItsStartOptions,
-  kANewMigrationStartsAfterAFatalExit,
-  kCopyThenChangeEvents,
-  kTheCopyRunsAfterACrash,
-  kCanWriteStaysTrue,
-  kCanWriteSurvivesACrash,
-  kLagRisesAndFallsWithItsEvents,
-  kLagRecoversBeforeTheCommit,
-  kOnlyAReverseSwapsTheDirection,
-  kAReversedSyncRuns,
-  kStateKeptThroughFaults,
-  kACommitGoesOnAfterACrash,
-  kProcessChangesOnlyByFaultsAndRestarts,
-  kTheProcessIsUpAgainAfterACrash,
-  kStatesEnteredInOrder,
-  kAReversedSyncIsPaused,
-  kPropertyCount,
-};
 
-constexpr Property kProperties[kPropertyCount] = {
-    {"can_write_never_before_committing", Expectation::kAlways, "G10, MS-CUT", ""},
-    {"can_write_becomes_true", Expectation::kSometimes, "MS-CUT", "can_write_never_before_committing"},
-    {"commit_only_when_can_commit", Expectation::kTransition, "G9, MS-COM, MS-PT21", ""},
-    {"a_commit_is_accepted", Expectation::kSometimes, "MS-COM", "commit_only_when_can_commit"},
-    {"committed_left_only_by_reverse", Expectation::kTransition, "G13, MS-TR, MS-LIM", ""},
-    {"reverse_requires_reversible_and_write_blocking", Expectation::kTransition, "MS-REV", ""},
-    {"a_reverse_happens", Expectation::kSometimes, "MS-REV",
-     "reverse_requires_reversible_and_write_blocking"},
-    {"start_refuses_never_with_reversible", Expectation::kTransition, "MS-START", ""},
-    {"a_sync_starts", Expectation::kSometimes, "MS-START", "start_refuses_never_with_reversible"},
-    {"exited_process_waits_for_a_new_migration", Expectation::kTransition,
-     "MS-FAQ, MS-RESTART, MS-OPL", ""},
-    {"the_process_exits", Expectation::kSometimes, "MS-OPL, MS-EMB",
-     "exited_process_waits_for_a_new_migration"},
-    {"reaches_IDLE", Expectation::kSometimes, "MS-ST", ""},
-    {"reaches_RUNNING", Expectation::kSometimes, "MS-ST", ""},
-    {"reaches_PAUSED", Expectation::kSometimes, "MS-ST", ""},
-    {"reaches_COMMITTING", Expectation::kSometimes, "MS-ST", ""},
-    {"reaches_COMMITTED", Expectation::kSometimes, "MS-ST", ""},
-    {"reaches_REVERSING", Expectation::kSometimes, "MS-ST", ""},
-    {"transient_states_are_left", Expectation::kEventually, "MS-TR, MS-ST, D8, D14", ""},
-    // The whole vocabulary of lifecycles.md 2.2, answered in every reachable
-    // state as the text says (see Documented* below). The mutation check
-    // (properties/mutate.h) is what showed these were missing.
-    {"operations_answer_as_documented", Expectation::kAlways,
-     "MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-PROG, MS-FAQ, MS-RESTART, D8, D13", ""},
-    {"the_process_goes_down", Expectation::kSometimes, "MS-FAQ, MS-BEH",
-     "operations_answer_as_documented"},
-    {"internal_events_follow_the_lifecycle", Expectation::kAlways,
-     "MS-AB, MS-CUT, MS-WB, MS-TR, MS-REV, MS-PT21", ""},
-    {"change_events_are_applied", Expectation::kSometimes, "MS-AB",
-     "internal_events_follow_the_lifecycle"},
-    {"faults_strike_as_documented", Expectation::kAlways,
-     "MS-FAQ, MS-BEH, MS-OPL, MS-START, MS-EMB, MS-PT21, D15", ""},
-    {"lag_exceeds_the_commit_limit", Expectation::kSometimes, "MS-PT21",
-     "faults_strike_as_documented"},
-    {"one_row_decides_each_step", Expectation::kAlways, "model/mongosync.h", ""},
-    {"a_guard_decides_a_step", Expectation::kSometimes, "model/mongosync.h",
-     "one_row_decides_each_step"},
-    // What a step does to the sync besides its state and process: phase,
-    // lag, canWrite, direction and the /start options. Each is a claim of the
-    // documents about every step, judged on the syncs the explorer reaches;
-    // none reads the table. The mutation check's effect mutants are what
-    // showed they were missing.
-    //
-    // In IDLE every field of /progress but state and canCommit is null: no
-    // phase, lag, canWrite, direction or options of a migration.
-    {"idle_reports_only_its_state", Expectation::kAlways, "MS-PROG, MS-RESTART", ""},
-    // IDLE after a fatal exit: the destination was wiped for a new migration.
-    {"a_wiped_destination_is_idle_again", Expectation::kSometimes, "MS-FAQ, MS-RESTART",
-     "idle_reports_only_its_state"},
-    // /start takes its body's options and begins with the collection copy,
-    // lag low, canWrite false, the original direction; nothing but /start
-    // (and a wipe, which forgets the migration) changes the options.
-    {"a_sync_runs_with_the_options_it_was_started_with", Expectation::kTransition,
-     "MS-START, MS-AB", ""},
-    // RUNNING after a fatal exit: a new migration was started on the wiped
-    // destination.
-    {"a_new_migration_starts_after_a_fatal_exit", Expectation::kSometimes,
-     "MS-FAQ, MS-RESTART, MS-START", "a_sync_runs_with_the_options_it_was_started_with"},
-    // RUNNING copies collections, then applies change events: the phase
-    // moves to change event application only at copy_done, and back to the
-    // copy only with a new migration (/start, or a wipe).
-    {"change_event_application_follows_the_copy", Expectation::kTransition, "MS-AB, MS-REV, D8",
-     ""},
-    // The collection copy goes on after the compute crashed (D8).
-    {"the_copy_runs_after_a_crash", Expectation::kSometimes, "MS-FAQ, D8",
-     "change_event_application_follows_the_copy"},
-    // canWrite becomes true at writes_enabled during COMMITTING, before
-    // COMMITTED, and stays true until the roles swap at reverse_done or the
-    // migration is wiped.
-    {"can_write_stays_true_once_writes_are_enabled", Expectation::kTransition,
-     "MS-CUT, MS-WB, MS-REV", ""},
-    {"can_write_survives_a_crash", Expectation::kSometimes, "MS-CUT, MS-FAQ, D8",
-     "can_write_stays_true_once_writes_are_enabled"},
-    // Lag rises above 30 s only by the lag fault and falls back only at
-    // lag_recovered (or with a new migration, or when the reverse starts a
-    // new direction, caught up).
-    {"lag_rises_and_falls_only_with_its_events", Expectation::kTransition, "MS-PT21, MS-REV",
-     ""},
-    // COMMITTING after the lag fault struck: the lag fell back first.
-    {"lag_recovers_before_the_commit", Expectation::kSometimes, "MS-PT21, MS-COM",
-     "lag_rises_and_falls_only_with_its_events"},
-    // Only reverse_done swaps source and destination, and it resumes change
-    // event application without a copy; a new migration starts in the
-    // original direction.
-    {"only_a_reverse_swaps_the_direction", Expectation::kTransition, "MS-REV, MS-TR", ""},
-    {"a_reversed_sync_runs", Expectation::kSometimes, "MS-REV",
-     "only_a_reverse_swaps_the_direction"},
-    // The state lives on the destination: a crash, a restart, a fatal error
-    // or lag leaves it as it was (MS-FAQ, MS-BEH, MS-OPL, D8, D13, D15), and
-    // GET /progress is a read that changes nothing (MS-PROG).
-    {"the_state_is_kept_through_faults_restarts_and_reads", Expectation::kTransition,
-     "MS-FAQ, MS-BEH, MS-OPL, MS-PROG, MS-PT21, D8, D13, D15", ""},
-    {"a_commit_goes_on_after_a_crash", Expectation::kSometimes, "MS-FAQ, D8",
-     "the_state_is_kept_through_faults_restarts_and_reads"},
-    // The process goes down only by a crash and comes back only by the
-    // operator's restart; it exits only on a fatal error (oplog rollover, a
-    // mismatch of the enabled verifier, a restart during a verified commit,
-    // D13) and starts again only by a wipe. Nothing else touches it.
-    {"the_process_status_changes_only_by_crash_restart_or_a_fatal_error",
-     Expectation::kTransition, "MS-FAQ, MS-BEH, MS-OPL, MS-EMB, MS-RESTART, D13, D15", ""},
-    {"the_process_is_up_again_after_a_crash", Expectation::kSometimes, "MS-FAQ, D8",
-     "the_process_status_changes_only_by_crash_restart_or_a_fatal_error"},
-    // The order of the lifecycle, told by how each state is entered: IDLE
-    // when connected (or after a wipe), RUNNING by /start, /resume or the end
-    // of a reverse, PAUSED by /pause, COMMITTING by /commit, COMMITTED when
-    // the commit is done, REVERSING by /reverse; and each of these, once
-    // accepted, leads to the state it names.
-    {"states_are_entered_only_as_the_lifecycle_leads", Expectation::kTransition,
-     "MS-ST, MS-TR, MS-AB, MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-RESTART", ""},
-    {"a_reversed_sync_is_paused", Expectation::kSometimes, "MS-REV, MS-PAUSE",
-     "states_are_entered_only_as_the_lifecycle_leads"},
-};
-
-// The comparisons with the Documented* copy below (see the header).
-constexpr std::string_view kDocumentedCopy[] = {
-    kProperties[kOperationsAnswerAsDocumented].name,
-    kProperties[kEventsFollowTheLifecycle].name,
-    kProperties[kFaultsStrikeAsDocumented].name,
-};
 
 // What lifecycles.md section 2.2 and the decisions say one trigger does to
 // the sync, written from the text rather than read from the rows: refused,
@@ -433,6 +269,274 @@ enum : std::uint8_t {
 // The sync's bits in a packed state (the fault budget follows them).
 constexpr int kSyncBits = 16;
 
+// The catalogue, written once: each entry is the property and its judgement.
+// Always and sometimes properties are judged on a state (with the table's
+// answers on its sync, `facts`), transition properties on a step, the
+// eventually property by the liveness search (properties/liveness.h).
+using State = MongosyncSpace::State;
+using StateJudge = bool (*)(const ms::Sync&, const State&, std::uint8_t facts);
+using StepJudge = bool (*)(const ms::Sync& from, const ms::Sync& to, T, Action);
+
+struct Entry {
+  Property property;
+  StateJudge holds_in = nullptr;
+  StepJudge holds_over = nullptr;
+  bool documented_copy = false;  // Compares the table with the Documented* copy above.
+};
+
+constexpr Entry Always(std::string_view name, std::string_view source, StateJudge judge) {
+  return {{name, Expectation::kAlways, source, ""}, judge, nullptr, false};
+}
+// An always property that compares the table with the Documented* copy.
+constexpr Entry Documented(std::string_view name, std::string_view source, StateJudge judge) {
+  return {{name, Expectation::kAlways, source, ""}, judge, nullptr, true};
+}
+constexpr Entry Sometimes(std::string_view name, std::string_view source, std::string_view premise_of,
+                          StateJudge judge) {
+  return {{name, Expectation::kSometimes, source, premise_of}, judge, nullptr, false};
+}
+constexpr Entry Transition(std::string_view name, std::string_view source, StepJudge judge) {
+  return {{name, Expectation::kTransition, source, ""}, nullptr, judge, false};
+}
+constexpr Entry Eventually(std::string_view name, std::string_view source, std::string_view premise_of) {
+  return {{name, Expectation::kEventually, source, premise_of}, nullptr, nullptr, false};
+}
+
+constexpr Entry kCatalogue[] = {
+    Always("can_write_never_before_committing", "G10, MS-CUT",
+        [](const ms::Sync& s, const State&, std::uint8_t) {
+          return !s.can_write || s.state == S::kCommitting || s.state == S::kCommitted ||
+                 s.state == S::kReversing;
+        }),
+    Sometimes("can_write_becomes_true", "MS-CUT", "can_write_never_before_committing",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.can_write; }),
+    Transition("commit_only_when_can_commit", "G9, MS-COM, MS-PT21",
+        [](const ms::Sync& a, const ms::Sync& b, T, Action) {
+          return !(a.state == S::kRunning && b.state == S::kCommitting) || ms::CanCommit(a);
+        }),
+    Sometimes("a_commit_is_accepted", "MS-COM", "commit_only_when_can_commit",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kCommitting; }),
+    Transition("committed_left_only_by_reverse", "G13, MS-TR, MS-LIM",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          return !(a.state == S::kCommitted && b.state != S::kCommitted) || trigger == T::kReverse;
+        }),
+    Transition("reverse_requires_reversible_and_write_blocking", "MS-REV",
+        [](const ms::Sync& a, const ms::Sync& b, T, Action) {
+          return !(a.state == S::kCommitted && b.state == S::kReversing) ||
+                 (a.options.reversible &&
+                  a.options.write_blocking == ms::WriteBlocking::kSourceAndDestination);
+        }),
+    Sometimes("a_reverse_happens", "MS-REV", "reverse_requires_reversible_and_write_blocking",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kReversing; }),
+    Transition("start_refuses_never_with_reversible", "MS-START",
+        [](const ms::Sync& a, const ms::Sync& b, T, Action) {
+          return !(a.state == S::kIdle && b.state == S::kRunning) ||
+                 !(b.options.build_indexes == ms::BuildIndexes::kNever && b.options.reversible);
+        }),
+    Sometimes("a_sync_starts", "MS-START", "start_refuses_never_with_reversible",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kRunning; }),
+    Transition("exited_process_waits_for_a_new_migration", "MS-FAQ, MS-RESTART, MS-OPL",
+        [](const ms::Sync& a, const ms::Sync&, T trigger, Action) {
+          return a.process != ms::Process::kExited || trigger == T::kWipeDestinationAndRestart;
+        }),
+    Sometimes("the_process_exits", "MS-OPL, MS-EMB", "exited_process_waits_for_a_new_migration",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.process == ms::Process::kExited; }),
+    Sometimes("reaches_IDLE", "MS-ST", "",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kIdle; }),
+    Sometimes("reaches_RUNNING", "MS-ST", "",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kRunning; }),
+    Sometimes("reaches_PAUSED", "MS-ST", "",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kPaused; }),
+    Sometimes("reaches_COMMITTING", "MS-ST", "",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kCommitting; }),
+    Sometimes("reaches_COMMITTED", "MS-ST", "",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kCommitted; }),
+    Sometimes("reaches_REVERSING", "MS-ST", "",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kReversing; }),
+    Eventually("transient_states_are_left", "MS-TR, MS-ST, D8, D14", ""),
+    // The whole vocabulary of lifecycles.md 2.2, answered in every reachable
+    // state as the text says (see Documented* below). The mutation check
+    // (properties/mutate.h) is what showed these were missing.
+    Documented("operations_answer_as_documented", "MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-PROG, MS-FAQ, MS-RESTART, D8, D13",
+        [](const ms::Sync&, const State&, std::uint8_t facts) {
+          return (facts & kFactOperations) != 0;
+        }),
+    Sometimes("the_process_goes_down", "MS-FAQ, MS-BEH", "operations_answer_as_documented",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.process == ms::Process::kDown; }),
+    Documented("internal_events_follow_the_lifecycle", "MS-AB, MS-CUT, MS-WB, MS-TR, MS-REV, MS-PT21",
+        [](const ms::Sync&, const State&, std::uint8_t facts) {
+          return (facts & kFactEvents) != 0;
+        }),
+    Sometimes("change_events_are_applied", "MS-AB", "internal_events_follow_the_lifecycle",
+        [](const ms::Sync& s, const State&, std::uint8_t) {
+          return s.state == S::kRunning && s.phase == ms::Phase::kChangeEventApplication;
+        }),
+    Documented("faults_strike_as_documented", "MS-FAQ, MS-BEH, MS-OPL, MS-START, MS-EMB, MS-PT21, D15",
+        [](const ms::Sync&, const State&, std::uint8_t facts) {
+          return (facts & kFactFaults) != 0;
+        }),
+    Sometimes("lag_exceeds_the_commit_limit", "MS-PT21", "faults_strike_as_documented",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.lag_high; }),
+    Always("one_row_decides_each_step", "model/mongosync.h",
+        [](const ms::Sync&, const State&, std::uint8_t facts) { return (facts & kFactOneRow) != 0; }),
+    Sometimes("a_guard_decides_a_step", "model/mongosync.h", "one_row_decides_each_step",
+        [](const ms::Sync&, const State&, std::uint8_t facts) { return (facts & kFactGuard) != 0; }),
+    // What a step does to the sync besides its state and process: phase,
+    // lag, canWrite, direction and the /start options. Each is a claim of the
+    // documents about every step, judged on the syncs the explorer reaches;
+    // none reads the table. The mutation check's effect mutants are what
+    // showed they were missing.
+    //
+    // In IDLE every field of /progress but state and canCommit is null: no
+    // phase, lag, canWrite, direction or options of a migration.
+    Always("idle_reports_only_its_state", "MS-PROG, MS-RESTART",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state != S::kIdle || NoMigration(s); }),
+    // IDLE after a fatal exit: the destination was wiped for a new migration.
+    Sometimes("a_wiped_destination_is_idle_again", "MS-FAQ, MS-RESTART", "idle_reports_only_its_state",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.state == S::kIdle &&
+                 (Spent(state, MongosyncFault::kRollover) || Spent(state, MongosyncFault::kMismatch));
+        }),
+    // /start takes its body's options and begins with the collection copy,
+    // lag low, canWrite false, the original direction; nothing but /start
+    // (and a wipe, which forgets the migration) changes the options.
+    Transition("a_sync_runs_with_the_options_it_was_started_with", "MS-START, MS-AB",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action action) {
+          if (trigger == T::kStart) {
+            return b.options == MongosyncSpace::Body(MongosyncSpace::BodyOf(action)) && b.phase == ms::Phase::kCollectionCopy &&
+                   !b.lag_high && !b.can_write && !b.reversed;
+          }
+          return a.options == b.options || trigger == T::kWipeDestinationAndRestart;
+        }),
+    // RUNNING after a fatal exit: a new migration was started on the wiped
+    // destination.
+    Sometimes("a_new_migration_starts_after_a_fatal_exit", "MS-FAQ, MS-RESTART, MS-START", "a_sync_runs_with_the_options_it_was_started_with",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.state == S::kRunning && s.process == ms::Process::kUp &&
+                 (Spent(state, MongosyncFault::kRollover) || Spent(state, MongosyncFault::kMismatch));
+        }),
+    // RUNNING copies collections, then applies change events: the phase
+    // moves to change event application only at copy_done, and back to the
+    // copy only with a new migration (/start, or a wipe).
+    Transition("change_event_application_follows_the_copy", "MS-AB, MS-REV, D8",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          if (trigger == T::kCopyDone && b.phase != ms::Phase::kChangeEventApplication) return false;
+          if (a.phase == ms::Phase::kCollectionCopy && b.phase == ms::Phase::kChangeEventApplication) {
+            return trigger == T::kCopyDone;
+          }
+          return !(a.phase == ms::Phase::kChangeEventApplication &&
+                   b.phase == ms::Phase::kCollectionCopy) ||
+                 NewMigration(trigger);
+        }),
+    // The collection copy goes on after the compute crashed (D8).
+    Sometimes("the_copy_runs_after_a_crash", "MS-FAQ, D8", "change_event_application_follows_the_copy",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.state == S::kRunning && s.process == ms::Process::kUp &&
+                 s.phase == ms::Phase::kCollectionCopy && Spent(state, MongosyncFault::kCrash);
+        }),
+    // canWrite becomes true at writes_enabled during COMMITTING, before
+    // COMMITTED, and stays true until the roles swap at reverse_done or the
+    // migration is wiped.
+    Transition("can_write_stays_true_once_writes_are_enabled", "MS-CUT, MS-WB, MS-REV",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          if (trigger == T::kWritesEnabled && !b.can_write) return false;
+          if (trigger == T::kCommitDone && !(a.can_write && b.can_write)) return false;
+          if (!a.can_write && b.can_write) return trigger == T::kWritesEnabled;
+          return !(a.can_write && !b.can_write) || trigger == T::kReverseDone || NewMigration(trigger);
+        }),
+    Sometimes("can_write_survives_a_crash", "MS-CUT, MS-FAQ, D8", "can_write_stays_true_once_writes_are_enabled",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.can_write && s.process == ms::Process::kUp && Spent(state, MongosyncFault::kCrash);
+        }),
+    // Lag rises above 30 s only by the lag fault and falls back only at
+    // lag_recovered (or with a new migration, or when the reverse starts a
+    // new direction, caught up).
+    Transition("lag_rises_and_falls_only_with_its_events", "MS-PT21, MS-REV",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          if (trigger == T::kLag && !b.lag_high) return false;
+          if (trigger == T::kLagRecovered && b.lag_high) return false;
+          if (!a.lag_high && b.lag_high) return trigger == T::kLag;
+          return !(a.lag_high && !b.lag_high) || trigger == T::kLagRecovered ||
+                 trigger == T::kReverseDone || NewMigration(trigger);
+        }),
+    // COMMITTING after the lag fault struck: the lag fell back first.
+    Sometimes("lag_recovers_before_the_commit", "MS-PT21, MS-COM", "lag_rises_and_falls_only_with_its_events",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.state == S::kCommitting && Spent(state, MongosyncFault::kLag);
+        }),
+    // Only reverse_done swaps source and destination, and it resumes change
+    // event application without a copy; a new migration starts in the
+    // original direction.
+    Transition("only_a_reverse_swaps_the_direction", "MS-REV, MS-TR",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          if (trigger == T::kReverseDone) {
+            return b.reversed != a.reversed && b.phase == ms::Phase::kChangeEventApplication;
+          }
+          return a.reversed == b.reversed || (NewMigration(trigger) && !b.reversed);
+        }),
+    Sometimes("a_reversed_sync_runs", "MS-REV", "only_a_reverse_swaps_the_direction",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kRunning && s.reversed; }),
+    // The state lives on the destination: a crash, a restart, a fatal error
+    // or lag leaves it as it was (MS-FAQ, MS-BEH, MS-OPL, D8, D13, D15), and
+    // GET /progress is a read that changes nothing (MS-PROG).
+    Transition("the_state_is_kept_through_faults_restarts_and_reads", "MS-FAQ, MS-BEH, MS-OPL, MS-PROG, MS-PT21, D8, D13, D15",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          if (trigger == T::kProgress) return a == b;
+          return !KeepsTheState(trigger) || a.state == b.state;
+        }),
+    Sometimes("a_commit_goes_on_after_a_crash", "MS-FAQ, D8", "the_state_is_kept_through_faults_restarts_and_reads",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.state == S::kCommitting && s.process == ms::Process::kUp &&
+                 Spent(state, MongosyncFault::kCrash);
+        }),
+    // The process goes down only by a crash and comes back only by the
+    // operator's restart; it exits only on a fatal error (oplog rollover, a
+    // mismatch of the enabled verifier, a restart during a verified commit,
+    // D13) and starts again only by a wipe. Nothing else touches it.
+    Transition("the_process_status_changes_only_by_crash_restart_or_a_fatal_error", "MS-FAQ, MS-BEH, MS-OPL, MS-EMB, MS-RESTART, D13, D15",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          return ProcessStepFits(a, b, trigger);
+        }),
+    Sometimes("the_process_is_up_again_after_a_crash", "MS-FAQ, D8", "the_process_status_changes_only_by_crash_restart_or_a_fatal_error",
+        [](const ms::Sync& s, const State& state, std::uint8_t) {
+          return s.state != S::kNone && s.state != S::kIdle && s.process == ms::Process::kUp &&
+                 Spent(state, MongosyncFault::kCrash);
+        }),
+    // The order of the lifecycle, told by how each state is entered: IDLE
+    // when connected (or after a wipe), RUNNING by /start, /resume or the end
+    // of a reverse, PAUSED by /pause, COMMITTING by /commit, COMMITTED when
+    // the commit is done, REVERSING by /reverse; and each of these, once
+    // accepted, leads to the state it names.
+    Transition("states_are_entered_only_as_the_lifecycle_leads", "MS-ST, MS-TR, MS-AB, MS-START, MS-PAUSE, MS-RES, MS-COM, MS-REV, MS-RESTART",
+        [](const ms::Sync& a, const ms::Sync& b, T trigger, Action) {
+          if (Names(trigger) != S::kNone && b.state != Names(trigger)) return false;
+          return a.state == b.state || Enters(b.state, trigger);
+        }),
+    Sometimes("a_reversed_sync_is_paused", "MS-REV, MS-PAUSE", "states_are_entered_only_as_the_lifecycle_leads",
+        [](const ms::Sync& s, const State&, std::uint8_t) { return s.state == S::kPaused && s.reversed; }),
+};
+
+constexpr std::size_t kPropertyCount = std::size(kCatalogue);
+
+constexpr std::array<Property, kPropertyCount> kProperties = [] {
+  std::array<Property, kPropertyCount> out{};
+  for (std::size_t p = 0; p < kPropertyCount; ++p) out[p] = kCatalogue[p].property;
+  return out;
+}();
+
+// The comparisons with the Documented* copy (see the header).
+constexpr std::size_t kDocumentedCount =
+    static_cast<std::size_t>(std::count_if(std::begin(kCatalogue), std::end(kCatalogue),
+                                           [](const Entry& entry) { return entry.documented_copy; }));
+constexpr std::array<std::string_view, kDocumentedCount> kDocumentedCopy = [] {
+  std::array<std::string_view, kDocumentedCount> out{};
+  std::size_t n = 0;
+  for (const Entry& entry : kCatalogue) {
+    if (entry.documented_copy) out[n++] = entry.property.name;
+  }
+  return out;
+}();
+
 }  // namespace
 
 std::uint8_t MongosyncSpace::TableFacts(const ms::Sync& sync) const {
@@ -529,119 +633,16 @@ MongosyncSpace::State MongosyncSpace::Unpack(const std::uint64_t* words) const {
 void MongosyncSpace::Initial(std::vector<State>& out) const { out.push_back(State{}); }
 
 bool MongosyncSpace::HoldsIn(std::size_t property, const State& state) const {
-  const ms::Sync& s = state.sync;
-  switch (property) {
-    case kCanWriteNeverBeforeCommitting:
-      return !s.can_write || s.state == S::kCommitting || s.state == S::kCommitted ||
-             s.state == S::kReversing;
-    case kCanWriteBecomesTrue: return s.can_write;
-    case kCommitAccepted: return s.state == S::kCommitting;
-    case kReverseHappens: return s.state == S::kReversing;
-    case kSyncStarts: return s.state == S::kRunning;
-    case kProcessExits: return s.process == ms::Process::kExited;
-    case kReachesIdle: return s.state == S::kIdle;
-    case kReachesRunning: return s.state == S::kRunning;
-    case kReachesPaused: return s.state == S::kPaused;
-    case kReachesCommitting: return s.state == S::kCommitting;
-    case kReachesCommitted: return s.state == S::kCommitted;
-    case kReachesReversing: return s.state == S::kReversing;
-    case kOperationsAnswerAsDocumented:
-      return (TableFacts(s) & kFactOperations) != 0;
-    case kTheProcessGoesDown: return s.process == ms::Process::kDown;
-    case kEventsFollowTheLifecycle:
-      return (TableFacts(s) & kFactEvents) != 0;
-    case kChangeEventsAreApplied:
-      return s.state == S::kRunning && s.phase == ms::Phase::kChangeEventApplication;
-    case kFaultsStrikeAsDocumented:
-      return (TableFacts(s) & kFactFaults) != 0;
-    case kLagExceedsTheCommitLimit: return s.lag_high;
-    case kOneRowDecidesEachStep: return (TableFacts(s) & kFactOneRow) != 0;
-    case kAGuardDecidesAStep: return (TableFacts(s) & kFactGuard) != 0;
-    case kIdleReportsOnlyItsState: return s.state != S::kIdle || NoMigration(s);
-    case kAWipedDestinationIsIdleAgain:
-      return s.state == S::kIdle &&
-             (Spent(state, MongosyncFault::kRollover) || Spent(state, MongosyncFault::kMismatch));
-    case kANewMigrationStartsAfterAFatalExit:
-      return s.state == S::kRunning && s.process == ms::Process::kUp &&
-             (Spent(state, MongosyncFault::kRollover) || Spent(state, MongosyncFault::kMismatch));
-    case kTheCopyRunsAfterACrash:
-      return s.state == S::kRunning && s.process == ms::Process::kUp &&
-             s.phase == ms::Phase::kCollectionCopy && Spent(state, MongosyncFault::kCrash);
-    case kCanWriteSurvivesACrash:
-      return s.can_write && s.process == ms::Process::kUp && Spent(state, MongosyncFault::kCrash);
-    case kLagRecoversBeforeTheCommit:
-      return s.state == S::kCommitting && Spent(state, MongosyncFault::kLag);
-    case kAReversedSyncRuns: return s.state == S::kRunning && s.reversed;
-    case kACommitGoesOnAfterACrash:
-      return s.state == S::kCommitting && s.process == ms::Process::kUp &&
-             Spent(state, MongosyncFault::kCrash);
-    case kTheProcessIsUpAgainAfterACrash:
-      return s.state != S::kNone && s.state != S::kIdle && s.process == ms::Process::kUp &&
-             Spent(state, MongosyncFault::kCrash);
-    case kAReversedSyncIsPaused: return s.state == S::kPaused && s.reversed;
-    default: PIPECHECK_ASSERT(false);
-  }
+  const Entry& entry = kCatalogue[property];
+  PIPECHECK_ASSERT(entry.holds_in != nullptr);
+  return entry.holds_in(state.sync, state, TableFacts(state.sync));
 }
 
 bool MongosyncSpace::HoldsOver(std::size_t property, const State& from, Action action,
                                const State& to) const {
-  const ms::Sync& a = from.sync;
-  const ms::Sync& b = to.sync;
-  const T trigger = TriggerOf(action);
-  switch (property) {
-    case kCommitOnlyWhenCanCommit:
-      return !(a.state == S::kRunning && b.state == S::kCommitting) || ms::CanCommit(a);
-    case kCommittedLeftOnlyByReverse:
-      return !(a.state == S::kCommitted && b.state != S::kCommitted) || trigger == T::kReverse;
-    case kReverseRequiresOptions:
-      return !(a.state == S::kCommitted && b.state == S::kReversing) ||
-             (a.options.reversible &&
-              a.options.write_blocking == ms::WriteBlocking::kSourceAndDestination);
-    case kStartRefusesNeverWithReversible:
-      return !(a.state == S::kIdle && b.state == S::kRunning) ||
-             !(b.options.build_indexes == ms::BuildIndexes::kNever && b.options.reversible);
-    case kExitedProcessWaitsForNewMigration:
-      return a.process != ms::Process::kExited || trigger == T::kWipeDestinationAndRestart;
-    case kRunsWithItsStartOptions:
-      if (trigger == T::kStart) {
-        return b.options == Body(BodyOf(action)) && b.phase == ms::Phase::kCollectionCopy &&
-               !b.lag_high && !b.can_write && !b.reversed;
-      }
-      return a.options == b.options || trigger == T::kWipeDestinationAndRestart;
-    case kCopyThenChangeEvents:
-      if (trigger == T::kCopyDone && b.phase != ms::Phase::kChangeEventApplication) return false;
-      if (a.phase == ms::Phase::kCollectionCopy && b.phase == ms::Phase::kChangeEventApplication) {
-        return trigger == T::kCopyDone;
-      }
-      return !(a.phase == ms::Phase::kChangeEventApplication &&
-               b.phase == ms::Phase::kCollectionCopy) ||
-             NewMigration(trigger);
-    case kCanWriteStaysTrue:
-      if (trigger == T::kWritesEnabled && !b.can_write) return false;
-      if (trigger == T::kCommitDone && !(a.can_write && b.can_write)) return false;
-      if (!a.can_write && b.can_write) return trigger == T::kWritesEnabled;
-      return !(a.can_write && !b.can_write) || trigger == T::kReverseDone || NewMigration(trigger);
-    case kLagRisesAndFallsWithItsEvents:
-      if (trigger == T::kLag && !b.lag_high) return false;
-      if (trigger == T::kLagRecovered && b.lag_high) return false;
-      if (!a.lag_high && b.lag_high) return trigger == T::kLag;
-      return !(a.lag_high && !b.lag_high) || trigger == T::kLagRecovered ||
-             trigger == T::kReverseDone || NewMigration(trigger);
-    case kStateKeptThroughFaults:
-      if (trigger == T::kProgress) return a == b;
-      return !KeepsTheState(trigger) || a.state == b.state;
-    case kProcessChangesOnlyByFaultsAndRestarts:
-      return ProcessStepFits(a, b, trigger);
-    case kStatesEnteredInOrder:
-      if (Names(trigger) != S::kNone && b.state != Names(trigger)) return false;
-      return a.state == b.state || Enters(b.state, trigger);
-    case kOnlyAReverseSwapsTheDirection:
-      if (trigger == T::kReverseDone) {
-        return b.reversed != a.reversed && b.phase == ms::Phase::kChangeEventApplication;
-      }
-      return a.reversed == b.reversed || (NewMigration(trigger) && !b.reversed);
-    default: PIPECHECK_ASSERT(false);
-  }
+  const Entry& entry = kCatalogue[property];
+  PIPECHECK_ASSERT(entry.holds_over != nullptr);
+  return entry.holds_over(from.sync, to.sync, TriggerOf(action), action);
 }
 
 std::uint64_t MongosyncSpace::FoundIn(const State& state, std::uint64_t open) const {
@@ -656,7 +657,7 @@ std::uint64_t MongosyncSpace::FoundIn(const State& state, std::uint64_t open) co
 }
 
 std::uint64_t MongosyncSpace::ViolatedOver(const State& from, Action action, const State& to,
-                                  std::uint64_t open) const {
+                                           std::uint64_t open) const {
   std::uint64_t violated = 0;
   for (std::size_t p = 0; p < kPropertyCount; ++p) {
     if (kProperties[p].expectation != Expectation::kTransition || ((open >> p) & 1U) == 0) continue;
@@ -687,6 +688,123 @@ std::string MongosyncSpace::Describe(const State& state) const {
                      s.reversed ? ", reversed" : "", s.options.reversible,
                      ms::ToString(s.options.write_blocking), s.options.verification,
                      spent.empty() ? "" : "; faults spent:" + spent);
+}
+
+std::map<std::string, int> MongosyncSpace::BoundsMap() const {
+  std::map<std::string, int> out;
+  for (std::size_t f = 0; f < kMongosyncFaultCount; ++f) {
+    out[std::string(kMongosyncFaultNames[f])] = bounds_.budget[f];
+  }
+  return out;
+}
+
+std::vector<std::string> MongosyncSpace::DeclaredStates() const {
+  std::vector<std::string> out;
+  for (const S state : ms::States()) out.emplace_back(ms::ToString(state));
+  return out;
+}
+
+void MongosyncSpace::LifecycleStates(const State& state, std::vector<std::string>& seen) const {
+  if (state.sync.state == S::kNone) return;
+  const std::string name(ms::ToString(state.sync.state));
+  if (std::find(seen.begin(), seen.end(), name) == seen.end()) seen.push_back(name);
+}
+
+std::string MongosyncSpace::Explain(const State& state, Action action) const {
+  const ms::StepResult result = ms::Step(table_, state.sync, TriggerOf(action), Body(BodyOf(action)));
+  if (!result.accepted) return "(refused)";
+  const ms::Row& row = table_.rows()[result.row];
+  return fmt::format("row {} {}/{} --{}--> {}/{} [{}, {}{}]", result.row, ms::ToString(row.from),
+                     ms::ToString(row.process_from), ms::ToString(row.trigger), ms::ToString(row.to),
+                     ms::ToString(row.process_to), row.evidence.source, ToString(row.evidence.status()),
+                     row.evidence.decision.empty() ? "" : " " + std::string(row.evidence.decision));
+}
+
+std::vector<std::string> MongosyncSpace::RowDescriptions() const {
+  std::vector<std::string> out;
+  for (const ms::Row& row : table_.rows()) {
+    out.push_back(fmt::format("{}/{} --{}--> {}/{}", ms::ToString(row.from), ms::ToString(row.process_from),
+                              ms::ToString(row.trigger), ms::ToString(row.to),
+                              ms::ToString(row.process_to)));
+  }
+  return out;
+}
+
+int MongosyncSpace::TransientKey(const State& state, int) const {
+  const S s = state.sync.state;
+  return ms::KindOf(s) == model::StateKind::kTransient ? static_cast<int>(s) : -1;
+}
+
+Realized MongosyncSpace::Realize(const State& initial, const std::vector<Action>& path,
+                                 const std::string& property) const {
+  sim::Scenario scenario;
+  scenario.model = sim::ModelKind::kMongosync;
+  scenario.seed = 1;
+  scenario.name = fmt::format("counterexample-{}", property);
+  scenario.config.collections = 1;
+  scenario.config.documents = 20;
+  scenario.config.writes_per_hour = 3600;
+  std::vector<WorldAction> actions;
+  std::vector<std::string> visits;
+  State state = initial;
+  for (const Action action : path) {
+    const T trigger = TriggerOf(action);
+    std::optional<ms::StartOptions> body;
+    if (trigger == T::kStart) body = Body(BodyOf(action));
+    actions.push_back({std::string(ms::ToString(trigger)), ms::KindOf(trigger), -1, false, body});
+    Successors(state, [&, done = false](Action a, const State& next, const RowMask&) mutable {
+      if (a != action || done) return;
+      done = true;
+      if (next.sync.state != state.sync.state) visits.emplace_back(ms::ToString(next.sync.state));
+      state = next;
+    });
+  }
+  return RealizeAlong(std::move(scenario), {nullptr, &table_}, actions, visits, property);
+}
+
+std::string MongosyncSpace::Title() const {
+  std::string budgets;
+  for (std::size_t f = 0; f < kMongosyncFaultCount; ++f) {
+    budgets += fmt::format("{}{}={}", budgets.empty() ? "" : " ", kMongosyncFaultNames[f], bounds_.budget[f]);
+  }
+  return fmt::format("mongosync, {} /start bodies, fault budgets {}", kBodies, budgets);
+}
+
+namespace {
+
+std::string Key(S state, ms::Process process) {
+  const std::string name(ms::ToString(state));
+  return process == ms::Process::kUp ? name : fmt::format("{} (process {})", name, ms::ToString(process));
+}
+
+}  // namespace
+
+std::string MongosyncSpace::QuotientKey(const State& state) const {
+  return Key(state.sync.state, state.sync.process);
+}
+
+std::string MongosyncSpace::StateKind(const State& state) const {
+  const S s = state.sync.state;
+  return s == S::kNone ? std::string("start") : std::string(model::ToString(ms::KindOf(s)));
+}
+
+bool MongosyncSpace::Dimmed(const State& state) const { return state.sync.process != ms::Process::kUp; }
+
+std::string MongosyncSpace::ActionLine(Action action) const {
+  return std::string(ms::ToString(TriggerOf(action)));
+}
+
+std::string MongosyncSpace::ActionKind(Action action) const {
+  return std::string(model::ToString(ms::KindOf(TriggerOf(action))));
+}
+
+std::pair<std::string, std::string> MongosyncSpace::RowKeys(std::size_t row) const {
+  const ms::Row& r = table_.rows()[row];
+  return {Key(r.from, r.process_from), Key(r.to, r.process_to)};
+}
+
+bool MongosyncSpace::Takes(Action action, std::string_view trigger, int, bool) {
+  return ms::ToString(TriggerOf(action)) == trigger;
 }
 
 }  // namespace pipecheck::properties

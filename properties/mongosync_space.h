@@ -23,12 +23,17 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/mongosync.h"
+#include "properties/check.h"
 #include "properties/explorer.h"
+#include "properties/realize.h"
 
 namespace pipecheck::properties {
 
@@ -111,6 +116,38 @@ class MongosyncSpace {
 
   std::string Describe(Action action) const;
   std::string Describe(const State& state) const;
+
+  // Check (properties/check.h).
+  std::string_view Model() const { return "mongosync"; }
+  std::string Profile() const { return ""; }     // One table: no profile.
+  std::map<std::string, int> BoundsMap() const;  // The fault budgets.
+  std::vector<std::string> DeclaredStates() const;
+  // Adds the sync's state to `seen` if it is not there yet.
+  void LifecycleStates(const State& state, std::vector<std::string>& seen) const;
+  // The row an action takes from `state`, with source and status.
+  std::string Explain(const State& state, Action action) const;
+  std::vector<std::string> RowDescriptions() const;  // "RUNNING/up --commit--> COMMITTING/up", per row.
+  // One liveness subject, the sync; the key is its transient state or -1.
+  int Subjects() const { return 1; }
+  int TransientKey(const State& state, int subject) const;
+  static bool IsFault(Action action) { return FaultOf(TriggerOf(action)) >= 0; }
+  // The trace from `initial` along `path` as a mongosync scenario (see realize.h).
+  Realized Realize(const State& initial, const std::vector<Action>& path,
+                   const std::string& property) const;
+
+  // Draw (graphs/explored.h).
+  std::string Title() const;  // The /start bodies and fault budgets.
+  // The quotient is by (state, process): "RUNNING", "RUNNING (process down)" ...
+  std::string QuotientBy() const { return "(state, process)"; }
+  std::string QuotientKey(const State& state) const;
+  std::string StateKind(const State& state) const;  // "start" before the first /start.
+  bool Dimmed(const State& state) const;  // The process is down or exited.
+  std::string ActionLine(Action action) const;
+  std::string ActionKind(Action action) const;
+  std::pair<std::string, std::string> RowKeys(std::size_t row) const;
+  static bool ServiceWide(std::string_view) { return false; }
+  static bool Takes(Action action, std::string_view trigger, int subject, bool service_wide);
+
   const model::mongosync::Table& table() const { return table_; }
 
  private:
@@ -122,5 +159,11 @@ class MongosyncSpace {
   std::uint8_t TableFacts(const model::mongosync::Sync& sync) const;
   mutable std::vector<std::uint8_t> facts_;
 };
+
+// Deprecated: properties::Check(MongosyncSpace(table, bounds), ...).
+inline CheckReport CheckMongosync(const model::mongosync::Table& table, const MongosyncBounds& bounds,
+                                  const ExploreLimits& limits, bool scenarios = false) {
+  return Check(MongosyncSpace(table, bounds), limits, scenarios);
+}
 
 }  // namespace pipecheck::properties

@@ -2,9 +2,8 @@
 //
 // Would the properties notice if the model were wrong? Every single-row
 // mutant of a lifecycle table is explored with the whole catalogue of the
-// explorer (properties/clickpipe_space.h, properties/mongosync_space.h), and
-// the mutant is killed when the explorer's verdict on it fails where the
-// built-in table passes:
+// explorer, and the mutant is killed when the explorer's verdict on it fails
+// where the built-in table passes:
 //  - an always, transition or eventually property is violated, or
 //  - a sometimes property (a witness) that the built-in table satisfies is
 //    unwitnessed, or
@@ -12,61 +11,77 @@
 //    fault is enabled; `check` fails on it, and the built-in tables have
 //    none).
 //
-// Mutants of a row: drop it; send it to each other declared state (and for
-// mongosync to each other process status); drop its guard; widen its modes to
-// every mode (ClickPipe profile `current`, which has modes); drop its effect
+// Mutants of a row: drop it; send it to each other declared state (and, in a
+// lifecycle whose rows also move a second component such as a process
+// status, to each other value of it); drop its guard; widen its modes to
+// every mode (a table whose rows are restricted to modes); drop its effect
 // (effect none) and swap it for each other effect of the model.
 //
-// Two kill rates. Three properties of each catalogue compare the table with
-// the second transcription of the documents kept in the product (the
-// Documented* answers of clickpipe_space.cc and mongosync_space.cc, listed by
-// ClickPipeSpace/MongosyncSpace::DocumentedCopyComparisons()). A mutant they
-// kill shows that the table and that copy disagree, not that a behaviour the
-// documents promise is broken; a misreading shared by both cannot be seen.
-// So each verdict also says whether a behavioural reason kills the mutant:
-// any other property violated or witness lost, or a deadlock. (The witnesses
-// paired with the copy comparisons judge reached states only, so they count
-// as behavioural; so does one_row_decides_each_step, a claim on the table's
-// shape that compares with no copy.) The report gives the behavioural kill
-// rate beside the overall one, and lists the mutants killed only by the
-// documented copy.
+// Two kill rates. Some properties of a catalogue compare the table with the
+// second transcription of the documents kept in the product (the Space's
+// DocumentedCopyComparisons()). A mutant they kill shows that the table and
+// that copy disagree, not that a behaviour the documents promise is broken; a
+// misreading shared by both cannot be seen. So each verdict also says whether
+// a behavioural reason kills the mutant: any other property violated or
+// witness lost, or a deadlock. (The witnesses paired with the copy
+// comparisons judge reached states only, so they count as behavioural; so does
+// one_row_decides_each_step, a claim on the table's shape that compares with
+// no copy.) The report gives the behavioural kill rate beside the overall
+// one, and lists the mutants killed only by the documented copy.
 //
 // A mutant that survives is either equivalent (no behaviour the catalogue can
-// judge differs: the known ones are listed here with the reason, and
-// tests/mutate_test.cc proves each leaves the reachable graph unchanged) or
-// a sign of a missing property. An effect mutant killed only by the
-// documented copy is a missing behavioural property too: every effect mutant
-// is killed by a behavioural reason or listed equivalent. Row mutants killed
-// only by the copy are listed, not failed: most are a fault, a read or an
-// operation that no longer happens, or happens as a no-op, which a property
-// of the explored states cannot see.
+// judge differs: each lifecycle's mutation lists the known ones with the
+// reason, and tests/mutate_test.cc proves each leaves the reachable graph
+// unchanged) or a sign of a missing property. An effect mutant killed only by
+// the documented copy is a missing behavioural property too: every effect
+// mutant is killed by a behavioural reason or listed equivalent. Row mutants
+// killed only by the copy are listed, not failed: most are a fault, a read or
+// an operation that no longer happens, or happens as a no-op, which a
+// property of the explored states cannot see.
+//
+// The check is written once, over a Mutation type (one per lifecycle, in
+// bindings/) that knows its table:
+//
+//   struct SomeMutation {
+//     // Every single-row mutant of the table, in row order; names unique.
+//     std::vector<Mutant> Mutants() const;
+//     // The explorer's report on the table with `mutant` applied, or on the
+//     // built-in table for nullptr, with the bounds the mutation was built
+//     // with and no limits (the exploration must complete).
+//     CheckReport Check(const Mutant* mutant) const;
+//     // The properties that compare the table with the documented copy.
+//     std::span<const std::string_view> DocumentedCopyComparisons() const;
+//     // The lifecycle's known equivalent mutants; those whose model and
+//     // profile are the explored table's apply.
+//     std::span<const KnownEquivalent> KnownEquivalents() const;
+//   };
 //
 // Contract: deterministic (same table, same report, same order); no clock,
-// no I/O. Mutants are explored with the bounds given, each with the original
-// table's verdicts as the reference.
+// no I/O. Mutants are explored with the mutation's bounds, each with the
+// original table's verdicts as the reference.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "model/clickpipe.h"
-#include "model/mongosync.h"
-#include "properties/clickpipe_space.h"
-#include "properties/mongosync_space.h"
+#include "model/assert.h"
+#include "properties/check.h"
 
 namespace pipecheck::properties {
 
 enum class MutationKind : std::uint8_t {
   kDrop,             // The row is removed.
   kRetarget,         // The row leads to another lifecycle state.
-  kRetargetProcess,  // mongosync: the row leaves the process in another status.
+  kRetargetProcess,  // The row leaves its second component (a process) in another value.
   kDropGuard,        // The row's guard is removed (it applies in every context).
-  kWidenModes,       // ClickPipe: the row applies in every mode.
+  kWidenModes,       // The row applies in every mode.
   kDropEffect,       // The row's effect becomes none (rows whose effect is not none).
   kSwapEffect,       // The row's effect becomes another one, not none.
 };
@@ -103,8 +118,10 @@ struct MutantVerdict {
 
 struct MutationReport {
   std::string model;
-  std::string profile;                  // Empty for mongosync.
+  std::string profile;                  // Empty for a model without profiles.
   std::string bounds;                   // "pipes=1 crash=1 ...", as explored.
+  // The properties that compare the table with the documented copy.
+  std::vector<std::string> documented_copy_comparisons;
   std::vector<MutantVerdict> verdicts;  // In mutant order: row by row.
   // Known equivalent mutants that were killed (the list is stale).
   std::vector<std::string> stale_equivalents;
@@ -127,18 +144,15 @@ struct MutationReport {
 };
 
 // A mutant known to be equivalent: it changes nothing the catalogue can
-// judge. `profile` is empty for mongosync.
+// judge. `profile` is empty for a model without profiles.
 struct KnownEquivalent {
   std::string_view model;
   std::string_view profile;
   std::string_view mutant;
   std::string_view why;
 };
-std::span<const KnownEquivalent> KnownEquivalents();
 
 struct MutateOptions {
-  ClickPipeBounds clickpipe;  // The explorer's bounds for each ClickPipe mutant.
-  MongosyncBounds mongosync;
   // Properties not judged, by name ("deadlock" for deadlocks): a test
   // weakens the catalogue with this to show that the check notices.
   std::vector<std::string> ignore;
@@ -146,25 +160,88 @@ struct MutateOptions {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
-// The default bounds: one pipe (a mutant of one row changes what one pipe
-// does; a second pipe multiplies the states without killing more), every
-// fault budget 1.
-MutateOptions DefaultMutateOptions();
+// The requirements of Mutate on a lifecycle's mutation (see above).
+template <class M>
+concept Mutation = requires(const M& mutation, const Mutant* mutant) {
+  { mutation.Mutants() } -> std::same_as<std::vector<Mutant>>;
+  { mutation.Check(mutant) } -> std::same_as<CheckReport>;
+  {
+    mutation.DocumentedCopyComparisons()
+  } -> std::convertible_to<std::span<const std::string_view>>;
+  { mutation.KnownEquivalents() } -> std::convertible_to<std::span<const KnownEquivalent>>;
+};
 
-// The names of the effects, as mutant names spell them ("begin_add_tables").
-std::string_view ToString(model::clickpipe::Effect effect);
-std::string_view ToString(model::mongosync::Effect effect);
+// Why a mutant's exploration is killed, judged against the built-in table's:
+// each property violated (that held there), each witness lost, and a new
+// deadlock. Empty reasons: it survived. `behavioural`: the reasons that are
+// not a documented-copy comparison (`copy`). Properties named in `ignore`
+// are not judged.
+struct Judgement {
+  std::vector<std::string> reasons;
+  std::vector<std::string> behavioural;
+};
+Judgement Judge(const CheckReport& original, const CheckReport& mutant,
+                std::span<const std::string_view> copy, const std::vector<std::string>& ignore);
 
-// Every single-row mutant of a table, in row order.
-std::vector<Mutant> ClickPipeMutants(const model::clickpipe::Table& table);
-std::vector<Mutant> MongosyncMutants(const model::mongosync::Table& table);
-// The mutant's rows. REQUIRES: `mutant` came from the *Mutants() of `table`.
-std::vector<model::clickpipe::Row> Apply(const model::clickpipe::Table& table,
-                                         const Mutant& mutant);
-std::vector<model::mongosync::Row> Apply(const model::mongosync::Table& table,
-                                         const Mutant& mutant);
+// The report before any mutant: model, profile and bounds of the original
+// exploration, and the documented-copy comparisons.
+MutationReport StartReport(const CheckReport& original, std::span<const std::string_view> copy);
 
-MutationReport MutateClickPipe(model::clickpipe::Profile profile, const MutateOptions& options);
-MutationReport MutateMongosync(const MutateOptions& options);
+// Judges one mutant's exploration (Judge) and appends its verdict to
+// `report`; a known equivalent of the report's model and profile that
+// survives is explained by its reason, and one that was killed is recorded as
+// stale.
+void AddVerdict(const CheckReport& original, const CheckReport& explored, const Mutant& mutant,
+                std::span<const std::string_view> copy, std::span<const KnownEquivalent> known,
+                const MutateOptions& options, MutationReport& report);
+
+// Explores every mutant of the mutation's table and sorts out the verdicts.
+template <Mutation M>
+MutationReport Mutate(const M& mutation, const MutateOptions& options) {
+  const CheckReport original = mutation.Check(nullptr);
+  PIPECHECK_ASSERT(original.complete);
+  const std::span<const std::string_view> copy = mutation.DocumentedCopyComparisons();
+  MutationReport report = StartReport(original, copy);
+  const std::vector<Mutant> mutants = mutation.Mutants();
+  for (std::size_t i = 0; i < mutants.size(); ++i) {
+    const CheckReport explored = mutation.Check(&mutants[i]);
+    PIPECHECK_ASSERT(explored.complete);
+    AddVerdict(original, explored, mutants[i], copy, mutation.KnownEquivalents(), options, report);
+    if (options.progress) options.progress(i + 1, mutants.size());
+  }
+  return report;
+}
+
+// Helpers for a lifecycle's mutant generation and Apply.
+
+Mutant MakeMutant(std::size_t row, MutationKind kind, std::size_t target, std::string name);
+
+// "TEXT: dropped".
+Mutant DropMutant(std::size_t row, std::string_view text);
+// "TEXT: to TARGET" (kind kRetarget or kRetargetProcess).
+Mutant RetargetMutant(std::size_t row, std::string_view text, MutationKind kind,
+                      std::size_t target, std::string_view target_name);
+// "TEXT: guard dropped (GUARD)".
+Mutant DropGuardMutant(std::size_t row, std::string_view text, std::string_view guard);
+
+// The effect mutants of a row whose effect is `effects[effect]` (effect 0 is
+// none): effect none, then every other effect in declaration order, named
+// "TEXT: effect FROM -> TO".
+void AddEffectMutants(std::size_t row, std::string_view text, std::size_t effect,
+                      std::span<const std::string_view> effects, std::vector<Mutant>& mutants);
+
+// A mutant's rows: `base` without the mutant's row (kDrop), or with `change`
+// applied to it (every other kind).
+template <class Row, class Change>
+std::vector<Row> MutatedRows(std::span<const Row> base, const Mutant& mutant, Change&& change) {
+  PIPECHECK_ASSERT(mutant.row < base.size());
+  std::vector<Row> rows(base.begin(), base.end());
+  if (mutant.kind == MutationKind::kDrop) {
+    rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(mutant.row));
+  } else {
+    std::forward<Change>(change)(rows[mutant.row]);
+  }
+  return rows;
+}
 
 }  // namespace pipecheck::properties

@@ -11,7 +11,9 @@
 // they are printed.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,16 @@ struct Property {
   std::string_view source;      // Guarantee keys: "G1, CP-LC".
   std::string_view premise_of;  // For a sometimes: the property whose premise it witnesses.
 };
+
+// The position of `name` in `catalogue`, at compile time: a name the
+// catalogue does not have is not a constant expression, so it does not
+// compile.
+consteval std::size_t IndexOf(std::span<const Property> catalogue, std::string_view name) {
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    if (catalogue[i].name == name) return i;
+  }
+  throw "the catalogue has no property of this name";
+}
 
 struct PropertyResult {
   std::string name;

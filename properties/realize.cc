@@ -10,19 +10,7 @@
 
 namespace pipecheck::properties {
 
-namespace cp = model::clickpipe;
-namespace ms = model::mongosync;
-
 namespace {
-
-// One abstract action as the world should see it.
-struct WorldAction {
-  std::string name;
-  model::TriggerKind kind;
-  int pipe;          // World pipe index, or -1 (mongosync).
-  bool service_wide;
-  std::optional<ms::StartOptions> body;
-};
 
 // The first accepted lifecycle event of `pipe` in the trace from `seen` on:
 // its name, or "" if none yet. Advances `seen`.
@@ -58,9 +46,11 @@ bool WaitFor(sim::World& world, const WorldAction& action, std::size_t& seen, st
   }
 }
 
-Realized Drive(sim::Scenario scenario, const sim::WorldTables& tables,
-               const std::vector<WorldAction>& actions, const std::vector<std::string>& visits,
-               const std::string& property) {
+}  // namespace
+
+Realized RealizeAlong(sim::Scenario scenario, const sim::WorldTables& tables,
+                      const std::vector<WorldAction>& actions, const std::vector<std::string>& visits,
+                      const std::string& property) {
   Realized out;
   const auto world = sim::MakeWorld(scenario, tables);
   std::size_t seen = 0;
@@ -83,8 +73,8 @@ Realized Drive(sim::Scenario scenario, const sim::WorldTables& tables,
       return out;
     }
     scenario.steps.push_back(step);
-    // A fault whose row the world steps later (mongosync lag, a verifier
-    // mismatch found in COMMITTING) is awaited like an event.
+    // A fault whose row the world steps later (a lag that builds up, a
+    // mismatch found only at a later step) is awaited like an event.
     std::size_t probe = seen;
     bool taken = false;
     while (probe < world->trace().size()) {
@@ -120,101 +110,6 @@ Realized Drive(sim::Scenario scenario, const sim::WorldTables& tables,
   out.ok = true;
   out.scenario = std::move(scenario);
   return out;
-}
-
-}  // namespace
-
-Realized RealizeClickPipe(const ClickPipeSpace& space, const ClickPipeSpace::State& initial,
-                          const std::vector<Action>& path, const std::string& property) {
-  // The pipe the trace ends on becomes pipe 0 of the scenario (expectations
-  // speak of pipe 0); the other pipes follow in order of first use.
-  int last = -1;
-  std::vector<int> used;
-  for (const Action action : path) {
-    const int pipe = ClickPipeSpace::PipeOf(action);
-    if (pipe == ClickPipeSpace::kMaxPipes) continue;
-    last = pipe;
-    if (std::find(used.begin(), used.end(), pipe) == used.end()) used.push_back(pipe);
-  }
-  Realized out;
-  if (last < 0) {
-    out.why = "the trace acts on no pipe";
-    return out;
-  }
-  std::vector<int> order = {last};
-  for (const int pipe : used) {
-    if (pipe != last) order.push_back(pipe);
-  }
-  auto map = [&](int pipe) {
-    return static_cast<int>(std::find(order.begin(), order.end(), pipe) - order.begin());
-  };
-  const cp::Mode mode = initial.pipes[static_cast<std::size_t>(last)].mode;
-  for (const int pipe : order) {
-    if (initial.pipes[static_cast<std::size_t>(pipe)].mode != mode) {
-      out.why = "the trace's pipes have different modes, which one scenario config cannot express";
-      return out;
-    }
-  }
-  sim::Scenario scenario;
-  scenario.model = sim::ModelKind::kClickPipe;
-  scenario.profile = space.table().profile();
-  scenario.seed = 1;
-  scenario.name = fmt::format("counterexample-{}", property);
-  scenario.config.mode = mode;
-  scenario.config.pipes = static_cast<int>(order.size());
-  scenario.config.collections = 1;
-  scenario.config.documents = 20;
-  scenario.config.writes_per_hour = 3600;
-  scenario.config.writes_until = 0;  // A quiet source: only the lifecycle matters here.
-
-  std::vector<WorldAction> actions;
-  std::vector<std::string> visits;
-  ClickPipeSpace::State state = initial;
-  for (const Action action : path) {
-    const int pipe = ClickPipeSpace::PipeOf(action);
-    const cp::Trigger trigger = ClickPipeSpace::TriggerOf(action);
-    const bool service = pipe == ClickPipeSpace::kMaxPipes;
-    actions.push_back({std::string(cp::ToString(trigger)), cp::KindOf(trigger),
-                       service ? 0 : map(pipe), service, std::nullopt});
-    space.Successors(state, [&, done = false](Action a, const ClickPipeSpace::State& next,
-                                               const RowMask&) mutable {
-      if (a != action || done) return;
-      done = true;
-      const cp::State before = state.pipes[static_cast<std::size_t>(last)].state;
-      const cp::State after = next.pipes[static_cast<std::size_t>(last)].state;
-      if (after != before && after != cp::State::kNone) visits.emplace_back(cp::ToString(after));
-      state = next;
-    });
-  }
-  return Drive(std::move(scenario), {&space.table(), nullptr}, actions, visits, property);
-}
-
-Realized RealizeMongosync(const MongosyncSpace& space, const MongosyncSpace::State& initial,
-                          const std::vector<Action>& path, const std::string& property) {
-  sim::Scenario scenario;
-  scenario.model = sim::ModelKind::kMongosync;
-  scenario.seed = 1;
-  scenario.name = fmt::format("counterexample-{}", property);
-  scenario.config.collections = 1;
-  scenario.config.documents = 20;
-  scenario.config.writes_per_hour = 3600;
-  std::vector<WorldAction> actions;
-  std::vector<std::string> visits;
-  MongosyncSpace::State state = initial;
-  for (const Action action : path) {
-    const ms::Trigger trigger = MongosyncSpace::TriggerOf(action);
-    std::optional<ms::StartOptions> body;
-    if (trigger == ms::Trigger::kStart) body = MongosyncSpace::Body(MongosyncSpace::BodyOf(action));
-    actions.push_back({std::string(ms::ToString(trigger)), ms::KindOf(trigger), -1, false, body});
-    space.Successors(state, [&, done = false](Action a, const MongosyncSpace::State& next,
-                                               const RowMask&) mutable {
-      if (a != action || done) return;
-      done = true;
-      if (next.sync.state != state.sync.state) visits.emplace_back(ms::ToString(next.sync.state));
-      state = next;
-    });
-  }
-  return Drive(std::move(scenario), {nullptr, &space.table()}, actions, visits, property);
 }
 
 }  // namespace pipecheck::properties

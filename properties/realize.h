@@ -9,14 +9,19 @@
 // catalogue has a property of that name) the same violation. Finally the
 // scenario is replayed to confirm it reproduces; if it does not, the reason
 // is returned instead of a file that would mislead.
+//
+// The part that knows the model is the Space's Realize member: it writes the
+// scenario's skeleton (model, config, seed), translates each abstract action
+// into a WorldAction and lists the states visited, then calls RealizeAlong,
+// which drives the world, fills the steps and the expectations, and replays.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "properties/clickpipe_space.h"
-#include "properties/mongosync_space.h"
+#include "model/lifecycle.h"
 #include "sim/scenario.h"
+#include "sim/world.h"
 
 namespace pipecheck::properties {
 
@@ -26,9 +31,21 @@ struct Realized {
   std::string why;  // When not ok.
 };
 
-Realized RealizeClickPipe(const ClickPipeSpace& space, const ClickPipeSpace::State& initial,
-                          const std::vector<Action>& path, const std::string& property);
-Realized RealizeMongosync(const MongosyncSpace& space, const MongosyncSpace::State& initial,
-                          const std::vector<Action>& path, const std::string& property);
+// One abstract action as the world should see it.
+struct WorldAction {
+  std::string name;                // The trigger's name.
+  model::TriggerKind kind;         // Operations and faults become steps; events are awaited.
+  int pipe;                        // The world's subject index, or -1 when it has one.
+  bool service_wide;               // A fault that steps every subject at once.
+  decltype(sim::Step::body) body;  // The operation's request body, if any.
+};
+
+// Drives the world that `skeleton` describes along `actions`, writes the
+// steps and expectations (the `visits`, and `property` violated when the
+// simulator's catalogue has a property of that name, else "hold"), and
+// replays the result to confirm it.
+Realized RealizeAlong(sim::Scenario skeleton, const sim::WorldTables& tables,
+                      const std::vector<WorldAction>& actions, const std::vector<std::string>& visits,
+                      const std::string& property);
 
 }  // namespace pipecheck::properties

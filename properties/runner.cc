@@ -30,9 +30,9 @@ std::string Join(const std::vector<std::string_view>& words) {
   return out.empty() ? "(none)" : out;
 }
 
-void CheckExpect(const sim::Scenario& scenario, const sim::World& world, RunResult& result) {
+void CheckExpect(const sim::Scenario& scenario, const sim::World& world, int pipe,
+                 RunResult& result) {
   const sim::Expect& expect = scenario.expect;
-  const int pipe = scenario.model == sim::ModelKind::kClickPipe ? 0 : -1;
   const std::vector<std::string_view> visits = Visits(result.trace, pipe);
   if (expect.final_state) {
     const bool met = result.final_state == *expect.final_state;
@@ -96,35 +96,34 @@ std::vector<const PropertyResult*> RunResult::violations() const {
   return out;
 }
 
-std::vector<std::string> PropertyNames(sim::ModelKind model) {
-  sim::Scenario scenario;
-  scenario.model = model;
-  const auto world = sim::MakeWorld(scenario);
-  const auto checks = MakeChecks(scenario, *world);
+std::vector<std::string> PropertyNames(std::span<const Property> catalogue) {
   std::vector<std::string> names;
-  for (const PropertyResult& property : checks->Results()) names.push_back(property.name);
+  names.reserve(catalogue.size());
+  for (const Property& property : catalogue) names.emplace_back(property.name);
   return names;
 }
 
-RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables) {
-  if (scenario.expect.properties != "hold") {
-    const auto names = PropertyNames(scenario.model);
-    if (std::find(names.begin(), names.end(), scenario.expect.properties) == names.end()) {
-      throw InputError(fmt::format("unknown property \"{}\" for {}", scenario.expect.properties,
-                                   sim::ToString(scenario.model)),
-                       "$.expect.properties");
-    }
+void RequireKnownProperty(const sim::Scenario& scenario, std::span<const Property> catalogue) {
+  if (scenario.expect.properties == "hold") return;
+  const bool known = std::any_of(catalogue.begin(), catalogue.end(), [&](const Property& p) {
+    return p.name == scenario.expect.properties;
+  });
+  if (!known) {
+    throw InputError(fmt::format("unknown property \"{}\" for {}", scenario.expect.properties,
+                                 sim::ToString(scenario.model)),
+                     "$.expect.properties");
   }
-  const auto world = sim::MakeWorld(scenario, tables);
-  const auto checks = MakeChecks(scenario, *world);
+}
+
+RunResult Run(const sim::Scenario& scenario, sim::World& world, Checks& checks, int expect_pipe) {
   RunResult result;
   std::vector<ExpectationResult> step_expectations;
   for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
     const sim::Step& step = scenario.steps[i];
-    while (world->ProcessNext(step.at)) checks->AfterEvent();
-    world->AdvanceTo(step.at);
-    const sim::StepOutcome outcome = world->Apply(step);
-    checks->AfterEvent();
+    while (world.ProcessNext(step.at)) checks.AfterEvent();
+    world.AdvanceTo(step.at);
+    const sim::StepOutcome outcome = world.Apply(step);
+    checks.AfterEvent();
     if (step.is_fault) ++result.faults[step.action];
     const std::string label = fmt::format("step {} ({} {} at {})", i, step.is_fault ? "fault" : "do",
                                           step.action, sim::FormatDuration(step.at));
@@ -141,17 +140,17 @@ RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tab
            seen});
     }
   }
-  while (world->ProcessNext(scenario.run_until)) checks->AfterEvent();
-  world->AdvanceTo(scenario.run_until);
-  checks->AtEnd();
+  while (world.ProcessNext(scenario.run_until)) checks.AfterEvent();
+  world.AdvanceTo(scenario.run_until);
+  checks.AtEnd();
 
-  result.trace = world->trace();
-  result.properties = checks->Results();
-  result.events = world->events_processed();
-  result.final_state = std::string(world->LifecycleState(0));
-  result.process = std::string(world->ProcessStatus());
+  result.trace = world.trace();
+  result.properties = checks.Results();
+  result.events = world.events_processed();
+  result.final_state = std::string(world.LifecycleState(0));
+  result.process = std::string(world.ProcessStatus());
   result.expectations = std::move(step_expectations);
-  CheckExpect(scenario, *world, result);
+  CheckExpect(scenario, world, expect_pipe, result);
   return result;
 }
 

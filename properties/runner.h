@@ -3,14 +3,17 @@
 // The one loop every run goes through (replay, sim campaigns, tests): the
 // world processes its internal events up to each scenario step, the step is
 // applied, and the property monitors look after every event. Then the
-// scenario's expectations are checked.
+// scenario's expectations are checked. The loop knows no lifecycle: it is a
+// template over the lifecycle's monitor catalogue (checks.h).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "properties/checks.h"
 #include "properties/property.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -30,8 +33,8 @@ struct RunResult {
   std::vector<ExpectationResult> expectations;
   std::uint64_t events = 0;           // Internal events the world processed.
   std::map<std::string, int> faults;  // Injected fault steps by name.
-  std::string final_state;            // Pipe 0's state, or mongosync's.
-  std::string process;                // mongosync's process status.
+  std::string final_state;            // The lifecycle state of the world (of its pipe 0).
+  std::string process;                // The world's process status, if it has one.
 
   bool passed() const;                // Every expectation met.
   std::uint64_t trace_hash() const { return trace.Hash(); }
@@ -39,11 +42,37 @@ struct RunResult {
   std::vector<const PropertyResult*> violations() const;
 };
 
+// Throws InputError when the scenario's expect names a property that
+// `catalogue` does not have.
+void RequireKnownProperty(const sim::Scenario& scenario, std::span<const Property> catalogue);
+
+// Runs `scenario` on `world`, watched by `checks`, and judges it; the
+// expected visits are those of pipe `expect_pipe` (-1: the world's only
+// lifecycle). REQUIRES: `world` is fresh and `checks` watch it.
+RunResult Run(const sim::Scenario& scenario, sim::World& world, Checks& checks, int expect_pipe);
+
 // Throws InputError when the scenario names a property the catalogue does
 // not have (checked before anything runs).
-RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables = {});
+template <MonitorCatalogue Monitors>
+RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables = {}) {
+  RequireKnownProperty(scenario, Monitors::Catalogue());
+  const auto world = Monitors::MakeWorld(scenario, tables);
+  const auto checks = Monitors::MakeChecks(scenario, *world);
+  return Run(scenario, *world, *checks, Monitors::kExpectPipe);
+}
 
-// The names of the model's properties, in catalogue order.
+// The names of a catalogue's properties, in catalogue order.
+std::vector<std::string> PropertyNames(std::span<const Property> catalogue);
+
+template <MonitorCatalogue Monitors>
+std::vector<std::string> PropertyNames() {
+  return PropertyNames(Monitors::Catalogue());
+}
+
+// Transitional, for callers that still choose the lifecycle by the
+// scenario's sim::ModelKind (runner_by_kind.cc); they move to the templates
+// above through the lifecycle bindings.
+RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables = {});
 std::vector<std::string> PropertyNames(sim::ModelKind model);
 
 }  // namespace pipecheck::properties

@@ -10,6 +10,10 @@
 #include "graphs/render.h"
 #include "model/assert.h"
 #include "model/input_error.h"
+#include "properties/clickpipe_space.h"
+#include "properties/mongosync_space.h"
+#include "properties/clickpipe_checks.h"
+#include "properties/mongosync_checks.h"
 #include "properties/runner.h"
 #include "report/text.h"
 #include "sim/scenario.h"
@@ -91,7 +95,7 @@ Demo MakeDemo(bool svg) {
                             cp::ToString(it->to));
   it->to = cp::State::kCompleted;
   const cp::Table broken(cp::Profile::kCurrent, rows);
-  const properties::CheckReport check = properties::CheckClickPipe(broken, {}, {}, /*scenarios=*/true);
+  const properties::CheckReport check = properties::Check(properties::ClickPipeSpace(broken, {}), {}, /*scenarios=*/true);
   const auto violated = std::find_if(check.properties.begin(), check.properties.end(), [](const auto& p) {
     return p.verdict == properties::Verdict::kViolated;
   });
@@ -103,7 +107,7 @@ Demo MakeDemo(bool svg) {
   graphs::Highlight highlight;
   if (violated->scenario) {
     demo.scenario_json = sim::ToJson(*violated->scenario).dump(2) + "\n";
-    const properties::RunResult run = properties::RunScenario(*violated->scenario, {&broken, nullptr});
+    const properties::RunResult run = properties::RunScenario<properties::ClickPipeMonitors>(*violated->scenario, {&broken, nullptr});
     const auto violations = run.violations();
     demo.replays = run.passed() && std::any_of(violations.begin(), violations.end(), [&](const auto* p) {
                      return p->name == demo.property.name;
@@ -176,16 +180,16 @@ Report BuildReport(const std::vector<DocumentFinding>& documented, bool svg) {
     const graphs::Graph lifecycle = graphs::LifecycleGraph(view);
     report.models.push_back(MakeSection("clickpipe-" + name, fmt::format("clickpipe ({})", name),
                                         fmt::format("ClickPipe, profile {}", name), std::move(view),
-                                        properties::CheckClickPipe(table, {}, {}), lifecycle,
-                                        graphs::ExploredClickPipe(table, {}, quotient), svg));
+                                        properties::Check(properties::ClickPipeSpace(table, {}), {}), lifecycle,
+                                        graphs::Explored(properties::ClickPipeSpace(table, {}), quotient), svg));
   }
   {
     const ms::Table& table = ms::DefaultTable();
     model::TableView view = model::Describe(table);
     const graphs::Graph lifecycle = graphs::LifecycleGraph(view);
     report.models.push_back(MakeSection("mongosync", "mongosync", "mongosync", std::move(view),
-                                        properties::CheckMongosync(table, {}, {}), lifecycle,
-                                        graphs::ExploredMongosync(table, {}, quotient), svg));
+                                        properties::Check(properties::MongosyncSpace(table, {}), {}), lifecycle,
+                                        graphs::Explored(properties::MongosyncSpace(table, {}), quotient), svg));
   }
 
   const model::TableView& current = report.models[0].view;

@@ -17,6 +17,10 @@
 #include <gtest/gtest.h>
 
 #include "properties/check.h"
+#include "properties/clickpipe_space.h"
+#include "properties/mongosync_space.h"
+#include "properties/clickpipe_checks.h"
+#include "properties/mongosync_checks.h"
 #include "properties/runner.h"
 
 namespace pipecheck::properties {
@@ -48,28 +52,28 @@ std::size_t RowIndex(const std::vector<cp::Row>& rows, cp::State from, cp::Trigg
 // The explored spaces of the built-in tables, with the default bounds. A
 // change here is a change to the model: review it, then update the numbers.
 TEST(Check, BuiltInTablesPassWithPinnedStateCounts) {
-  const CheckReport current = CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {});
+  const CheckReport current = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), {}), {});
   EXPECT_EQ(current.verdict, CheckVerdict::kPass);
   EXPECT_EQ(current.states, 56225U);
   EXPECT_EQ(current.transitions, 277042U);
   EXPECT_TRUE(current.unreachable_declared.empty());
   EXPECT_TRUE(current.deadlocks.empty());
 
-  const CheckReport old = CheckClickPipe(cp::TableOf(cp::Profile::k2024), {}, {});
+  const CheckReport old = Check(ClickPipeSpace(cp::TableOf(cp::Profile::k2024), {}), {});
   EXPECT_EQ(old.verdict, CheckVerdict::kPass);
   EXPECT_EQ(old.states, 3557U);
   EXPECT_EQ(old.transitions, 18402U);
   EXPECT_EQ(old.unreachable_declared, std::vector<std::string>{"Degraded"});
 
-  const CheckReport sync = CheckMongosync(ms::DefaultTable(), {}, {});
+  const CheckReport sync = Check(MongosyncSpace(ms::DefaultTable(), {}), {});
   EXPECT_EQ(sync.verdict, CheckVerdict::kPass);
   EXPECT_EQ(sync.states, 5647U);
   EXPECT_EQ(sync.transitions, 12692U);
 }
 
 TEST(Check, EverySometimesPropertyIsWitnessedAndEveryClaimHoldsOnTheBuiltInTables) {
-  for (const CheckReport& report : {CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {}),
-                                    CheckMongosync(ms::DefaultTable(), {}, {})}) {
+  for (const CheckReport& report : {Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), {}), {}),
+                                    Check(MongosyncSpace(ms::DefaultTable(), {}), {})}) {
     for (const PropertyReport& property : report.properties) {
       const bool sometimes = property.expectation == Expectation::kSometimes;
       EXPECT_EQ(property.verdict, sometimes ? Verdict::kWitnessed : Verdict::kHolds) << property.name;
@@ -80,7 +84,7 @@ TEST(Check, EverySometimesPropertyIsWitnessedAndEveryClaimHoldsOnTheBuiltInTable
 TEST(Check, ADeadRowIsReportedAsNeverTaken) {
   // D2's accepted branch (resume from Failed) needs a kept resume point and
   // a cause other than irrecoverable_error; no reachable Failed pipe has both.
-  const CheckReport report = CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {});
+  const CheckReport report = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), {}), {});
   std::vector<std::string> never;
   for (const RowCoverage& row : report.rows) {
     if (!row.taken) never.push_back(row.description);
@@ -92,7 +96,7 @@ TEST(Check, SeededBugRunningToCompletedIsFoundWithTheShortestTraceAndReplays) {
   std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
   rows[RowIndex(rows, cp::State::kRunning, cp::Trigger::kPause)].to = cp::State::kCompleted;
   const cp::Table mutant(cp::Profile::kCurrent, rows);
-  const CheckReport report = CheckClickPipe(mutant, {}, {}, /*scenarios=*/true);
+  const CheckReport report = Check(ClickPipeSpace(mutant, {}), {}, /*scenarios=*/true);
   EXPECT_EQ(report.verdict, CheckVerdict::kFail);
   const PropertyReport& violated = Find(report, "only_snapshot_pipes_complete");
   ASSERT_EQ(violated.verdict, Verdict::kViolated);
@@ -106,14 +110,14 @@ TEST(Check, SeededBugRunningToCompletedIsFoundWithTheShortestTraceAndReplays) {
   EXPECT_EQ(violated.scenario->expect.properties, "only_snapshot_pipes_complete");
   // The written scenario, run by the simulator with the same table, reaches
   // the same violation (RunScenario checks every expectation).
-  const RunResult replay = RunScenario(*violated.scenario, {&mutant, nullptr});
+  const RunResult replay = RunScenario<ClickPipeMonitors>(*violated.scenario, {&mutant, nullptr});
   EXPECT_TRUE(replay.passed());
   const auto violations = replay.violations();
   EXPECT_TRUE(std::any_of(violations.begin(), violations.end(), [](const PropertyResult* p) {
     return p->name == "only_snapshot_pipes_complete";
   }));
   // And the same search twice gives the same trace.
-  const CheckReport again = CheckClickPipe(mutant, {}, {}, false);
+  const CheckReport again = Check(ClickPipeSpace(mutant, {}), {}, false);
   EXPECT_EQ(again.states, report.states);
   ASSERT_EQ(Find(again, "only_snapshot_pipes_complete").trace.size(), violated.trace.size());
   for (std::size_t i = 0; i < violated.trace.size(); ++i) {
@@ -132,11 +136,11 @@ TEST(Check, SeededBugPausedPipeResumingWithLostPointIsFoundAndReplays) {
     }
   }
   const cp::Table mutant(cp::Profile::kCurrent, rows);
-  const CheckReport report = CheckClickPipe(mutant, {}, {}, true);
+  const CheckReport report = Check(ClickPipeSpace(mutant, {}), {}, true);
   const PropertyReport& violated = Find(report, "lost_resume_point_never_runs");
   ASSERT_EQ(violated.verdict, Verdict::kViolated);
   ASSERT_TRUE(violated.scenario.has_value()) << violated.scenario_why;
-  const RunResult replay = RunScenario(*violated.scenario, {&mutant, nullptr});
+  const RunResult replay = RunScenario<ClickPipeMonitors>(*violated.scenario, {&mutant, nullptr});
   for (const auto& e : replay.expectations) EXPECT_TRUE(e.met) << e.what << ": " << e.why;
 }
 
@@ -145,7 +149,7 @@ TEST(Check, DroppedExitEventIsALivenessViolationWithALasso) {
   rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(RowIndex(rows, cp::State::kPausing,
                                                                  cp::Trigger::kCdcStopped)));
   const cp::Table mutant(cp::Profile::kCurrent, rows);
-  const CheckReport report = CheckClickPipe(mutant, {}, {});
+  const CheckReport report = Check(ClickPipeSpace(mutant, {}), {});
   const PropertyReport& live = Find(report, "transient_states_are_left");
   ASSERT_EQ(live.verdict, Verdict::kViolated);
   ASSERT_FALSE(live.trace.empty());
@@ -164,7 +168,7 @@ TEST(Check, ATransientStateThatLoopsOnItselfIsALivenessViolation) {
         row.effect = ms::Effect::kNone;
       }
     }
-    const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
+    const CheckReport report = Check(MongosyncSpace(ms::Table(rows), {}), {});
     const PropertyReport& live = Find(report, "transient_states_are_left");
     ASSERT_EQ(live.verdict, Verdict::kViolated);
     ASSERT_EQ(live.cycle.size(), 1U);
@@ -179,7 +183,7 @@ TEST(Check, ATransientStateThatLoopsOnItselfIsALivenessViolation) {
     row.to = cp::State::kPausing;
     row.effect = cp::Effect::kNone;
     const CheckReport report =
-        CheckClickPipe(cp::Table(cp::Profile::kCurrent, rows), {}, {});
+        Check(ClickPipeSpace(cp::Table(cp::Profile::kCurrent, rows), {}), {});
     const PropertyReport& live = Find(report, "transient_states_are_left");
     ASSERT_EQ(live.verdict, Verdict::kViolated);
     ASSERT_EQ(live.cycle.size(), 1U);
@@ -290,11 +294,11 @@ TEST(Check, MongosyncSeededBugsAreFound) {
       if (row.trigger == ms::Trigger::kCommit) row.guard = ms::Guard::kNone;
     }
     const ms::Table mutant(rows);
-    const CheckReport report = CheckMongosync(mutant, {}, {}, true);
+    const CheckReport report = Check(MongosyncSpace(mutant, {}), {}, true);
     const PropertyReport& violated = Find(report, "commit_only_when_can_commit");
     ASSERT_EQ(violated.verdict, Verdict::kViolated);
     ASSERT_TRUE(violated.scenario.has_value()) << violated.scenario_why;
-    EXPECT_TRUE(RunScenario(*violated.scenario, {nullptr, &mutant}).passed());
+    EXPECT_TRUE(RunScenario<MongosyncMonitors>(*violated.scenario, {nullptr, &mutant}).passed());
   }
   {
     // REVERSING never ends.
@@ -302,7 +306,7 @@ TEST(Check, MongosyncSeededBugsAreFound) {
     for (const ms::Row& row : base) {
       if (row.trigger != ms::Trigger::kReverseDone) rows.push_back(row);
     }
-    const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
+    const CheckReport report = Check(MongosyncSpace(ms::Table(rows), {}), {});
     EXPECT_EQ(Find(report, "transient_states_are_left").verdict, Verdict::kViolated);
   }
 }
@@ -316,7 +320,7 @@ TEST(Check, AStateWithNoActionIsADeadlock) {
   bounds.pipes = 1;
   bounds.budget = {0, 0, 0, 0, 0};
   bounds.modes = {cp::Mode::kSnapshot};
-  const CheckReport report = CheckClickPipe(mutant, bounds, {});
+  const CheckReport report = Check(ClickPipeSpace(mutant, bounds), {});
   ASSERT_FALSE(report.deadlocks.empty());
   EXPECT_NE(report.deadlocks.front().find("Completed"), std::string::npos);
   EXPECT_EQ(report.verdict, CheckVerdict::kFail);
@@ -327,7 +331,7 @@ TEST(Check, AStateLimitMakesTheSearchIncompleteNeverPass) {
   bounds.pipes = 8;
   ExploreLimits limits;
   limits.max_states = 1000;
-  const CheckReport report = CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), bounds, limits);
+  const CheckReport report = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), bounds), limits);
   EXPECT_FALSE(report.complete);
   EXPECT_EQ(report.verdict, CheckVerdict::kIncomplete);
   for (const PropertyReport& property : report.properties) {
@@ -386,7 +390,7 @@ TEST(Check, EachClickPipeStepClaimCatchesAWrongRow) {
     });
     ASSERT_NE(row, rows.end()) << c.violated;
     c.change(*row);
-    const CheckReport report = CheckClickPipe(cp::Table(cp::Profile::kCurrent, rows), bounds, {});
+    const CheckReport report = Check(ClickPipeSpace(cp::Table(cp::Profile::kCurrent, rows), bounds), {});
     const PropertyReport& property = Find(report, c.violated);
     EXPECT_EQ(property.verdict, Verdict::kViolated) << c.violated;
     ASSERT_FALSE(property.trace.empty()) << c.violated;
@@ -437,7 +441,7 @@ TEST(Check, EachMongosyncStepClaimCatchesAWrongRow) {
     });
     ASSERT_NE(row, rows.end()) << c.violated;
     c.change(*row);
-    const CheckReport report = CheckMongosync(ms::Table(rows), {}, {});
+    const CheckReport report = Check(MongosyncSpace(ms::Table(rows), {}), {});
     const PropertyReport& property = Find(report, c.violated);
     EXPECT_EQ(property.verdict, Verdict::kViolated) << c.violated;
     ASSERT_FALSE(property.trace.empty()) << c.violated;

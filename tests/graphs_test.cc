@@ -34,6 +34,10 @@
 #include "model/describe.h"
 #include "model/input_error.h"
 #include "properties/check.h"
+#include "properties/clickpipe_space.h"
+#include "properties/mongosync_space.h"
+#include "properties/clickpipe_checks.h"
+#include "properties/mongosync_checks.h"
 #include "properties/runner.h"
 #include "sim/scenario.h"
 
@@ -236,8 +240,8 @@ TEST(DiffGraph, ProfileCurrentAddsFourStatesAndRemovesDegraded) {
 TEST(ExploredGraph, SmallSpaceIsDrawnInFullWithTheCheckersCounts) {
   properties::ClickPipeBounds bounds;
   bounds.pipes = 1;
-  const properties::CheckReport check = properties::CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), bounds, {});
-  const ExploredGraph explored = ExploredClickPipe(cp::TableOf(cp::Profile::kCurrent), bounds, {});
+  const properties::CheckReport check = properties::Check(properties::ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), bounds), {});
+  const ExploredGraph explored = Explored(properties::ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), bounds), {});
   EXPECT_FALSE(explored.quotient);
   EXPECT_EQ(explored.states, check.states);
   EXPECT_EQ(boost::num_vertices(explored.graph), check.states);
@@ -248,8 +252,8 @@ TEST(ExploredGraph, SmallSpaceIsDrawnInFullWithTheCheckersCounts) {
 }
 
 TEST(ExploredGraph, LargeSpaceIsQuotientedAndEdgeCountsAddUp) {
-  const properties::CheckReport check = properties::CheckClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {});
-  const ExploredGraph explored = ExploredClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {});
+  const properties::CheckReport check = properties::Check(properties::ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), {}), {});
+  const ExploredGraph explored = Explored(properties::ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), {}), {});
   ASSERT_GT(check.states, 10'000U);
   EXPECT_TRUE(explored.quotient);
   EXPECT_EQ(explored.states, check.states);
@@ -265,11 +269,11 @@ TEST(ExploredGraph, LargeSpaceIsQuotientedAndEdgeCountsAddUp) {
   EXPECT_EQ(transitions, check.transitions);
   // Pipe 0's lifecycle states, and the pseudo-state before create.
   EXPECT_EQ(boost::num_vertices(explored.graph), 11U);
-  EXPECT_EQ(ToDot(explored.graph), ToDot(ExploredClickPipe(cp::TableOf(cp::Profile::kCurrent), {}, {}).graph));
+  EXPECT_EQ(ToDot(explored.graph), ToDot(Explored(properties::ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), {}), {}).graph));
 
   ExploredOptions quotient;
   quotient.quotient = true;
-  const ExploredGraph sync = ExploredMongosync(ms::DefaultTable(), {}, quotient);
+  const ExploredGraph sync = Explored(properties::MongosyncSpace(ms::DefaultTable(), {}), quotient);
   EXPECT_TRUE(sync.quotient);
   EXPECT_EQ(sync.states, 5647U);
   std::set<std::string> ids;
@@ -283,7 +287,7 @@ sim::Scenario Scenario(const std::string& name) {
 }
 
 TEST(Highlight, AScenariosRunLandsOnTheRowsItTook) {
-  const properties::RunResult run = properties::RunScenario(Scenario("cp-cdc-happy-path"));
+  const properties::RunResult run = properties::RunScenario<properties::ClickPipeMonitors>(Scenario("cp-cdc-happy-path"));
   const Highlight highlight = HighlightFromTrace("happy path", run.trace);
   ASSERT_FALSE(highlight.Primary().empty());
   const model::TableView view = model::Describe(cp::TableOf(cp::Profile::kCurrent));
@@ -300,15 +304,15 @@ TEST(Highlight, AScenariosRunLandsOnTheRowsItTook) {
   // On the full explored graph of one pipe, the run is one path, every step on it.
   properties::ClickPipeBounds bounds;
   bounds.pipes = 1;
-  const ExploredGraph explored = ExploredClickPipe(cp::TableOf(cp::Profile::kCurrent), bounds, {}, &highlight);
+  const ExploredGraph explored = Explored(properties::ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), bounds), {}, &highlight);
   EXPECT_EQ(explored.highlight_note,
             fmt::format("highlighted: happy path: {0} of {0} steps on this graph", highlight.steps.size()));
 }
 
 TEST(Highlight, AMongosyncRunIsFollowedThroughTheStartBodies) {
-  const properties::RunResult run = properties::RunScenario(Scenario("ms-reverse-after-commit"));
+  const properties::RunResult run = properties::RunScenario<properties::MongosyncMonitors>(Scenario("ms-reverse-after-commit"));
   const Highlight highlight = HighlightFromTrace("reverse", run.trace);
-  const ExploredGraph explored = ExploredMongosync(ms::DefaultTable(), {}, {}, &highlight);
+  const ExploredGraph explored = Explored(properties::MongosyncSpace(ms::DefaultTable(), {}), {}, &highlight);
   EXPECT_FALSE(explored.quotient);
   EXPECT_NE(explored.highlight_note.find(fmt::format("{0} of {0} steps", highlight.steps.size())),
             std::string::npos)

@@ -138,7 +138,7 @@ struct Driven {
 Driven Drive(const sim::Scenario& scenario) {
   Driven run;
   run.world = sim::MakeMongosyncWorld(scenario);
-  run.checks = properties::MakeMongosyncChecks(scenario, *run.world);
+  run.checks = properties::MongosyncMonitors::MakeChecks(scenario, *run.world);
   for (const sim::Step& step : scenario.steps) {
     while (run.world->ProcessNext(step.at)) run.checks->AfterEvent();
     run.world->AdvanceTo(step.at);
@@ -173,8 +173,8 @@ TEST(MongosyncWorld, StartCopyApplyThenCommitReachesCommittedWithTheDestinationC
   EXPECT_EQ(run.outcomes[3].message.rfind("ReverseNotAllowed: ", 0), 0u) << run.outcomes[3].message;
   EXPECT_TRUE(run.Visited({"IDLE", "RUNNING", "COMMITTING", "COMMITTED"})) << run.TraceText();
   EXPECT_EQ(run.Violations(), "");
-  ExpectWitnessed(run, "reaches_committed");
-  ExpectWitnessed(run, "commit_accepted");
+  ExpectWitnessed(run, "reaches_COMMITTED");
+  ExpectWitnessed(run, "a_commit_is_accepted");
   ExpectWitnessed(run, "can_write_becomes_true");
   // destinationOnly blocking: the application keeps writing the source.
   ExpectWitnessed(run, "source_written_after_commit");
@@ -220,7 +220,7 @@ TEST(MongosyncWorld, CommitBeforeCanCommitIsRefused) {
       << run.outcomes[3].message;
   EXPECT_EQ(run.world->LifecycleState(0), "RUNNING");
   EXPECT_EQ(run.Violations(), "");
-  EXPECT_EQ(run.result("commit_accepted").verdict, Verdict::kUnwitnessed);
+  EXPECT_EQ(run.result("a_commit_is_accepted").verdict, Verdict::kUnwitnessed);
 }
 
 TEST(MongosyncWorld, CrashDuringCommittingThenRestartWithoutVerificationStillCommits) {
@@ -233,7 +233,7 @@ TEST(MongosyncWorld, CrashDuringCommittingThenRestartWithoutVerificationStillCom
   EXPECT_EQ(run.world->LifecycleState(0), "COMMITTED");
   EXPECT_EQ(run.world->ProcessStatus(), "up");
   EXPECT_EQ(run.Violations(), "");
-  ExpectWitnessed(run, "reaches_committed");
+  ExpectWitnessed(run, "reaches_COMMITTED");
   // The operator's restart is an operation in the trace, taken in COMMITTING.
   bool restarted = false;
   for (const sim::TraceEvent& event : run.world->trace().events()) {
@@ -390,8 +390,8 @@ TEST(MongosyncWorld, ReverseAfterCommitSwapsRolesAndChangesFlowBackToASecondComm
   std::string why;
   EXPECT_TRUE(world.DataConverged(&why)) << why;  // Source blocked since the second /commit.
   EXPECT_EQ(run.Violations(), "");
-  ExpectWitnessed(run, "reverse_happens");
-  ExpectWitnessed(run, "reaches_committed");
+  ExpectWitnessed(run, "a_reverse_happens");
+  ExpectWitnessed(run, "reaches_COMMITTED");
   // sourceAndDestination: the source is write-blocked from /commit on.
   EXPECT_EQ(run.result("source_written_after_commit").verdict, Verdict::kUnwitnessed);
 }
@@ -422,7 +422,7 @@ TEST(MongosyncWorld, CommitDrainsEveryWriteMadeBeforeTheCommit) {
   EXPECT_TRUE(run.mongosync().DataConverged(&why)) << why;
   EXPECT_EQ(run.mongosync().applied_ts(), run.mongosync().cluster(0).next_ts());
   EXPECT_EQ(run.Violations(), "");
-  ExpectWitnessed(run, "reaches_committed");
+  ExpectWitnessed(run, "reaches_COMMITTED");
   EXPECT_EQ(run.result("source_written_after_commit").verdict, Verdict::kUnwitnessed);
 }
 
@@ -434,7 +434,7 @@ TEST(MongosyncWorld, VerifierMismatchWithVerificationExitsInCommitting) {
   EXPECT_EQ(run.world->LifecycleState(0), "COMMITTING");
   EXPECT_EQ(run.world->ProcessStatus(), "exited");
   EXPECT_EQ(run.Violations(), "");
-  EXPECT_EQ(run.result("reaches_committed").verdict, Verdict::kUnwitnessed);
+  EXPECT_EQ(run.result("reaches_COMMITTED").verdict, Verdict::kUnwitnessed);
 }
 
 TEST(MongosyncWorld, VerifierMismatchWithoutVerificationCommitsAndViolatesCaughtUp) {
@@ -474,7 +474,7 @@ TEST(MongosyncWorld, FollowsTheTableItIsGivenEvenWithoutTheConnectedRow) {
   sim::Scenario scenario = Base(12, 10 * kMinute);
   scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{})};
   auto world = sim::MakeMongosyncWorld(scenario, &table);
-  auto checks = properties::MakeMongosyncChecks(scenario, *world);
+  auto checks = properties::MongosyncMonitors::MakeChecks(scenario, *world);
   while (world->ProcessNext(scenario.run_until)) checks->AfterEvent();
   world->AdvanceTo(scenario.run_until);
   checks->AtEnd();
@@ -503,7 +503,7 @@ ms::Table Mutant(ms::State from, ms::Process process, ms::Trigger trigger,
 Verdict VerdictOnMutant(const sim::Scenario& scenario, const ms::Table& table,
                         const std::string& property) {
   auto world = sim::MakeMongosyncWorld(scenario, &table);
-  auto checks = properties::MakeMongosyncChecks(scenario, *world);
+  auto checks = properties::MongosyncMonitors::MakeChecks(scenario, *world);
   for (const sim::Step& step : scenario.steps) {
     while (world->ProcessNext(step.at)) checks->AfterEvent();
     world->AdvanceTo(step.at);

@@ -3,9 +3,10 @@
 // Goal: every single-row mutant of every lifecycle table (drop the row, send
 // it to each other state, drop its guard, widen its modes, drop its effect or
 // swap it for each other effect) is killed by the explorer's catalogue,
-// except the equivalent mutants listed in properties/mutate.cc, each with the
-// reason it is equivalent; and every effect mutant is killed by a behavioural
-// property, not only by the comparison with the documented copy. The counts
+// except the equivalent mutants listed in bindings/clickpipe_mutation.cc and
+// bindings/mongosync_mutation.cc, each with the reason it is equivalent;
+// and every effect mutant is killed by a behavioural property, not only by
+// the comparison with the documented copy. The counts
 // per kind, the behavioural and overall kill rates and the list are pinned,
 // so a weakened property (a mutant that now survives, or is killed only by
 // the copy) or a stale list (an "equivalent" mutant that is now killed)
@@ -13,9 +14,10 @@
 // built-in table's, state for state and step for step, so no property over
 // the explored graph can tell it apart.
 //
-// Method: properties::Mutate* explores each mutant with the default bounds
-// (one pipe, every fault budget 1) and compares the verdicts with those of
-// the built-in table.
+// Method: properties::Mutate, over each lifecycle's mutation
+// (bindings::ClickPipeMutation, bindings::MongosyncMutation), explores each
+// mutant with the default bounds (one pipe, every fault budget 1) and
+// compares the verdicts with those of the built-in table.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -28,6 +30,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "bindings/clickpipe_mutation.h"
+#include "bindings/mongosync_mutation.h"
 #include "cli/mutate_command.h"
 #include "model/clickpipe.h"
 #include "model/mongosync.h"
@@ -39,6 +43,25 @@ namespace {
 
 namespace cp = model::clickpipe;
 namespace ms = model::mongosync;
+using bindings::ClickPipeMutation;
+using bindings::MongosyncMutation;
+
+MutationReport MutateClickPipe(cp::Profile profile, const MutateOptions& options) {
+  return Mutate(ClickPipeMutation(profile, ClickPipeMutation::DefaultBounds()), options);
+}
+
+MutationReport MutateMongosync(const MutateOptions& options) {
+  return Mutate(MongosyncMutation(MongosyncMutation::DefaultBounds()), options);
+}
+
+// The known equivalents of every lifecycle.
+std::vector<KnownEquivalent> KnownEquivalents() {
+  std::vector<KnownEquivalent> all(ClickPipeMutation::KnownEquivalents().begin(),
+                                   ClickPipeMutation::KnownEquivalents().end());
+  all.insert(all.end(), MongosyncMutation::KnownEquivalents().begin(),
+             MongosyncMutation::KnownEquivalents().end());
+  return all;
+}
 
 std::vector<std::string> Sorted(std::vector<std::string> names) {
   std::sort(names.begin(), names.end());
@@ -72,8 +95,8 @@ std::vector<std::string> Listed(std::string_view model, std::string_view profile
 // The reports with the default options, explored once for all tests.
 const MutationReport& Report(cp::Profile profile) {
   static const MutationReport current =
-      MutateClickPipe(cp::Profile::kCurrent, DefaultMutateOptions());
-  static const MutationReport old = MutateClickPipe(cp::Profile::k2024, DefaultMutateOptions());
+      MutateClickPipe(cp::Profile::kCurrent, MutateOptions{});
+  static const MutationReport old = MutateClickPipe(cp::Profile::k2024, MutateOptions{});
   return profile == cp::Profile::kCurrent ? current : old;
 }
 
@@ -205,7 +228,7 @@ TEST(Mutate, ClickPipe2024KillsEveryMutantButTheListedEquivalents) {
 // mongosync: every row mutant, process retargets included, is killed, and
 // every effect mutant but the listed ones.
 TEST(Mutate, MongosyncKillsEveryMutantButTheListedEquivalents) {
-  const MutationReport report = MutateMongosync(DefaultMutateOptions());
+  const MutationReport report = MutateMongosync(MutateOptions{});
   EXPECT_EQ(report.mutants(), 581U);
   EXPECT_EQ(report.killed(), 535U);
   EXPECT_EQ(report.killed_behaviourally(), 515U);
@@ -263,16 +286,16 @@ bool SameReachableGraph(const Space& original, const Space& mutant) {
 
 bool ClickPipeUnchanged(cp::Profile profile, const Mutant& mutant) {
   const cp::Table& table = cp::TableOf(profile);
-  const cp::Table mutated(profile, Apply(table, mutant));
-  const ClickPipeBounds bounds = DefaultMutateOptions().clickpipe;
+  const ClickPipeBounds bounds = ClickPipeMutation::DefaultBounds();
+  const cp::Table mutated = ClickPipeMutation(profile, bounds).Apply(mutant);
   return SameReachableGraph<ClickPipeSpace, cp::Table>(ClickPipeSpace(table, bounds),
                                                        ClickPipeSpace(mutated, bounds));
 }
 
 bool MongosyncUnchanged(const Mutant& mutant) {
   const ms::Table& table = ms::DefaultTable();
-  const ms::Table mutated(Apply(table, mutant));
-  const MongosyncBounds bounds = DefaultMutateOptions().mongosync;
+  const MongosyncBounds bounds = MongosyncMutation::DefaultBounds();
+  const ms::Table mutated = MongosyncMutation(bounds).Apply(mutant);
   return SameReachableGraph<MongosyncSpace, ms::Table>(MongosyncSpace(table, bounds),
                                                        MongosyncSpace(mutated, bounds));
 }
@@ -281,14 +304,15 @@ TEST(Mutate, EveryListedEquivalentLeavesTheReachableGraphUnchanged) {
   std::size_t proved = 0;
   for (const cp::Profile profile : {cp::Profile::kCurrent, cp::Profile::k2024}) {
     const std::vector<std::string> listed = Listed("clickpipe", cp::ToString(profile));
-    for (const Mutant& mutant : ClickPipeMutants(cp::TableOf(profile))) {
+    const ClickPipeMutation mutation(profile, ClickPipeMutation::DefaultBounds());
+    for (const Mutant& mutant : mutation.Mutants()) {
       if (std::find(listed.begin(), listed.end(), mutant.name) == listed.end()) continue;
       EXPECT_TRUE(ClickPipeUnchanged(profile, mutant)) << mutant.name;
       ++proved;
     }
   }
   const std::vector<std::string> listed = Listed("mongosync", "");
-  for (const Mutant& mutant : MongosyncMutants(ms::DefaultTable())) {
+  for (const Mutant& mutant : MongosyncMutation(MongosyncMutation::DefaultBounds()).Mutants()) {
     if (std::find(listed.begin(), listed.end(), mutant.name) != listed.end()) {
       EXPECT_TRUE(MongosyncUnchanged(mutant)) << mutant.name;
       ++proved;
@@ -302,7 +326,8 @@ TEST(Mutate, EveryListedEquivalentLeavesTheReachableGraphUnchanged) {
 
 // The proof can fail: a killed effect mutant changes the reachable graph.
 TEST(Mutate, AKilledEffectMutantChangesTheReachableGraph) {
-  for (const Mutant& mutant : ClickPipeMutants(cp::TableOf(cp::Profile::kCurrent))) {
+  const ClickPipeMutation mutation(cp::Profile::kCurrent, ClickPipeMutation::DefaultBounds());
+  for (const Mutant& mutant : mutation.Mutants()) {
     if (mutant.name == "row 36 Paused --add_tables--> Setup: effect begin_add_tables -> none") {
       EXPECT_FALSE(ClickPipeUnchanged(cp::Profile::kCurrent, mutant));
     }
@@ -316,7 +341,7 @@ TEST(Mutate, AKilledEffectMutantChangesTheReachableGraph) {
 // 2024: the same claims, a quicker run.)
 TEST(Mutate, AWeakenedBehaviouralCatalogueLowersTheBehaviouralKillRate) {
   const MutationReport& full = Report(cp::Profile::k2024);
-  MutateOptions options = DefaultMutateOptions();
+  MutateOptions options = MutateOptions{};
   options.ignore = {"a_pipe_fails_with_the_fault_it_met",
                     "a_pipe_reports_a_cause_exactly_when_failed",
                     "the_resume_point_is_lost_only_to_the_oplog"};
@@ -335,7 +360,7 @@ TEST(Mutate, AWeakenedBehaviouralCatalogueLowersTheBehaviouralKillRate) {
 // comparisons, what they alone killed survives, and every other kill stays.
 TEST(Mutate, WithoutTheDocumentedCopyOnlyBehaviouralKillsRemain) {
   const MutationReport& full = Report(cp::Profile::k2024);
-  MutateOptions options = DefaultMutateOptions();
+  MutateOptions options = MutateOptions{};
   for (const std::string_view name : ClickPipeSpace::DocumentedCopyComparisons()) {
     options.ignore.emplace_back(name);
   }
@@ -380,13 +405,15 @@ TEST(Mutate, TheDocumentedCopyComparisonsAreTheAnswerClaims) {
 // Each mutant changes one row, in one way, and the names are unique; every
 // row has one effect mutant per other effect.
 TEST(Mutate, MutantsChangeOneRowEach) {
-  const cp::Table& table = cp::TableOf(cp::Profile::kCurrent);
-  const std::vector<Mutant> mutants = ClickPipeMutants(table);
+  const ClickPipeMutation mutation(cp::Profile::kCurrent, ClickPipeMutation::DefaultBounds());
+  const cp::Table& table = mutation.table();
+  const std::vector<Mutant> mutants = mutation.Mutants();
   std::vector<std::string> names;
   std::size_t effect_mutants = 0;
   for (const Mutant& mutant : mutants) {
     names.push_back(mutant.name);
-    const std::vector<cp::Row> rows = Apply(table, mutant);
+    const cp::Table mutated = mutation.Apply(mutant);
+    const auto rows = mutated.rows();
     if (mutant.kind == MutationKind::kDrop) {
       EXPECT_EQ(rows.size() + 1, table.rows().size());
       continue;
@@ -412,7 +439,7 @@ TEST(Mutate, MutantsChangeOneRowEach) {
   EXPECT_EQ(effect_mutants, 8 * table.rows().size());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
-  const std::vector<Mutant> sync = MongosyncMutants(ms::DefaultTable());
+  const std::vector<Mutant> sync = MongosyncMutation(MongosyncMutation::DefaultBounds()).Mutants();
   EXPECT_EQ(sync.size(), 581U);
   // Eight effects: seven effect mutants per row.
   EXPECT_EQ(std::count_if(sync.begin(), sync.end(), [](const Mutant& m) { return m.effect(); }),
@@ -421,7 +448,8 @@ TEST(Mutate, MutantsChangeOneRowEach) {
 
 // The names say what changed.
 TEST(Mutate, EffectMutantsAreNamedByTheirEffects) {
-  const std::vector<Mutant> mutants = ClickPipeMutants(cp::TableOf(cp::Profile::kCurrent));
+  const std::vector<Mutant> mutants =
+      ClickPipeMutation(cp::Profile::kCurrent, ClickPipeMutation::DefaultBounds()).Mutants();
   auto named = [&](const std::string& name) {
     return std::any_of(mutants.begin(), mutants.end(),
                        [&](const Mutant& m) { return m.name == name; });

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "bindings/clickpipe_generate.h"
+#include "bindings/mongosync_generate.h"
 #include "model/input_error.h"
 #include "properties/generate.h"
 #include "sim/prng.h"
@@ -70,26 +72,30 @@ TEST(Scenario, RoundTripsThroughToJson) {
   EXPECT_EQ(ToJson(ParseScenario(again, "again.json")), ToJson(scenario));
 }
 
-TEST(Scenario, GeneratedScenariosRoundTrip) {
-  for (const auto model : {ModelKind::kClickPipe, ModelKind::kMongosync}) {
-    properties::GenerateOptions options;
-    options.model = model;
-    options.swarm = true;
-    for (std::uint64_t seed = 0; seed < 50; ++seed) {
-      const Scenario scenario = properties::GenerateScenario(options, seed);
-      const json text = json::parse(ToJson(scenario).dump());
-      EXPECT_EQ(ToJson(ParseScenario(text, "generated.json")), ToJson(scenario)) << seed;
-    }
+template <class Generator>
+void ExpectGeneratedScenariosRoundTrip() {
+  properties::GenerateOptions options;
+  options.swarm = true;
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    const Scenario scenario = properties::GenerateScenario(Generator{}, options, seed);
+    const json text = json::parse(ToJson(scenario).dump());
+    EXPECT_EQ(ToJson(ParseScenario(text, "generated.json")), ToJson(scenario)) << seed;
   }
+}
+
+TEST(Scenario, GeneratedScenariosRoundTrip) {
+  ExpectGeneratedScenariosRoundTrip<bindings::ClickPipeGenerator>();
+  ExpectGeneratedScenariosRoundTrip<bindings::MongosyncGenerator>();
 }
 
 TEST(Scenario, SameSeedGeneratesTheSameScenario) {
   properties::GenerateOptions options;
   options.swarm = true;
-  EXPECT_EQ(ToJson(properties::GenerateScenario(options, 42)),
-            ToJson(properties::GenerateScenario(options, 42)));
-  EXPECT_NE(ToJson(properties::GenerateScenario(options, 42)),
-            ToJson(properties::GenerateScenario(options, 43)));
+  const bindings::ClickPipeGenerator generator;
+  EXPECT_EQ(ToJson(properties::GenerateScenario(generator, options, 42)),
+            ToJson(properties::GenerateScenario(generator, options, 42)));
+  EXPECT_NE(ToJson(properties::GenerateScenario(generator, options, 42)),
+            ToJson(properties::GenerateScenario(generator, options, 43)));
 }
 
 struct BadCase {

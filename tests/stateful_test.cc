@@ -64,7 +64,7 @@
 #include "properties/checks.h"
 #include "properties/clickpipe_checks.h"
 #include "properties/mongosync_checks.h"
-#include "properties/rc_generators.h"
+#include "tests/rc_generators.h"
 #include "properties/runner.h"
 #include "sim/clickpipe_world.h"
 #include "sim/mongosync_world.h"
@@ -180,7 +180,11 @@ class System {
   // Whether nothing is under way that the world finishes by itself.
   virtual bool Steady() const = 0;
 
-  void MakeChecks() { checks_ = properties::MakeChecks(scenario_, world()); }
+  void MakeChecks() {
+    checks_ = scenario_.model == sim::ModelKind::kClickPipe
+                  ? properties::ClickPipeMonitors::MakeChecks(scenario_, world())
+                  : properties::MongosyncMonitors::MakeChecks(scenario_, world());
+  }
 
   // Fails the case: the reason, the commands and the scenario that replays it.
   [[noreturn]] void Fail(const std::string& what, const std::string& violated = "") {
@@ -610,7 +614,7 @@ TEST(StatefulClickPipe, Finding2024AddTablesAfterAnAbortedResyncSkipsChanges) {
                       at(70 * sim::kMinute + 10 * sim::kSecond, "irrecoverable_error", true),
                       at(71 * sim::kMinute, "add_tables")};
     scenario.run_until = 3 * sim::kHour;
-    const properties::RunResult result = properties::RunScenario(scenario);
+    const properties::RunResult result = properties::RunScenario<properties::ClickPipeMonitors>(scenario);
     bool gap = false;
     for (const PropertyResult& property : result.properties) {
       if (property.name == "converges_when_quiet") gap = property.verdict == Verdict::kViolated;
@@ -656,7 +660,7 @@ TEST(StatefulClickPipe, Finding2024AddTablesAfterAnAbortedSnapshotLeavesATableEm
     scenario.config.snapshot_rows_per_second = 1;
     scenario.steps = steps;
     scenario.run_until = 3 * sim::kHour;
-    const properties::RunResult result = properties::RunScenario(scenario);
+    const properties::RunResult result = properties::RunScenario<properties::ClickPipeMonitors>(scenario);
     EXPECT_EQ(result.final_state, "Running");
     std::string message;
     for (const PropertyResult& property : result.properties) {
@@ -883,7 +887,7 @@ RC_GTEST_PROP(StatefulMongosync, TheSimulatorRefinesTheSpecAndKeepsEveryDataProp
 }
 
 // ---------------------------------------------------------------------------
-// The generators of properties/rc_generators.h, as other tests use them.
+// The generators of tests/rc_generators.h, as other tests use them.
 
 RC_GTEST_PROP(ScenarioGenerators, GeneratedScenariosAreValidFilesThatRoundTrip, ()) {
   const sim::Scenario scenario =
@@ -906,7 +910,9 @@ RC_GTEST_PROP(ScenarioGenerators, GeneratedScenariosKeepEveryAlwaysProperty, ())
       *rc::gen::weightedOneOf<sim::Scenario>({{1, rcgen::ClickPipeScenario(cp::Profile::kCurrent)},
                                               {1, rcgen::ClickPipeScenario(cp::Profile::k2024)},
                                               {1, rcgen::MongosyncScenario()}});
-  const properties::RunResult result = properties::RunScenario(scenario);
+  const properties::RunResult result = scenario.model == sim::ModelKind::kClickPipe
+          ? properties::RunScenario<properties::ClickPipeMonitors>(scenario)
+          : properties::RunScenario<properties::MongosyncMonitors>(scenario);
   for (const properties::ExpectationResult& expectation : result.expectations) {
     if (expectation.met || expectation.what != "every always-property holds") continue;
     const std::string message =
@@ -923,7 +929,7 @@ RC_GTEST_PROP(ScenarioGenerators, GeneratedScenariosKeepEveryAlwaysProperty, ())
 std::vector<PropertyResult> ReplayPlanted(const sim::Scenario& scenario, sim::PlantedBug bug) {
   sim::ClickPipeWorld world(scenario, cp::TableOf(scenario.profile));
   world.PlantBugForTest(bug);
-  const auto checks = properties::MakeClickPipeChecks(scenario, world);
+  const auto checks = properties::ClickPipeMonitors::MakeChecks(scenario, world);
   for (const sim::Step& step : scenario.steps) {
     while (world.ProcessNext(step.at)) checks->AfterEvent();
     world.AdvanceTo(step.at);

@@ -1,4 +1,4 @@
-// properties/rc_generators.h: RapidCheck generators for scenarios.
+// tests/rc_generators.h: RapidCheck generators for scenarios.
 //
 // Generators of configurations, operations, faults (with their durations),
 // waits and whole `pipecheck-scenario/1` scenarios, for tests and users that

@@ -1,0 +1,129 @@
+#include "cli/check_output.h"
+
+#include <fmt/format.h>
+
+namespace pipecheck::cli {
+
+using nlohmann::ordered_json;
+using properties::CheckReport;
+
+namespace {
+
+void PrintSteps(const std::vector<properties::TraceStep>& steps, std::size_t first, std::ostream& out) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    out << fmt::format("    {:>3}. {:<28} {}\n", first + i, steps[i].action, steps[i].rows);
+    out << fmt::format("         => {}\n", steps[i].state);
+  }
+}
+
+}  // namespace
+
+void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
+  std::string bounds;
+  for (const auto& [name, value] : report.bounds) bounds += fmt::format(" {}={}", name, value);
+  out << fmt::format("pipecheck check: {}{}; bounds:{}\n", report.model,
+                     report.profile.empty() ? "" : fmt::format(" (profile {})", report.profile), bounds);
+  const double rate = seconds > 0 ? static_cast<double>(report.states) / seconds : 0.0;
+  out << fmt::format("states: {}   transitions: {}   depth: {}   time: {:.2f} s   {:.0f} states/s   "
+                     "{:.1f} bytes/state\n",
+                     report.states, report.transitions, report.depth, seconds, rate,
+                     report.states ? static_cast<double>(report.memory_bytes) / static_cast<double>(report.states) : 0.0);
+  auto join = [](const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& word : words) text += (text.empty() ? "" : ", ") + word;
+    return text.empty() ? std::string("none") : text;
+  };
+  out << "reachable: " << join(report.reachable) << "\n";
+  out << "unreachable declared states: " << join(report.unreachable_declared)
+      << (report.unreachable_declared.empty() ? "" : "  (a finding: declared by the documents, reached by no transition)")
+      << "\n";
+  out << "deadlocks: " << join(report.deadlocks) << "\n";
+  std::size_t taken = 0;
+  std::string never;
+  for (const auto& row : report.rows) {
+    if (row.taken) {
+      ++taken;
+    } else {
+      never += fmt::format("\n    row {} {}", row.index, row.description);
+    }
+  }
+  out << fmt::format("coverage: {} of {} rows taken{}\n", taken, report.rows.size(),
+                     never.empty() ? "" : "; never taken:" + never);
+  out << "properties:\n";
+  for (const auto& property : report.properties) {
+    out << fmt::format("  {:<11} {:<10} {}  [{}]{}\n", properties::ToString(property.verdict),
+                       properties::ToString(property.expectation), property.name, property.source,
+                       property.premise_of.empty() ? "" : fmt::format(" (premise of {})", property.premise_of));
+  }
+  for (const auto& property : report.properties) {
+    if (property.verdict != properties::Verdict::kViolated) continue;
+    out << fmt::format("\nVIOLATED {} [{}]: shortest trace, {} steps\n", property.name, property.source,
+                       property.trace.size());
+    out << fmt::format("    initial: {}\n", property.initial);
+    PrintSteps(property.trace, 1, out);
+    if (!property.scenario_file.empty()) {
+      out << fmt::format("    scenario: {} (pipecheck replay {})\n", property.scenario_file,
+                         property.scenario_file);
+    } else if (!property.scenario_why.empty()) {
+      out << fmt::format("    no scenario written: {}\n", property.scenario_why);
+    }
+    if (property.expectation == properties::Expectation::kEventually) {
+      if (property.cycle.empty()) {
+        out << "    then stays there forever: no weakly fair action is enabled\n";
+      } else {
+        out << "    then repeats forever:\n";
+        PrintSteps(property.cycle, 1, out);
+      }
+    }
+  }
+  out << fmt::format("\nverdict: {}\n", properties::ToString(report.verdict));
+}
+
+ordered_json ToJson(const CheckReport& report, double seconds) {
+  ordered_json out;
+  out["model"] = report.model;
+  if (!report.profile.empty()) out["profile"] = report.profile;
+  out["bounds"] = ordered_json::object();
+  for (const auto& [name, value] : report.bounds) out["bounds"][name] = value;
+  out["verdict"] = std::string(properties::ToString(report.verdict));
+  out["states"] = report.states;
+  out["transitions"] = report.transitions;
+  out["depth"] = report.depth;
+  out["seconds"] = seconds;
+  out["states_per_second"] = seconds > 0 ? static_cast<double>(report.states) / seconds : 0.0;
+  out["bytes_per_state"] = report.states ? report.memory_bytes / report.states : 0;
+  out["reachable"] = report.reachable;
+  out["unreachable_declared"] = report.unreachable_declared;
+  out["deadlocks"] = report.deadlocks;
+  out["coverage"] = ordered_json::array();
+  for (const auto& row : report.rows) {
+    out["coverage"].push_back({{"row", row.index}, {"transition", row.description}, {"taken", row.taken}});
+  }
+  out["properties"] = ordered_json::array();
+  for (const auto& property : report.properties) {
+    ordered_json item{{"name", property.name},
+                      {"expectation", std::string(properties::ToString(property.expectation))},
+                      {"verdict", std::string(properties::ToString(property.verdict))},
+                      {"source", property.source}};
+    if (!property.premise_of.empty()) item["premise_of"] = property.premise_of;
+    item["trace"] = ordered_json::array();
+    if (property.verdict == properties::Verdict::kViolated) {
+      item["initial"] = property.initial;
+      for (const auto& step : property.trace) {
+        item["trace"].push_back({{"action", step.action}, {"rows", step.rows}, {"state", step.state}});
+      }
+      if (!property.scenario_file.empty()) item["scenario"] = property.scenario_file;
+      if (!property.scenario_why.empty()) item["scenario_error"] = property.scenario_why;
+      if (property.expectation == properties::Expectation::kEventually) {
+        item["cycle"] = ordered_json::array();
+        for (const auto& step : property.cycle) {
+          item["cycle"].push_back({{"action", step.action}, {"rows", step.rows}, {"state", step.state}});
+        }
+      }
+    }
+    out["properties"].push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace pipecheck::cli

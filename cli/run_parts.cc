@@ -1,0 +1,101 @@
+#include "cli/run_parts.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "model/input_error.h"
+#include "sim/time.h"
+
+namespace pipecheck::cli {
+
+using nlohmann::ordered_json;
+using properties::RunResult;
+
+void PrintVerdicts(const RunResult& result, std::ostream& out) {
+  for (const auto& property : result.properties) {
+    if (property.verdict == properties::Verdict::kViolated) {
+      out << fmt::format("  VIOLATED {} at {}: {}\n", property.name,
+                         sim::FormatDuration(property.at), property.message);
+    }
+  }
+  for (const auto& e : result.expectations) {
+    out << (e.met ? fmt::format("  met: {}\n", e.what)
+                  : fmt::format("  NOT MET: {} ({})\n", e.what, e.why));
+  }
+}
+
+ordered_json PropertiesJson(const RunResult& result) {
+  ordered_json list = ordered_json::array();
+  for (const auto& property : result.properties) {
+    ordered_json item{{"name", property.name},
+                      {"expectation", std::string(ToString(property.expectation))},
+                      {"verdict", std::string(ToString(property.verdict))},
+                      {"source", property.source}};
+    if (!property.premise_of.empty()) item["premise_of"] = property.premise_of;
+    if (property.verdict == properties::Verdict::kViolated ||
+        property.verdict == properties::Verdict::kWitnessed) {
+      item["at_ms"] = property.at;
+      item["message"] = property.message;
+    }
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+namespace {
+
+std::uint64_t ParseSeed(const std::string& text, const std::string& where) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    throw InputError(fmt::format("'{}' is not a seed (a whole number 0 or more)", text), where);
+  }
+  return value;
+}
+
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> ParseSeeds(const SimRequest& request) {
+  if (request.seed.empty() == request.seeds.empty()) {
+    throw InputError("give exactly one of --seed N and --seeds A..B", "--seed");
+  }
+  if (!request.seed.empty()) {
+    const std::uint64_t seed = ParseSeed(request.seed.front(), "--seed");
+    return {seed, seed};
+  }
+  const auto dots = request.seeds.find("..");
+  if (dots == std::string::npos) throw InputError("expected A..B, such as 1..500", "--seeds");
+  const std::uint64_t first = ParseSeed(request.seeds.substr(0, dots), "--seeds");
+  const std::uint64_t last = ParseSeed(request.seeds.substr(dots + 2), "--seeds");
+  if (last < first) throw InputError("the range A..B needs A <= B", "--seeds");
+  return {first, last};
+}
+
+// --faults: swarm, all, none or a list of the lifecycle's fault kinds.
+void ParseFaults(const std::string& text, std::span<const std::string_view> kinds,
+                 properties::GenerateOptions& options) {
+  if (text == "swarm") {
+    options.swarm = true;
+  } else if (text == "all") {
+    for (const auto kind : kinds) options.faults.emplace(kind);
+  } else if (text != "none") {
+    std::string_view list = text;
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      const std::string kind(list.substr(0, comma));
+      if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+        std::string known;
+        for (const auto k : kinds) known += (known.empty() ? "" : ", ") + std::string(k);
+        throw InputError(fmt::format("unknown fault '{}'; expected swarm, all, none or a list of {}",
+                                     kind, known),
+                         "--faults");
+      }
+      options.faults.insert(kind);
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+  }
+}
+
+}  // namespace pipecheck::cli
