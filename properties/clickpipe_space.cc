@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "properties/catalogue.h"
+#include "properties/clickpipe_checks.h"
+
 namespace pipecheck::properties {
 
 namespace cp = model::clickpipe;
@@ -677,17 +680,8 @@ static_assert(std::all_of(std::begin(kCatalogue), std::end(kCatalogue), [](const
 }));
 
 // The comparisons with the Documented* copy (see the header).
-constexpr std::size_t kDocumentedCount =
-    static_cast<std::size_t>(std::count_if(std::begin(kCatalogue), std::end(kCatalogue),
-                                           [](const Entry& entry) { return entry.documented_copy; }));
-constexpr std::array<std::string_view, kDocumentedCount> kDocumentedCopy = [] {
-  std::array<std::string_view, kDocumentedCount> out{};
-  std::size_t n = 0;
-  for (const Entry& entry : kCatalogue) {
-    if (entry.documented_copy) out[n++] = entry.property.name;
-  }
-  return out;
-}();
+constexpr auto kDocumentedCopy =
+    NamesWhere<kCatalogue, [](const Entry& entry) { return entry.documented_copy; }>();
 
 }  // namespace
 
@@ -1064,7 +1058,7 @@ Realized ClickPipeSpace::Realize(const State& initial, const std::vector<Action>
       state = next;
     });
   }
-  return RealizeAlong(std::move(scenario), {&table_, nullptr}, actions, visits, property);
+  return RealizeAlong<ClickPipeMonitors>(std::move(scenario), {&table_, nullptr}, actions, visits, property);
 }
 
 std::string ClickPipeSpace::Title() const {

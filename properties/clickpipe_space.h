@@ -210,10 +210,4 @@ class ClickPipeSpace {
   mutable std::vector<std::uint8_t> facts_;
 };
 
-// Deprecated: properties::Check(ClickPipeSpace(table, bounds), ...).
-inline CheckReport CheckClickPipe(const model::clickpipe::Table& table, const ClickPipeBounds& bounds,
-                                  const ExploreLimits& limits, bool scenarios = false) {
-  return Check(ClickPipeSpace(table, bounds), limits, scenarios);
-}
-
 }  // namespace pipecheck::properties

@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "properties/catalogue.h"
+#include "properties/mongosync_checks.h"
+
 namespace pipecheck::properties {
 
 namespace ms = model::mongosync;
@@ -525,17 +528,8 @@ constexpr std::array<Property, kPropertyCount> kProperties = [] {
 }();
 
 // The comparisons with the Documented* copy (see the header).
-constexpr std::size_t kDocumentedCount =
-    static_cast<std::size_t>(std::count_if(std::begin(kCatalogue), std::end(kCatalogue),
-                                           [](const Entry& entry) { return entry.documented_copy; }));
-constexpr std::array<std::string_view, kDocumentedCount> kDocumentedCopy = [] {
-  std::array<std::string_view, kDocumentedCount> out{};
-  std::size_t n = 0;
-  for (const Entry& entry : kCatalogue) {
-    if (entry.documented_copy) out[n++] = entry.property.name;
-  }
-  return out;
-}();
+constexpr auto kDocumentedCopy =
+    NamesWhere<kCatalogue, [](const Entry& entry) { return entry.documented_copy; }>();
 
 }  // namespace
 
@@ -759,7 +753,7 @@ Realized MongosyncSpace::Realize(const State& initial, const std::vector<Action>
       state = next;
     });
   }
-  return RealizeAlong(std::move(scenario), {nullptr, &table_}, actions, visits, property);
+  return RealizeAlong<MongosyncMonitors>(std::move(scenario), {nullptr, &table_}, actions, visits, property);
 }
 
 std::string MongosyncSpace::Title() const {

@@ -160,10 +160,4 @@ class MongosyncSpace {
   mutable std::vector<std::uint8_t> facts_;
 };
 
-// Deprecated: properties::Check(MongosyncSpace(table, bounds), ...).
-inline CheckReport CheckMongosync(const model::mongosync::Table& table, const MongosyncBounds& bounds,
-                                  const ExploreLimits& limits, bool scenarios = false) {
-  return Check(MongosyncSpace(table, bounds), limits, scenarios);
-}
-
 }  // namespace pipecheck::properties

@@ -48,37 +48,34 @@ bool WaitFor(sim::World& world, const WorldAction& action, std::size_t& seen, st
 
 }  // namespace
 
-Realized RealizeAlong(sim::Scenario scenario, const sim::WorldTables& tables,
-                      const std::vector<WorldAction>& actions, const std::vector<std::string>& visits,
-                      const std::string& property) {
-  Realized out;
-  const auto world = sim::MakeWorld(scenario, tables);
+bool DriveAlong(sim::World& world, const std::vector<WorldAction>& actions,
+                const std::vector<std::string>& visits, sim::Scenario& scenario, std::string& why) {
   std::size_t seen = 0;
   for (const WorldAction& action : actions) {
     if (action.kind == model::TriggerKind::kEvent) {
-      if (!WaitFor(*world, action, seen, out.why)) return out;
+      if (!WaitFor(world, action, seen, why)) return false;
       continue;
     }
     sim::Step step;
-    step.at = world->now();
+    step.at = world.now();
     step.action = action.name;
     step.is_fault = action.kind == model::TriggerKind::kFault;
     step.pipe = std::max(action.pipe, 0);
     step.body = action.body;
-    seen = world->trace().size();
-    const sim::StepOutcome outcome = world->Apply(step);
+    seen = world.trace().size();
+    const sim::StepOutcome outcome = world.Apply(step);
     if (!outcome.accepted) {
-      out.why = fmt::format("at {} the world refused {}: {}", sim::FormatDuration(step.at),
-                            action.name, outcome.message);
-      return out;
+      why = fmt::format("at {} the world refused {}: {}", sim::FormatDuration(step.at), action.name,
+                        outcome.message);
+      return false;
     }
     scenario.steps.push_back(step);
     // A fault whose row the world steps later (a lag that builds up, a
     // mismatch found only at a later step) is awaited like an event.
     std::size_t probe = seen;
     bool taken = false;
-    while (probe < world->trace().size()) {
-      const sim::TraceEvent& event = world->trace().events()[probe++];
+    while (probe < world.trace().size()) {
+      const sim::TraceEvent& event = world.trace().events()[probe++];
       if (event.pipe == action.pipe && event.accepted && event.row >= 0 && event.what == action.name) {
         taken = true;
       }
@@ -86,18 +83,19 @@ Realized RealizeAlong(sim::Scenario scenario, const sim::WorldTables& tables,
     seen = probe;
     if (!taken && !action.service_wide) {
       std::size_t from = seen;
-      if (!WaitFor(*world, action, from, out.why)) return out;
+      if (!WaitFor(world, action, from, why)) return false;
       seen = from;
     }
   }
-  scenario.run_until = world->now();
+  scenario.run_until = world.now();
   // The visits end with the state the trace ends in; no final_state is
   // expected because the world goes on to its next event at the same time.
   scenario.expect.visits = visits;
-  const auto names = PropertyNames(scenario.model);
-  scenario.expect.properties =
-      std::find(names.begin(), names.end(), property) != names.end() ? property : "hold";
-  const RunResult replay = RunScenario(scenario, tables);
+  return true;
+}
+
+Realized Confirmed(sim::Scenario scenario, const RunResult& replay) {
+  Realized out;
   if (!replay.passed()) {
     for (const auto& expectation : replay.expectations) {
       if (!expectation.met) {

@@ -16,10 +16,14 @@
 // which drives the world, fills the steps and the expectations, and replays.
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/lifecycle.h"
+#include "properties/checks.h"
+#include "properties/runner.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 
@@ -40,12 +44,29 @@ struct WorldAction {
   decltype(sim::Step::body) body;  // The operation's request body, if any.
 };
 
-// Drives the world that `skeleton` describes along `actions`, writes the
-// steps and expectations (the `visits`, and `property` violated when the
-// simulator's catalogue has a property of that name, else "hold"), and
-// replays the result to confirm it.
+// Drives `world` (fresh, made from `scenario`) along `actions`: appends the
+// operations and faults to `scenario` as steps, and sets its run_until and
+// expected `visits`. False, with `why`, when the world does not follow.
+bool DriveAlong(sim::World& world, const std::vector<WorldAction>& actions,
+                const std::vector<std::string>& visits, sim::Scenario& scenario, std::string& why);
+
+// `scenario` if its replay met every expectation, else why not.
+Realized Confirmed(sim::Scenario scenario, const RunResult& replay);
+
+// Drives the world that `skeleton` describes along `actions` (DriveAlong),
+// expects `property` violated when the simulator's catalogue has a property
+// of that name (else "hold"), and replays the result to confirm it.
+template <MonitorCatalogue Monitors>
 Realized RealizeAlong(sim::Scenario skeleton, const sim::WorldTables& tables,
                       const std::vector<WorldAction>& actions, const std::vector<std::string>& visits,
-                      const std::string& property);
+                      const std::string& property) {
+  Realized out;
+  if (!DriveAlong(*Monitors::MakeWorld(skeleton, tables), actions, visits, skeleton, out.why)) return out;
+  const std::vector<std::string> names = PropertyNames<Monitors>();
+  skeleton.expect.properties =
+      std::find(names.begin(), names.end(), property) != names.end() ? property : "hold";
+  const RunResult replay = RunScenario<Monitors>(skeleton, tables);
+  return Confirmed(std::move(skeleton), replay);
+}
 
 }  // namespace pipecheck::properties

@@ -69,10 +69,4 @@ std::vector<std::string> PropertyNames() {
   return PropertyNames(Monitors::Catalogue());
 }
 
-// Transitional, for callers that still choose the lifecycle by the
-// scenario's sim::ModelKind (runner_by_kind.cc); they move to the templates
-// above through the lifecycle bindings.
-RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables = {});
-std::vector<std::string> PropertyNames(sim::ModelKind model);
-
 }  // namespace pipecheck::properties
