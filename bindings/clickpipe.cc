@@ -106,12 +106,10 @@ StepAnswer ClickPipe::Step(const StepFlags& flags) {
       answer.extra["failure_cause"] = std::string(cp::ToString(result.next.cause));
     }
   } else {
-    const cp::RefusalText text = cp::Explain(pipe, *trigger, result.refusal);
+    const model::RefusalText text = cp::Explain(pipe, *trigger, result.refusal);
     if (text.http_status != 0) answer.error["http_status"] = text.http_status;
     answer.error["message"] = text.message;
-    answer.refusal = fmt::format("{}{}",
-                                 text.http_status != 0 ? fmt::format("HTTP {} ", text.http_status) : "",
-                                 text.message);
+    answer.refusal = text.Line();
   }
   return answer;
 }

@@ -118,14 +118,14 @@ StepAnswer Mongosync::Step(const StepFlags& flags) {
     answer.extra["can_commit"] = ms::CanCommit(result.next);
     answer.extra["can_write"] = result.next.can_write;
   } else {
-    const ms::RefusalText text = ms::Explain(sync, *trigger, result.refusal);
+    const model::RefusalText text = ms::Explain(sync, *trigger, result.refusal);
     if (text.error.empty()) {
-      answer.error = {{"message", text.description}};
+      answer.error = {{"message", text.message}};
     } else {
       answer.error = nlohmann::ordered_json{
-          {"success", false}, {"error", text.error}, {"errorDescription", text.description}};
+          {"success", false}, {"error", text.error}, {"errorDescription", text.message}};
     }
-    answer.refusal = (text.error.empty() ? "" : text.error + ": ") + text.description;
+    answer.refusal = text.Line();
   }
   return answer;
 }

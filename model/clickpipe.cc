@@ -413,31 +413,42 @@ StepResult Step(const Table& table, const Pipe& pipe, Trigger trigger) {
   return StepResult{false, 0, pipe, Classify(table.profile(), pipe, trigger, guarded)};
 }
 
+namespace {
+
+// A refusal of the ClickPipes API: its HTTP status (0 for an event or a
+// fault, which has no HTTP answer) and message.
+RefusalText Refused(int http_status, std::string message) {
+  return {http_status, std::move(message), {}};
+}
+
+}  // namespace
+
 RefusalText Explain(const Pipe& pipe, Trigger trigger, Refusal refusal) {
   const std::string_view state = ToString(pipe.state);
   switch (refusal) {
     case Refusal::kNone:
       return {};
     case Refusal::kAlreadyRunning:
-      return {400, "ClickPipe is already running"};
+      return Refused(400, "ClickPipe is already running");
     case Refusal::kMustBePaused:
-      return {400, "ClickPipe must be paused to edit"};
+      return Refused(400, "ClickPipe must be paused to edit");
     case Refusal::kAlreadyExists:
-      return {400, fmt::format("ClickPipe already exists (state {})", state)};
+      return Refused(400, fmt::format("ClickPipe already exists (state {})", state));
     case Refusal::kNotCreated:
-      return {404, "ClickPipe not found: it has not been created"};
+      return Refused(404, "ClickPipe not found: it has not been created");
     case Refusal::kResumePointLost:
-      return {400,
-              "resume of change stream was not possible, as the resume point may no longer be "
-              "in the oplog."};
+      return Refused(400,
+                     "resume of change stream was not possible, as the resume point may no longer "
+                     "be in the oplog.");
     case Refusal::kIrrecoverable:
-      return {400, "ClickPipe failed with an irrecoverable error and cannot be resumed; resync it"};
+      return Refused(400,
+                     "ClickPipe failed with an irrecoverable error and cannot be resumed; resync it");
     case Refusal::kNotAllowedInState:
-      return {400, fmt::format("ClickPipe in state {} does not accept {}", state,
-                               ToString(trigger))};
+      return Refused(400,
+                     fmt::format("ClickPipe in state {} does not accept {}", state, ToString(trigger)));
     case Refusal::kNotEnabled:
-      return {0, fmt::format("{} does not occur in state {} (mode {})", ToString(trigger), state,
-                             ToString(pipe.mode))};
+      return Refused(0, fmt::format("{} does not occur in state {} (mode {})", ToString(trigger),
+                                    state, ToString(pipe.mode)));
   }
   PIPECHECK_ASSERT(false);
 }

@@ -207,11 +207,7 @@ struct StepResult {
 StepResult Step(const Table& table, const Pipe& pipe, Trigger trigger);
 
 // The refusal as the API words it: HTTP status (0 for events and faults,
-// which have no HTTP answer) and message.
-struct RefusalText {
-  int http_status = 0;
-  std::string message;
-};
+// which have no HTTP answer) and message (model::RefusalText).
 RefusalText Explain(const Pipe& pipe, Trigger trigger, Refusal refusal);
 
 // Names. Parse* return nullopt for an unknown name.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -40,6 +41,21 @@ std::string_view ToString(TriggerKind kind);
 std::string_view ToString(Status status);
 
 // The evidence of one row. `decision` is empty for a stated row.
+// A refusal as the product's API words it: the HTTP status where the API
+// answers with one (0 for events and faults, which have no HTTP answer), the
+// error name where the API has one, and the message.
+struct RefusalText {
+  int http_status = 0;
+  std::string message;
+  std::string error;
+  // One line: "HTTP 400 <message>", "<error>: <message>" or "<message>".
+  std::string Line() const {
+    std::string line = http_status != 0 ? "HTTP " + std::to_string(http_status) + " " : "";
+    if (!error.empty()) line += error + ": ";
+    return line + message;
+  }
+};
+
 struct Evidence {
   std::string_view source;
   std::string_view decision;

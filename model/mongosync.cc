@@ -277,6 +277,15 @@ StepResult Step(const Table& table, const Sync& sync, Trigger trigger, const Sta
   return StepResult{false, 0, sync, Classify(sync, trigger, guarded)};
 }
 
+namespace {
+
+// A refusal of mongosync's REST API: its `error` name and `errorDescription`.
+RefusalText ApiError(std::string error, std::string description) {
+  return {0, std::move(description), std::move(error)};
+}
+
+}  // namespace
+
 RefusalText Explain(const Sync& sync, Trigger trigger, Refusal refusal) {
   const std::string_view state = ToString(sync.state);
   switch (refusal) {
@@ -284,26 +293,26 @@ RefusalText Explain(const Sync& sync, Trigger trigger, Refusal refusal) {
       return {};
     case Refusal::kInvalidState:
       if (sync.state == S::kNone) {
-        return {"InvalidState", "mongosync has not connected to both clusters yet"};
+        return ApiError("InvalidState", "mongosync has not connected to both clusters yet");
       }
-      return {"InvalidState", fmt::format("mongosync is in state {}; {} requires {}", state,
-                                          ApiCall(trigger), AllowedIn(trigger))};
+      return ApiError("InvalidState", fmt::format("mongosync is in state {}; {} requires {}", state,
+                                                  ApiCall(trigger), AllowedIn(trigger)));
     case Refusal::kCommitNotReady:
-      return {"CommitNotReady",
-              "canCommit is false: the sync must be applying change events with lag within 30 s"};
+      return ApiError("CommitNotReady",
+                      "canCommit is false: the sync must be applying change events with lag within 30 s");
     case Refusal::kReverseNotAllowed:
-      return {"ReverseNotAllowed",
-              "/reverse requires a sync started with reversible true and "
-              "enableUserWriteBlocking sourceAndDestination"};
+      return ApiError("ReverseNotAllowed",
+                      "/reverse requires a sync started with reversible true and "
+                      "enableUserWriteBlocking sourceAndDestination");
     case Refusal::kInvalidStartOptions:
-      return {"InvalidStartOptions",
-              "buildIndexes \"never\" cannot be combined with reversible: true"};
+      return ApiError("InvalidStartOptions",
+                      "buildIndexes \"never\" cannot be combined with reversible: true");
     case Refusal::kNotReachable:
-      return {"ConnectionRefused",
-              fmt::format("mongosync is not reachable: the process is {}", ToString(sync.process))};
+      return ApiError("ConnectionRefused",
+                      fmt::format("mongosync is not reachable: the process is {}", ToString(sync.process)));
     case Refusal::kNotEnabled:
-      return {"", fmt::format("{} does not occur in state {} with the process {}",
-                              ToString(trigger), state, ToString(sync.process))};
+      return ApiError("", fmt::format("{} does not occur in state {} with the process {}",
+                                      ToString(trigger), state, ToString(sync.process)));
   }
   PIPECHECK_ASSERT(false);
 }

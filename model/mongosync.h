@@ -196,10 +196,8 @@ struct StepResult {
 StepResult Step(const Table& table, const Sync& sync, Trigger trigger,
                 const StartOptions& body = {});
 
-struct RefusalText {
-  std::string error;        // The `error` name; empty for kNotEnabled.
-  std::string description;  // `errorDescription`.
-};
+// The refusal as the API words it (model::RefusalText): the `error` name
+// (empty for kNotEnabled) and the `errorDescription` as the message.
 RefusalText Explain(const Sync& sync, Trigger trigger, Refusal refusal);
 
 std::string_view ToString(State state);

@@ -50,12 +50,6 @@ std::size_t Index(int i) {
   return static_cast<std::size_t>(i);
 }
 
-std::string RefusalMessage(const cp::Pipe& pipe, Trigger trigger, cp::Refusal refusal) {
-  const cp::RefusalText text = cp::Explain(pipe, trigger, refusal);
-  if (text.http_status == 0) return text.message;
-  return fmt::format("HTTP {} {}", text.http_status, text.message);
-}
-
 }  // namespace
 
 void DestinationTable::Write(DocId id, Ts version, bool deleted, std::uint64_t value) {
@@ -142,7 +136,7 @@ StepOutcome ClickPipeWorld::Apply(const Step& step) {
   const cp::Pipe before = run.model;
   const cp::StepResult result = TakeStep(step.pipe, *trigger);
   if (result.accepted) return {true, ""};
-  return {false, RefusalMessage(before, *trigger, result.refusal)};
+  return {false, cp::Explain(before, *trigger, result.refusal).Line()};
 }
 
 bool ClickPipeWorld::DataConverged(std::string* why) const {
@@ -366,7 +360,7 @@ void ClickPipeWorld::Record(int pipe, Trigger trigger, const cp::Pipe& before,
       event.detail = std::string(cp::ToString(result.next.cause));
     }
   } else {
-    event.detail = RefusalMessage(before, trigger, result.refusal);
+    event.detail = cp::Explain(before, trigger, result.refusal).Line();
   }
   trace_.Add(std::move(event));
 }
@@ -492,7 +486,7 @@ StepOutcome ClickPipeWorld::ApplyFault(const Step& step, Trigger trigger) {
     case Trigger::kLag: {
       const cp::Pipe before = Run(step.pipe).model;
       const cp::StepResult result = TakeStep(step.pipe, trigger);
-      if (!result.accepted) return {false, RefusalMessage(before, trigger, result.refusal)};
+      if (!result.accepted) return {false, cp::Explain(before, trigger, result.refusal).Line()};
       if (trigger == Trigger::kLag) {
         Run(step.pipe).lag_until = now() + step.duration.value_or(kDefaultLag);
       }
@@ -539,7 +533,7 @@ StepOutcome ClickPipeWorld::ApplyServiceFault(Trigger trigger) {
     if (result.accepted) {
       outcome = {true, ""};
     } else if (!outcome.accepted && outcome.message.empty()) {
-      outcome.message = RefusalMessage(before, trigger, result.refusal);
+      outcome.message = cp::Explain(before, trigger, result.refusal).Line();
     }
   }
   if (!outcome.accepted && outcome.message.empty()) {

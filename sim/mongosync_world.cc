@@ -50,12 +50,6 @@ constexpr std::int64_t kLagSlowdown = 20;         // The lag fault divides the a
 constexpr std::uint64_t kValueBound = 1000000000;  // Document values are in [0, kValueBound).
 static_assert(kLagLimit < kReportEvery);
 
-std::string RefusalMessage(const ms::Sync& sync, Trigger trigger, ms::Refusal refusal) {
-  const ms::RefusalText text = ms::Explain(sync, trigger, refusal);
-  if (text.error.empty()) return text.description;
-  return fmt::format("{}: {}", text.error, text.description);
-}
-
 // The states in which mongosync holds an applied point on the destination.
 bool HoldsApplyPoint(State state) {
   return state == State::kRunning || state == State::kPaused || state == State::kCommitting;
@@ -243,7 +237,7 @@ StepOutcome MongosyncWorld::TakeStep(Trigger trigger, const ms::StartOptions& bo
   } else {
     PIPECHECK_ASSERT(result.next == before);
     event.to = event.from;
-    outcome.message = RefusalMessage(before, trigger, result.refusal);
+    outcome.message = ms::Explain(before, trigger, result.refusal).Line();
     event.detail = outcome.message;
   }
   trace_.Add(std::move(event));

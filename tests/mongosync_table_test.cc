@@ -142,7 +142,7 @@ TEST(MongosyncTable, MatchesTheSpecForEveryStateProcessTriggerAndContext) {
         } else {
           ++refused;
           EXPECT_EQ(Explain(sync, trigger, result.refusal).error, expected.error) << where;
-          EXPECT_FALSE(Explain(sync, trigger, result.refusal).description.empty()) << where;
+          EXPECT_FALSE(Explain(sync, trigger, result.refusal).message.empty()) << where;
         }
       }
     }
