@@ -23,6 +23,11 @@
 //   MakeSpace     the Space for ExploreFlags: --profile, --mode, --pipes and
 //                 --budget, each refused with an InputError when bad.  check, graph --explored
 //   Step          one step of the table, from StepFlags to a StepAnswer. step
+//   Monitors      the simulated world and its monitor catalogue
+//                 (properties/monitors.h).                       sim, replay, graph --highlight
+//   Generator     what a seed draws: FromFlags(--profile, --mode).  sim
+//   Mutation      the mutation check of a table (properties/mutate.h):
+//                 FromFlags(--profile, --pipes).                  mutate
 //
 // The concept Binding below states the same list to the compiler; each
 // binding's header asserts it.
@@ -38,6 +43,9 @@
 #include <nlohmann/json.hpp>
 
 #include "model/describe.h"
+#include "properties/generate.h"
+#include "properties/monitors.h"
+#include "properties/mutate.h"
 #include "sim/scenario.h"
 
 namespace pipecheck::bindings {
@@ -106,6 +114,11 @@ concept Binding = requires(std::string_view word, const typename B::Profile& pro
   { B::MatchScenario(scenario, chosen, std::string()) };
   { B::MakeSpace(explore) } -> std::same_as<typename B::Space>;
   { B::Step(step) } -> std::same_as<StepAnswer>;
+  requires properties::MonitorCatalogue<typename B::Monitors>;
+  requires properties::ScenarioGenerator<typename B::Generator>;
+  requires properties::Mutation<typename B::Mutation>;
+  { B::Mutation::FromFlags(std::string(), 0) } -> std::same_as<typename B::Mutation>;
+  { B::Generator::FromFlags(std::string(), std::string()) } -> std::same_as<typename B::Generator>;
 };
 
 }  // namespace pipecheck::bindings
