@@ -9,10 +9,10 @@
 
 #include "bindings/clickpipe_generate.h"
 #include "bindings/mongosync_generate.h"
-#include "properties/checks.h"
-#include "properties/clickpipe_checks.h"
+#include "properties/monitors.h"
+#include "properties/clickpipe_monitors.h"
 #include "properties/generate.h"
-#include "properties/mongosync_checks.h"
+#include "properties/mongosync_monitors.h"
 #include "properties/runner.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -42,7 +42,7 @@ void RunWorld(benchmark::State& state, sim::ModelKind model, bool with_checks) {
   std::uint64_t events = 0;
   for (auto _ : state) {
     const auto world = Monitors::MakeWorld(scenario, {});
-    const auto checks = with_checks ? Monitors::MakeChecks(scenario, *world) : nullptr;
+    const auto checks = with_checks ? Monitors::MakeMonitor(scenario, *world) : nullptr;
     for (const sim::Step& step : scenario.steps) {
       while (world->ProcessNext(step.at)) {
         if (checks) checks->AfterEvent();

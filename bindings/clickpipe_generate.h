@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "model/clickpipe.h"
-#include "properties/clickpipe_checks.h"
+#include "properties/clickpipe_monitors.h"
 #include "properties/generate.h"
 #include "sim/prng.h"
 #include "sim/scenario.h"

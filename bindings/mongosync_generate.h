@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "properties/generate.h"
-#include "properties/mongosync_checks.h"
+#include "properties/mongosync_monitors.h"
 #include "sim/prng.h"
 #include "sim/scenario.h"
 

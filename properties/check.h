@@ -134,11 +134,11 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     out.expectation = spec.expectation;
     out.source = std::string(spec.source);
     out.premise_of = std::string(spec.premise_of);
-    Finding finding = explorer.findings()[p];
+    FirstFound finding = explorer.findings()[p];
     Lasso lasso;
     if (spec.expectation == Expectation::kEventually && complete) {
       lasso = FindFairTrap(explorer, space);
-      finding = Finding{lasso.found, lasso.entry, 0, 0};
+      finding = FirstFound{lasso.found, lasso.entry, 0, 0};
     }
     if (finding.found) {
       out.path = explorer.PathTo(finding.state);

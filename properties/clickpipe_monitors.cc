@@ -1,5 +1,5 @@
-// properties/clickpipe_checks.cc: the ClickPipe monitors (see the header).
-#include "properties/clickpipe_checks.h"
+// properties/clickpipe_monitors.cc: the ClickPipe monitors (see the header).
+#include "properties/clickpipe_monitors.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -76,9 +76,9 @@ struct Carried {
   sim::RowRef row;
 };
 
-class ClickPipeChecks final : public Checks {
+class ClickPipeMonitor final : public Monitor {
  public:
-  ClickPipeChecks(const sim::Scenario& scenario, const sim::ClickPipeWorld& world)
+  ClickPipeMonitor(const sim::Scenario& scenario, const sim::ClickPipeWorld& world)
       : world_(world),
         mode_(scenario.profile == cp::Profile::k2024 ? cp::Mode::kCdc : scenario.config.mode),
         pipes_(Index(world.pipe_count())) {
@@ -591,11 +591,11 @@ std::unique_ptr<sim::World> ClickPipeMonitors::MakeWorld(const sim::Scenario& sc
   return sim::MakeClickPipeWorld(scenario, tables.clickpipe);
 }
 
-std::unique_ptr<Checks> ClickPipeMonitors::MakeChecks(const sim::Scenario& scenario,
+std::unique_ptr<Monitor> ClickPipeMonitors::MakeMonitor(const sim::Scenario& scenario,
                                                       const sim::World& world) {
   const auto* clickpipe = dynamic_cast<const sim::ClickPipeWorld*>(&world);
   PIPECHECK_ASSERT(clickpipe != nullptr);
-  return std::make_unique<ClickPipeChecks>(scenario, *clickpipe);
+  return std::make_unique<ClickPipeMonitor>(scenario, *clickpipe);
 }
 
 }  // namespace pipecheck::properties

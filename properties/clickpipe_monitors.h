@@ -1,4 +1,4 @@
-// properties/clickpipe_checks.h: the ClickPipe property catalogue.
+// properties/clickpipe_monitors.h: the ClickPipe property catalogue.
 //
 // The monitors watch a sim::ClickPipeWorld from outside: after every event
 // they read the pipes' model states, the world's change log (the rows the
@@ -21,7 +21,7 @@
 #include <memory>
 #include <span>
 
-#include "properties/checks.h"
+#include "properties/monitors.h"
 #include "properties/property.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -65,8 +65,8 @@ struct ClickPipeMonitors {
   static constexpr int kExpectPipe = 0;  // A scenario's expect speaks of pipe 0.
   static std::unique_ptr<sim::World> MakeWorld(const sim::Scenario& scenario,
                                                const sim::WorldTables& tables);
-  // REQUIRES: `world` was made by MakeWorld and outlives the checks.
-  static std::unique_ptr<Checks> MakeChecks(const sim::Scenario& scenario,
+  // REQUIRES: `world` was made by MakeWorld and outlives the monitor.
+  static std::unique_ptr<Monitor> MakeMonitor(const sim::Scenario& scenario,
                                             const sim::World& world);
   static std::span<const Property> Catalogue() { return kClickPipeMonitors; }
 };

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "properties/catalogue.h"
-#include "properties/clickpipe_checks.h"
+#include "properties/clickpipe_monitors.h"
 
 namespace pipecheck::properties {
 

@@ -100,9 +100,9 @@ struct ExploreLimits {
   std::function<void(std::uint64_t, std::uint64_t, std::uint32_t, std::uint64_t)> progress;
 };
 
-// One finding of the search: the state (and for a transition the edge)
+// Where the search first met a property: the state (and for a transition the edge)
 // where a property was violated or witnessed first.
-struct Finding {
+struct FirstFound {
   bool found = false;
   std::uint32_t state = 0;       // Index of the state (the target of the edge).
   std::uint32_t from = 0;        // For a transition: the source state.
@@ -120,7 +120,7 @@ class Explorer {
   // Runs the search. Returns false when a limit stopped it.
   bool Run(const ExploreLimits& limits) {
     const auto properties = space_.Properties();
-    findings_.assign(properties.size(), Finding{});
+    findings_.assign(properties.size(), FirstFound{});
     PIPECHECK_ASSERT(properties.size() <= 64);
     std::uint64_t open_transitions = 0;  // Transition properties not yet violated.
     open_states_ = 0;                    // State properties not yet found.
@@ -165,7 +165,7 @@ class Explorer {
         open_transitions &= ~violated;
         for (; violated != 0; violated &= violated - 1) {
           const auto p = static_cast<std::size_t>(__builtin_ctzll(violated));
-          findings_[p] = Finding{true, target, static_cast<std::uint32_t>(index), action};
+          findings_[p] = FirstFound{true, target, static_cast<std::uint32_t>(index), action};
         }
       });
       if (!any) deadlocks_.push_back(static_cast<std::uint32_t>(index));
@@ -179,7 +179,7 @@ class Explorer {
   bool complete() const { return complete_; }
   const RowMask& rows_taken() const { return rows_taken_; }
   const std::vector<std::uint32_t>& deadlocks() const { return deadlocks_; }
-  const std::vector<Finding>& findings() const { return findings_; }
+  const std::vector<FirstFound>& findings() const { return findings_; }
 
   std::uint64_t MemoryBytes() const {
     return words_.capacity() * sizeof(std::uint64_t) + parent_.capacity() * sizeof(std::uint32_t) +
@@ -265,7 +265,7 @@ class Explorer {
       std::uint64_t found = space_.FoundIn(state, open_states_) & open_states_;
       open_states_ &= ~found;
       for (; found != 0; found &= found - 1) {
-        findings_[static_cast<std::size_t>(__builtin_ctzll(found))] = Finding{true, index, 0, 0};
+        findings_[static_cast<std::size_t>(__builtin_ctzll(found))] = FirstFound{true, index, 0, 0};
       }
     }
     if (count_ * 2 > slots_.size()) Grow(slots_.size() * 2);
@@ -285,7 +285,7 @@ class Explorer {
   RowMask rows_taken_;
   std::uint64_t open_states_ = 0;  // State properties not yet found, one bit each.
   std::vector<std::uint32_t> deadlocks_;
-  std::vector<Finding> findings_;
+  std::vector<FirstFound> findings_;
 };
 
 }  // namespace pipecheck::properties

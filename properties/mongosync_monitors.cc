@@ -1,5 +1,5 @@
-// properties/mongosync_checks.cc: the mongosync monitors (see the header).
-#include "properties/mongosync_checks.h"
+// properties/mongosync_monitors.cc: the mongosync monitors (see the header).
+#include "properties/mongosync_monitors.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -26,10 +26,10 @@ consteval std::size_t P(std::string_view name) { return IndexOf(kMongosyncMonito
 
 bool IsStep(const sim::TraceEvent& event) { return event.accepted && event.row >= 0; }
 
-class MongosyncChecks final : public Checks {
+class MongosyncMonitor final : public Monitor {
  public:
-  // REQUIRES: `world` outlives the checks.
-  explicit MongosyncChecks(const sim::MongosyncWorld& world);
+  // REQUIRES: `world` outlives the monitor.
+  explicit MongosyncMonitor(const sim::MongosyncWorld& world);
 
   void AfterEvent() override;
   void AtEnd() override;
@@ -69,14 +69,14 @@ class MongosyncChecks final : public Checks {
   int commit_source_ = 0;
 };
 
-MongosyncChecks::MongosyncChecks(const sim::MongosyncWorld& world) : world_(world) {
+MongosyncMonitor::MongosyncMonitor(const sim::MongosyncWorld& world) : world_(world) {
   previous_state_ = world_.sync().state;
   previous_applied_ = world_.entries_applied();
   previous_writes_ = world_.source_writes();
   previous_applied_ts_ = world_.applied_ts();
 }
 
-void MongosyncChecks::AfterEvent() {
+void MongosyncMonitor::AfterEvent() {
   ReadTrace();
   const ms::Sync& sync = world_.sync();
   const sim::SourceCluster& source = world_.cluster(world_.source_index());
@@ -147,14 +147,14 @@ void MongosyncChecks::AfterEvent() {
   previous_quiet_ = quiet;
 }
 
-void MongosyncChecks::AtEnd() {
+void MongosyncMonitor::AtEnd() {
   AfterEvent();
   if (Quiet()) CheckConverged("at the end of the run");
 }
 
-std::vector<PropertyResult> MongosyncChecks::Results() const { return hits_.Results(); }
+std::vector<PropertyResult> MongosyncMonitor::Results() const { return hits_.Results(); }
 
-void MongosyncChecks::ReadTrace() {
+void MongosyncMonitor::ReadTrace() {
   const auto& events = world_.trace().events();
   for (; trace_read_ < events.size(); ++trace_read_) {
     const sim::TraceEvent& event = events[trace_read_];
@@ -165,7 +165,7 @@ void MongosyncChecks::ReadTrace() {
 
 // Judges one lifecycle trace event against the table, from the trace alone,
 // then the properties that hang on single steps (1, 3, 5, 6).
-void MongosyncChecks::JudgeStep(const sim::TraceEvent& event) {
+void MongosyncMonitor::JudgeStep(const sim::TraceEvent& event) {
   const std::string_view traced = ms::ToString(traced_state_);
   if (IsStep(event)) {
     const auto rows = world_.table().rows();
@@ -227,7 +227,7 @@ void MongosyncChecks::JudgeStep(const sim::TraceEvent& event) {
 
 // 3, and the snapshot that 1 compares with. The runner calls AfterEvent()
 // right after the /commit step, so the world's data is as at /commit.
-void MongosyncChecks::OnCommitAccepted(const sim::TraceEvent& event) {
+void MongosyncMonitor::OnCommitAccepted(const sim::TraceEvent& event) {
   const ms::Sync& sync = world_.sync();
   const auto lag = world_.LagMillis();
   if (event.from != ms::ToString(ms::State::kRunning)) {
@@ -251,7 +251,7 @@ void MongosyncChecks::OnCommitAccepted(const sim::TraceEvent& event) {
 
 // 1: on entering COMMITTED, the destination is the source as of the commit
 // timestamp, collection by collection.
-void MongosyncChecks::OnCommitted() {
+void MongosyncMonitor::OnCommitted() {
   Hit(P("reaches_COMMITTED"), "the sync entered COMMITTED");
   if (!has_commit_snapshot_) {
     Hit(P("committed_means_destination_caught_up"), "COMMITTED without an accepted /commit since the last wipe");
@@ -275,7 +275,7 @@ void MongosyncChecks::OnCommitted() {
 // Writes have stopped, the sync is applying change events with the process up
 // and the destination reachable, and nothing is left to apply. An injected
 // verifier_mismatch is excluded: that divergence is the fault's, not the sync's.
-bool MongosyncChecks::Quiet() const {
+bool MongosyncMonitor::Quiet() const {
   const ms::Sync& sync = world_.sync();
   return world_.writes_stopped() && sync.state == ms::State::kRunning &&
          sync.phase == ms::Phase::kChangeEventApplication && sync.process == ms::Process::kUp &&
@@ -283,7 +283,7 @@ bool MongosyncChecks::Quiet() const {
          world_.applied_ts() == world_.cluster(world_.source_index()).next_ts();
 }
 
-void MongosyncChecks::CheckConverged(const char* when) {
+void MongosyncMonitor::CheckConverged(const char* when) {
   Hit(P("quiet_and_caught_up"), fmt::format("writes stopped and the sync caught up, cluster{} -> cluster{}",
                                   world_.source_index(), world_.destination_index()));
   if (hits_.hit(P("converges_when_quiet"))) return;
@@ -300,12 +300,12 @@ std::unique_ptr<sim::World> MongosyncMonitors::MakeWorld(const sim::Scenario& sc
   return sim::MakeMongosyncWorld(scenario, tables.mongosync);
 }
 
-std::unique_ptr<Checks> MongosyncMonitors::MakeChecks(const sim::Scenario& scenario,
+std::unique_ptr<Monitor> MongosyncMonitors::MakeMonitor(const sim::Scenario& scenario,
                                                       const sim::World& world) {
   PIPECHECK_ASSERT(scenario.model == sim::ModelKind::kMongosync);
   const auto* mongosync = dynamic_cast<const sim::MongosyncWorld*>(&world);
   PIPECHECK_ASSERT(mongosync != nullptr);
-  return std::make_unique<MongosyncChecks>(*mongosync);
+  return std::make_unique<MongosyncMonitor>(*mongosync);
 }
 
 }  // namespace pipecheck::properties

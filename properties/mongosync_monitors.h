@@ -1,4 +1,4 @@
-// properties/mongosync_checks.h: the mongosync property catalogue.
+// properties/mongosync_monitors.h: the mongosync property catalogue.
 //
 // Eight always- or transition-properties, each paired with the
 // sometimes-property that witnesses its premise (so none passes vacuously),
@@ -17,7 +17,7 @@
 #include <memory>
 #include <span>
 
-#include "properties/checks.h"
+#include "properties/monitors.h"
 #include "properties/property.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -55,8 +55,8 @@ struct MongosyncMonitors {
   static constexpr int kExpectPipe = -1;  // The sync has no pipes.
   static std::unique_ptr<sim::World> MakeWorld(const sim::Scenario& scenario,
                                                const sim::WorldTables& tables);
-  // REQUIRES: `world` was made by MakeWorld and outlives the checks.
-  static std::unique_ptr<Checks> MakeChecks(const sim::Scenario& scenario,
+  // REQUIRES: `world` was made by MakeWorld and outlives the monitor.
+  static std::unique_ptr<Monitor> MakeMonitor(const sim::Scenario& scenario,
                                             const sim::World& world);
   static std::span<const Property> Catalogue() { return kMongosyncMonitors; }
 };

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "properties/catalogue.h"
-#include "properties/mongosync_checks.h"
+#include "properties/mongosync_monitors.h"
 
 namespace pipecheck::properties {
 

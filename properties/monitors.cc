@@ -1,4 +1,4 @@
-#include "properties/checks.h"
+#include "properties/monitors.h"
 
 #include <utility>
 

@@ -1,6 +1,6 @@
-// properties/checks.h: the property monitors of one run.
+// properties/monitors.h: the property monitors of one run.
 //
-// A Checks object watches one world from outside, like an outside state
+// A Monitor object watches one world from outside, like an outside state
 // checker: the runner calls AfterEvent() after every internal event and every
 // applied scenario step, and AtEnd() once when the run stops. Monitors read
 // the world and its trace; they never change them, and draw no randomness.
@@ -11,7 +11,7 @@
 //   struct Monitors {
 //     static constexpr int kExpectPipe;  // The pipe a scenario's expect speaks of (-1: none).
 //     static std::unique_ptr<sim::World> MakeWorld(const sim::Scenario&, const sim::WorldTables&);
-//     static std::unique_ptr<Checks> MakeChecks(const sim::Scenario&, const sim::World&);
+//     static std::unique_ptr<Monitor> MakeMonitor(const sim::Scenario&, const sim::World&);
 //     static std::span<const Property> Catalogue();  // In Results() order.
 //   };
 #pragma once
@@ -30,9 +30,9 @@
 
 namespace pipecheck::properties {
 
-class Checks {
+class Monitor {
  public:
-  virtual ~Checks() = default;
+  virtual ~Monitor() = default;
   virtual void AfterEvent() = 0;
   virtual void AtEnd() = 0;
   // Every property of the catalogue, always-properties paired with the
@@ -45,7 +45,7 @@ concept MonitorCatalogue = requires(const sim::Scenario& scenario, const sim::Wo
                                     const sim::World& world) {
   { M::kExpectPipe } -> std::convertible_to<int>;
   { M::MakeWorld(scenario, tables) } -> std::same_as<std::unique_ptr<sim::World>>;
-  { M::MakeChecks(scenario, world) } -> std::same_as<std::unique_ptr<Checks>>;
+  { M::MakeMonitor(scenario, world) } -> std::same_as<std::unique_ptr<Monitor>>;
   { M::Catalogue() } -> std::same_as<std::span<const Property>>;
 };
 

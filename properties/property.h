@@ -6,7 +6,7 @@
 // a witness that the premise of an `always` or `transition` one really
 // occurred, so that no claim passes vacuously; an `eventually` property
 // (liveness) must come true on every fair path. Each carries its source.
-// The explorer (explorer.h), the simulator's monitors (checks.h), the
+// The explorer (explorer.h), the simulator's monitors (monitors.h), the
 // reports and `mutate` share this vocabulary; verdicts stay enums until
 // they are printed.
 #pragma once

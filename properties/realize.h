@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "model/lifecycle.h"
-#include "properties/checks.h"
+#include "properties/monitors.h"
 #include "properties/runner.h"
 #include "sim/scenario.h"
 #include "sim/world.h"

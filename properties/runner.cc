@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "model/input_error.h"
-#include "properties/checks.h"
+#include "properties/monitors.h"
 #include "sim/world.h"
 
 namespace pipecheck::properties {
@@ -115,15 +115,15 @@ void RequireKnownProperty(const sim::Scenario& scenario, std::span<const Propert
   }
 }
 
-RunResult Run(const sim::Scenario& scenario, sim::World& world, Checks& checks, int expect_pipe) {
+RunResult Run(const sim::Scenario& scenario, sim::World& world, Monitor& monitor, int expect_pipe) {
   RunResult result;
   std::vector<ExpectationResult> step_expectations;
   for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
     const sim::Step& step = scenario.steps[i];
-    while (world.ProcessNext(step.at)) checks.AfterEvent();
+    while (world.ProcessNext(step.at)) monitor.AfterEvent();
     world.AdvanceTo(step.at);
     const sim::StepOutcome outcome = world.Apply(step);
-    checks.AfterEvent();
+    monitor.AfterEvent();
     if (step.is_fault) ++result.faults[step.action];
     const std::string label = fmt::format("step {} ({} {} at {})", i, step.is_fault ? "fault" : "do",
                                           step.action, sim::FormatDuration(step.at));
@@ -140,12 +140,12 @@ RunResult Run(const sim::Scenario& scenario, sim::World& world, Checks& checks, 
            seen});
     }
   }
-  while (world.ProcessNext(scenario.run_until)) checks.AfterEvent();
+  while (world.ProcessNext(scenario.run_until)) monitor.AfterEvent();
   world.AdvanceTo(scenario.run_until);
-  checks.AtEnd();
+  monitor.AtEnd();
 
   result.trace = world.trace();
-  result.properties = checks.Results();
+  result.properties = monitor.Results();
   result.events = world.events_processed();
   result.final_state = std::string(world.LifecycleState(0));
   result.process = std::string(world.ProcessStatus());

@@ -4,7 +4,7 @@
 // world processes its internal events up to each scenario step, the step is
 // applied, and the property monitors look after every event. Then the
 // scenario's expectations are checked. The loop knows no lifecycle: it is a
-// template over the lifecycle's monitor catalogue (checks.h).
+// template over the lifecycle's monitor catalogue (monitors.h).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "properties/checks.h"
+#include "properties/monitors.h"
 #include "properties/property.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -46,10 +46,10 @@ struct RunResult {
 // `catalogue` does not have.
 void RequireKnownProperty(const sim::Scenario& scenario, std::span<const Property> catalogue);
 
-// Runs `scenario` on `world`, watched by `checks`, and judges it; the
+// Runs `scenario` on `world`, watched by `monitor`, and judges it; the
 // expected visits are those of pipe `expect_pipe` (-1: the world's only
-// lifecycle). REQUIRES: `world` is fresh and `checks` watch it.
-RunResult Run(const sim::Scenario& scenario, sim::World& world, Checks& checks, int expect_pipe);
+// lifecycle). REQUIRES: `world` is fresh and `monitor` watches it.
+RunResult Run(const sim::Scenario& scenario, sim::World& world, Monitor& monitor, int expect_pipe);
 
 // Throws InputError when the scenario names a property the catalogue does
 // not have (checked before anything runs).
@@ -57,8 +57,8 @@ template <MonitorCatalogue Monitors>
 RunResult RunScenario(const sim::Scenario& scenario, const sim::WorldTables& tables = {}) {
   RequireKnownProperty(scenario, Monitors::Catalogue());
   const auto world = Monitors::MakeWorld(scenario, tables);
-  const auto checks = Monitors::MakeChecks(scenario, *world);
-  return Run(scenario, *world, *checks, Monitors::kExpectPipe);
+  const auto monitor = Monitors::MakeMonitor(scenario, *world);
+  return Run(scenario, *world, *monitor, Monitors::kExpectPipe);
 }
 
 // The names of a catalogue's properties, in catalogue order.

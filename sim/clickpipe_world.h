@@ -25,7 +25,7 @@
 //    and are not counted in events_processed().
 //
 // The read-only accessors below are for the property monitors
-// (properties/clickpipe_checks.h): they judge the world from outside and
+// (properties/clickpipe_monitors.h): they judge the world from outside and
 // never change it.
 #pragma once
 

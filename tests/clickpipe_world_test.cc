@@ -24,8 +24,8 @@
 #include <gtest/gtest.h>
 
 #include "model/clickpipe.h"
-#include "properties/checks.h"
-#include "properties/clickpipe_checks.h"
+#include "properties/monitors.h"
+#include "properties/clickpipe_monitors.h"
 #include "sim/clickpipe_world.h"
 #include "sim/scenario.h"
 
@@ -75,7 +75,7 @@ class Driver {
   explicit Driver(const sim::Scenario& scenario, const cp::Table* table = nullptr)
       : scenario_(scenario),
         world_(sim::MakeClickPipeWorld(scenario_, table)),
-        checks_(properties::ClickPipeMonitors::MakeChecks(scenario_, *world_)) {}
+        checks_(properties::ClickPipeMonitors::MakeMonitor(scenario_, *world_)) {}
 
   void RunTo(Millis at) {
     while (world_->ProcessNext(at)) checks_->AfterEvent();
@@ -158,7 +158,7 @@ class Driver {
  private:
   sim::Scenario scenario_;
   std::unique_ptr<sim::World> world_;
-  std::unique_ptr<properties::Checks> checks_;
+  std::unique_ptr<properties::Monitor> checks_;
 };
 
 std::string Converged(const sim::World& world) {
@@ -701,10 +701,10 @@ TEST(ClickPipeWorld, TheWorldOnlyEverTakesTableRows) {
   EXPECT_TRUE(driver.Witnessed("a_fault_step_is_taken"));
 }
 
-TEST(ClickPipeChecks, ResultsPairEachAlwaysWithItsWitness) {
+TEST(ClickPipeMonitor, ResultsPairEachAlwaysWithItsWitness) {
   sim::Scenario scenario = BaseScenario();
   auto world = sim::MakeClickPipeWorld(scenario);
-  auto checks = properties::ClickPipeMonitors::MakeChecks(scenario, *world);
+  auto checks = properties::ClickPipeMonitors::MakeMonitor(scenario, *world);
   const auto all = checks->Results();
   ASSERT_EQ(all.size(), 22U);
   EXPECT_EQ(all[2].name, "paused_pulls_nothing");
@@ -729,7 +729,7 @@ cp::Table Mutant(const std::function<void(std::vector<cp::Row>&)>& mutate) {
   return cp::Table(cp::Profile::kCurrent, std::move(copy));
 }
 
-TEST(ClickPipeChecks, PlantedResumeWithALostPointIsCaught) {
+TEST(ClickPipeMonitor, PlantedResumeWithALostPointIsCaught) {
   // Mutant: Paused --resume--> Running even when the point is gone.
   const cp::Table table = Mutant([](std::vector<cp::Row>& rows) {
     for (cp::Row& row : rows) {
@@ -753,7 +753,7 @@ TEST(ClickPipeChecks, PlantedResumeWithALostPointIsCaught) {
   EXPECT_EQ(driver.world().LifecycleState(0), "Failed");
 }
 
-TEST(ClickPipeChecks, PlantedCompletionOfACdcPipeIsCaught) {
+TEST(ClickPipeMonitor, PlantedCompletionOfACdcPipeIsCaught) {
   const cp::Table table = Mutant([](std::vector<cp::Row>& rows) {
     for (cp::Row& row : rows) {
       if (row.from == cp::State::kSnapshot && row.trigger == cp::Trigger::kInitialLoadDone &&
@@ -770,7 +770,7 @@ TEST(ClickPipeChecks, PlantedCompletionOfACdcPipeIsCaught) {
   EXPECT_EQ(driver.Result("every_step_is_a_table_row").verdict, Verdict::kHolds);
 }
 
-TEST(ClickPipeChecks, PlantedFailureWithoutACauseIsCaught) {
+TEST(ClickPipeMonitor, PlantedFailureWithoutACauseIsCaught) {
   const cp::Table table = Mutant([](std::vector<cp::Row>& rows) {
     for (cp::Row& row : rows) {
       if (row.from == cp::State::kRunning && row.trigger == cp::Trigger::kIrrecoverableError) {

@@ -36,8 +36,8 @@
 #include "properties/check.h"
 #include "properties/clickpipe_space.h"
 #include "properties/mongosync_space.h"
-#include "properties/clickpipe_checks.h"
-#include "properties/mongosync_checks.h"
+#include "properties/clickpipe_monitors.h"
+#include "properties/mongosync_monitors.h"
 #include "properties/runner.h"
 #include "sim/scenario.h"
 

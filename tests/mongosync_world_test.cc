@@ -22,8 +22,8 @@
 #include <rapidcheck/gtest.h>
 
 #include "model/mongosync.h"
-#include "properties/checks.h"
-#include "properties/mongosync_checks.h"
+#include "properties/monitors.h"
+#include "properties/mongosync_monitors.h"
 #include "sim/mongosync_world.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -84,7 +84,7 @@ ms::StartOptions NoVerification() {
 
 struct Driven {
   std::unique_ptr<sim::World> world;
-  std::unique_ptr<properties::Checks> checks;
+  std::unique_ptr<properties::Monitor> checks;
   std::vector<sim::StepOutcome> outcomes;  // One per scenario step.
 
   const sim::MongosyncWorld& mongosync() const {
@@ -138,7 +138,7 @@ struct Driven {
 Driven Drive(const sim::Scenario& scenario) {
   Driven run;
   run.world = sim::MakeMongosyncWorld(scenario);
-  run.checks = properties::MongosyncMonitors::MakeChecks(scenario, *run.world);
+  run.checks = properties::MongosyncMonitors::MakeMonitor(scenario, *run.world);
   for (const sim::Step& step : scenario.steps) {
     while (run.world->ProcessNext(step.at)) run.checks->AfterEvent();
     run.world->AdvanceTo(step.at);
@@ -474,7 +474,7 @@ TEST(MongosyncWorld, FollowsTheTableItIsGivenEvenWithoutTheConnectedRow) {
   sim::Scenario scenario = Base(12, 10 * kMinute);
   scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{})};
   auto world = sim::MakeMongosyncWorld(scenario, &table);
-  auto checks = properties::MongosyncMonitors::MakeChecks(scenario, *world);
+  auto checks = properties::MongosyncMonitors::MakeMonitor(scenario, *world);
   while (world->ProcessNext(scenario.run_until)) checks->AfterEvent();
   world->AdvanceTo(scenario.run_until);
   checks->AtEnd();
@@ -503,7 +503,7 @@ ms::Table Mutant(ms::State from, ms::Process process, ms::Trigger trigger,
 Verdict VerdictOnMutant(const sim::Scenario& scenario, const ms::Table& table,
                         const std::string& property) {
   auto world = sim::MakeMongosyncWorld(scenario, &table);
-  auto checks = properties::MongosyncMonitors::MakeChecks(scenario, *world);
+  auto checks = properties::MongosyncMonitors::MakeMonitor(scenario, *world);
   for (const sim::Step& step : scenario.steps) {
     while (world->ProcessNext(step.at)) checks->AfterEvent();
     world->AdvanceTo(step.at);
@@ -520,7 +520,7 @@ Verdict VerdictOnMutant(const sim::Scenario& scenario, const ms::Table& table,
   return Verdict::kHolds;
 }
 
-TEST(MongosyncChecks, CommitOnlyWhenCanCommitCatchesACommitRowWithoutItsGuard) {
+TEST(MongosyncMonitor, CommitOnlyWhenCanCommitCatchesACommitRowWithoutItsGuard) {
   const ms::Table table = Mutant(ms::State::kRunning, ms::Process::kUp, ms::Trigger::kCommit,
                                  [](ms::Row& row) { row.guard = ms::Guard::kNone; });
   sim::Scenario scenario = Base(13, 30 * kMinute);
@@ -529,7 +529,7 @@ TEST(MongosyncChecks, CommitOnlyWhenCanCommitCatchesACommitRowWithoutItsGuard) {
   EXPECT_EQ(VerdictOnMutant(scenario, table, "commit_only_when_can_commit"), Verdict::kViolated);
 }
 
-TEST(MongosyncChecks, CanWriteNeverBeforeCommittingCatchesWritesEnabledByCopyDone) {
+TEST(MongosyncMonitor, CanWriteNeverBeforeCommittingCatchesWritesEnabledByCopyDone) {
   const ms::Table table = Mutant(ms::State::kRunning, ms::Process::kUp, ms::Trigger::kCopyDone,
                                  [](ms::Row& row) { row.effect = ms::Effect::kEnableWrites; });
   sim::Scenario scenario = Base(14, 30 * kMinute);
@@ -538,7 +538,7 @@ TEST(MongosyncChecks, CanWriteNeverBeforeCommittingCatchesWritesEnabledByCopyDon
             Verdict::kViolated);
 }
 
-TEST(MongosyncChecks, CommittedLeftOnlyByReverseCatchesACrashThatResumesRunning) {
+TEST(MongosyncMonitor, CommittedLeftOnlyByReverseCatchesACrashThatResumesRunning) {
   const ms::Table table = Mutant(ms::State::kCommitted, ms::Process::kUp, ms::Trigger::kCrash,
                                  [](ms::Row& row) { row.to = ms::State::kRunning; });
   sim::Scenario scenario = Base(15, 1 * kHour);
@@ -548,7 +548,7 @@ TEST(MongosyncChecks, CommittedLeftOnlyByReverseCatchesACrashThatResumesRunning)
             Verdict::kViolated);
 }
 
-TEST(MongosyncChecks, RolloverNeverAppliesPastAGapCatchesAPausedSyncThatDoesNotExit) {
+TEST(MongosyncMonitor, RolloverNeverAppliesPastAGapCatchesAPausedSyncThatDoesNotExit) {
   const ms::Table table = Mutant(ms::State::kPaused, ms::Process::kUp,
                                  ms::Trigger::kOplogRollover,
                                  [](ms::Row& row) { row.process_to = ms::Process::kUp; });
@@ -559,7 +559,7 @@ TEST(MongosyncChecks, RolloverNeverAppliesPastAGapCatchesAPausedSyncThatDoesNotE
             Verdict::kViolated);
 }
 
-TEST(MongosyncChecks, CommittedMeansCaughtUpCatchesACommitThatSkipsTheDrain) {
+TEST(MongosyncMonitor, CommittedMeansCaughtUpCatchesACommitThatSkipsTheDrain) {
   // commit_done straight from the commit: COMMITTED before the drain applies.
   const ms::Table table = Mutant(ms::State::kRunning, ms::Process::kUp, ms::Trigger::kCommit,
                                  [](ms::Row& row) {

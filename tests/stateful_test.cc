@@ -61,9 +61,9 @@
 
 #include "model/clickpipe.h"
 #include "model/mongosync.h"
-#include "properties/checks.h"
-#include "properties/clickpipe_checks.h"
-#include "properties/mongosync_checks.h"
+#include "properties/monitors.h"
+#include "properties/clickpipe_monitors.h"
+#include "properties/mongosync_monitors.h"
 #include "tests/rc_generators.h"
 #include "properties/runner.h"
 #include "sim/clickpipe_world.h"
@@ -180,10 +180,10 @@ class System {
   // Whether nothing is under way that the world finishes by itself.
   virtual bool Steady() const = 0;
 
-  void MakeChecks() {
+  void MakeMonitor() {
     checks_ = scenario_.model == sim::ModelKind::kClickPipe
-                  ? properties::ClickPipeMonitors::MakeChecks(scenario_, world())
-                  : properties::MongosyncMonitors::MakeChecks(scenario_, world());
+                  ? properties::ClickPipeMonitors::MakeMonitor(scenario_, world())
+                  : properties::MongosyncMonitors::MakeMonitor(scenario_, world());
   }
 
   // Fails the case: the reason, the commands and the scenario that replays it.
@@ -211,7 +211,7 @@ class System {
   Millis now() { return world().now(); }
 
   sim::Scenario scenario_;
-  std::unique_ptr<properties::Checks> checks_;
+  std::unique_ptr<properties::Monitor> checks_;
   std::size_t traced_ = 0;  // Trace events replayed through the model so far.
 
  private:
@@ -267,7 +267,7 @@ class ClickPipeSystem final : public System {
     auto world = std::make_unique<sim::ClickPipeWorld>(scenario_, table_);
     world->PlantBugForTest(bug);
     world_ = std::move(world);
-    MakeChecks();
+    MakeMonitor();
     const cp::Mode mode =
         scenario_.profile == cp::Profile::k2024 ? cp::Mode::kCdc : scenario_.config.mode;
     shadow_.assign(static_cast<std::size_t>(scenario_.config.pipes),
@@ -682,7 +682,7 @@ class MongosyncSystem final : public System {
       : System(std::move(scenario)),
         table_(ms::DefaultTable()),
         world_(std::make_unique<sim::MongosyncWorld>(scenario_, table_)) {
-    MakeChecks();
+    MakeMonitor();
     // The process connects to both clusters 1 s in; commands start there.
     Wait(sim::kSecond);
   }
@@ -929,7 +929,7 @@ RC_GTEST_PROP(ScenarioGenerators, GeneratedScenariosKeepEveryAlwaysProperty, ())
 std::vector<PropertyResult> ReplayPlanted(const sim::Scenario& scenario, sim::PlantedBug bug) {
   sim::ClickPipeWorld world(scenario, cp::TableOf(scenario.profile));
   world.PlantBugForTest(bug);
-  const auto checks = properties::ClickPipeMonitors::MakeChecks(scenario, world);
+  const auto checks = properties::ClickPipeMonitors::MakeMonitor(scenario, world);
   for (const sim::Step& step : scenario.steps) {
     while (world.ProcessNext(step.at)) checks->AfterEvent();
     world.AdvanceTo(step.at);
