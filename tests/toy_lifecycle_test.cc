@@ -4,7 +4,7 @@
 // A batch job: Queued, Running, Done, Failed. The user starts, retries,
 // discards and resubmits it (operations), it finishes by itself (an
 // event), and a crash fails it (a fault with a budget). One guard: a
-// failed job is retried only while it has attempts left. One effect: a
+// failed job is retried only while it has attempts left. Two effects: a
 // retry counts an attempt, a resubmit resets the count.
 //
 // This file is the worked example of docs/architecture.md: the table and
