@@ -500,12 +500,8 @@ cp::Table ClickPipeMutation::Apply(const Mutant& mutant) const {
 }
 
 properties::CheckReport ClickPipeMutation::Check(const Mutant* mutant) const {
-  const properties::ExploreLimits unlimited;
-  if (mutant == nullptr) {
-    return properties::Check(properties::ClickPipeSpace(*table_, bounds_), unlimited);
-  }
-  const cp::Table mutated = Apply(*mutant);
-  return properties::Check(properties::ClickPipeSpace(mutated, bounds_), unlimited);
+  return properties::CheckMutant<properties::ClickPipeSpace>(
+      *table_, bounds_, mutant, [this](const Mutant& applied) { return Apply(applied); });
 }
 
 std::span<const std::string_view> ClickPipeMutation::DocumentedCopyComparisons() {

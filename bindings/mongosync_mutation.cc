@@ -266,12 +266,8 @@ ms::Table MongosyncMutation::Apply(const Mutant& mutant) const {
 }
 
 properties::CheckReport MongosyncMutation::Check(const Mutant* mutant) const {
-  const properties::ExploreLimits unlimited;
-  if (mutant == nullptr) {
-    return properties::Check(properties::MongosyncSpace(*table_, bounds_), unlimited);
-  }
-  const ms::Table mutated = Apply(*mutant);
-  return properties::Check(properties::MongosyncSpace(mutated, bounds_), unlimited);
+  return properties::CheckMutant<properties::MongosyncSpace>(
+      *table_, bounds_, mutant, [this](const Mutant& applied) { return Apply(applied); });
 }
 
 std::span<const std::string_view> MongosyncMutation::DocumentedCopyComparisons() {

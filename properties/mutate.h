@@ -212,6 +212,16 @@ MutationReport Mutate(const M& mutation, const MutateOptions& options) {
   return report;
 }
 
+// A Mutation's Check for a lifecycle whose Space explores (table, bounds):
+// the built-in `table` for nullptr, else the table `apply(*mutant)` builds,
+// explored with no limits.
+template <class Space, class Table, class Bounds, class Apply>
+CheckReport CheckMutant(const Table& table, const Bounds& bounds, const Mutant* mutant, Apply&& apply) {
+  if (mutant == nullptr) return Check(Space(table, bounds), ExploreLimits{});
+  const Table mutated = std::forward<Apply>(apply)(*mutant);
+  return Check(Space(mutated, bounds), ExploreLimits{});
+}
+
 // Helpers for a lifecycle's mutant generation and Apply.
 
 Mutant MakeMutant(std::size_t row, MutationKind kind, std::size_t target, std::string name);

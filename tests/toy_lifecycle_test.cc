@@ -333,26 +333,25 @@ class JobMutation {
     return out;
   }
   properties::CheckReport Check(const properties::Mutant* mutant) const {
-    std::vector<Row> rows(kRows.begin(), kRows.end());
-    if (mutant != nullptr) {
-      rows = properties::MutatedRows<Row>(kRows, *mutant, [&](Row& row) {
-        switch (mutant->kind) {
+    const std::vector<Row> rows(kRows.begin(), kRows.end());
+    return properties::CheckMutant<JobSpace>(rows, 3, mutant, [&](const properties::Mutant& applied) {
+      return properties::MutatedRows<Row>(kRows, applied, [&](Row& row) {
+        switch (applied.kind) {
           case properties::MutationKind::kRetarget:
-            row.to = static_cast<State>(mutant->target);
+            row.to = static_cast<State>(applied.target);
             break;
           case properties::MutationKind::kDropGuard:
             row.guard = Guard::kNone;
             break;
           case properties::MutationKind::kDropEffect:
           case properties::MutationKind::kSwapEffect:
-            row.effect = static_cast<Effect>(mutant->target);
+            row.effect = static_cast<Effect>(applied.target);
             break;
           default:
-            FAIL() << "the job lifecycle makes no " << properties::ToString(mutant->kind) << " mutant";
+            FAIL() << "the job lifecycle makes no " << properties::ToString(applied.kind) << " mutant";
         }
       });
-    }
-    return properties::Check(JobSpace(std::move(rows), 3), properties::ExploreLimits{});
+    });
   }
   std::span<const std::string_view> DocumentedCopyComparisons() const { return kCopy; }
   std::span<const properties::KnownEquivalent> KnownEquivalents() const { return kEquivalents; }
