@@ -247,17 +247,6 @@ bool GuardDecides(const cp::Table& table, const cp::Pipe& pipe) {
   return false;
 }
 
-// The table's answers on one pipe that the catalogue asks in every state,
-// one bit each (see ClickPipeSpace::TableFacts).
-enum : std::uint8_t {
-  kFactOperations = 1U << 0,  // Operations answer as documented.
-  kFactEvents = 1U << 1,
-  kFactFaults = 1U << 2,
-  kFactOneRow = 1U << 3,  // One row decides each step.
-  kFactGuard = 1U << 4,   // A guard decides some step.
-  kFactKnown = 1U << 7,
-};
-
 // The catalogue, written once: each entry is the property, when the bounds
 // list it, and its judgement. Always and sometimes properties are judged on
 // a state (with the table's answers on its pipes, `facts`), transition
@@ -690,12 +679,7 @@ std::uint8_t ClickPipeSpace::TableFacts(const cp::Pipe& pipe) const {
   // bits: each is computed once per space.
   std::uint8_t& facts = facts_[PackPipe(pipe)];
   if (facts == 0) {
-    facts = kFactKnown;
-    if (AnswersAsDocumented(table_, pipe, model::TriggerKind::kOperation)) facts |= kFactOperations;
-    if (AnswersAsDocumented(table_, pipe, model::TriggerKind::kEvent)) facts |= kFactEvents;
-    if (AnswersAsDocumented(table_, pipe, model::TriggerKind::kFault)) facts |= kFactFaults;
-    if (OneRowDecides(table_, pipe)) facts |= kFactOneRow;
-    if (GuardDecides(table_, pipe)) facts |= kFactGuard;
+    facts = TableFactsOf<&AnswersAsDocumented, &OneRowDecides, &GuardDecides>(table_, pipe);
   }
   return facts;
 }

@@ -258,17 +258,6 @@ bool ProcessStepFits(const ms::Sync& a, const ms::Sync& b, T trigger) {
   }
 }
 
-// The table's answers on one sync that the catalogue asks in every state,
-// one bit each (see MongosyncSpace::TableFacts).
-enum : std::uint8_t {
-  kFactOperations = 1U << 0,  // Operations answer as documented.
-  kFactEvents = 1U << 1,
-  kFactFaults = 1U << 2,
-  kFactOneRow = 1U << 3,  // One row decides each step.
-  kFactGuard = 1U << 4,   // A guard decides some step.
-  kFactKnown = 1U << 7,
-};
-
 // The sync's bits in a packed state (the fault budget follows them).
 constexpr int kSyncBits = 16;
 
@@ -539,12 +528,7 @@ std::uint8_t MongosyncSpace::TableFacts(const ms::Sync& sync) const {
   Pack(State{sync, {}}, words);
   std::uint8_t& facts = facts_[words[0] & ((std::uint64_t{1} << kSyncBits) - 1)];
   if (facts == 0) {
-    facts = kFactKnown;
-    if (AnswersAsDocumented(table_, sync, model::TriggerKind::kOperation)) facts |= kFactOperations;
-    if (AnswersAsDocumented(table_, sync, model::TriggerKind::kEvent)) facts |= kFactEvents;
-    if (AnswersAsDocumented(table_, sync, model::TriggerKind::kFault)) facts |= kFactFaults;
-    if (OneRowDecides(table_, sync)) facts |= kFactOneRow;
-    if (GuardDecides(table_, sync)) facts |= kFactGuard;
+    facts = TableFactsOf<&AnswersAsDocumented, &OneRowDecides, &GuardDecides>(table_, sync);
   }
   return facts;
 }
