@@ -28,6 +28,11 @@
 //   Generator     what a seed draws: FromFlags(--profile, --mode).  sim
 //   Mutation      the mutation check of a table (properties/mutate.h):
 //                 FromFlags(--profile, --pipes).                  mutate
+//   Observable    one subject (a pipe, a process) as a poller sees it: the
+//                 automaton `validate` judges histories with
+//                 (validate/automaton.h), for a profile.         validate
+//   ObservedFacts the facts a raw API body reports beside the state, as
+//                 (care, value) bits of Observable's facts.       validate
 //
 // The concept Binding below states the same list to the compiler; each
 // binding's header asserts it.
@@ -35,6 +40,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +53,8 @@
 #include "properties/monitors.h"
 #include "properties/mutate.h"
 #include "sim/scenario.h"
+#include "validate/automaton.h"
+#include "validate/history.h"
 
 namespace pipecheck::bindings {
 
@@ -103,7 +111,8 @@ void SetRow(StepAnswer& answer, std::size_t index, const Row& row) {
 template <class B>
 concept Binding = requires(std::string_view word, const typename B::Profile& profile,
                            std::optional<typename B::Profile>& chosen, const sim::Scenario& scenario,
-                           const ExploreFlags& explore, const StepFlags& step) {
+                           const ExploreFlags& explore, const StepFlags& step,
+                           const validate::Observation& observation, std::uint32_t& care) {
   { B::kName } -> std::convertible_to<std::string_view>;
   { B::kKind } -> std::convertible_to<sim::ModelKind>;
   { B::kMaxPipes } -> std::convertible_to<int>;
@@ -119,6 +128,8 @@ concept Binding = requires(std::string_view word, const typename B::Profile& pro
   requires properties::Mutation<typename B::Mutation>;
   { B::Mutation::FromFlags(std::string(), 0) } -> std::same_as<typename B::Mutation>;
   { B::Generator::FromFlags(std::string(), std::string()) } -> std::same_as<typename B::Generator>;
+  { B::Observable(profile) } -> std::same_as<validate::Automaton>;
+  { B::ObservedFacts(observation, care, care) };
 };
 
 }  // namespace pipecheck::bindings

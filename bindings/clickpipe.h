@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,8 @@
 #include "model/describe.h"
 #include "properties/clickpipe_space.h"
 #include "sim/scenario.h"
+#include "validate/automaton.h"
+#include "validate/history.h"
 
 namespace pipecheck::bindings {
 
@@ -42,6 +45,12 @@ struct ClickPipe {
   // The simulator: the monitor catalogue and what a seed draws (sim, replay).
   using Monitors = properties::ClickPipeMonitors;
   using Generator = ClickPipeGenerator;
+
+  // `validate`: one subject as a poller sees it, and the facts a raw API
+  // body reports beside the state (bits of the automaton's facts).
+  static validate::Automaton Observable(Profile profile);
+  static void ObservedFacts(const validate::Observation& seen, std::uint32_t& care,
+                            std::uint32_t& value);
 
   // The mutation check of its tables (mutate).
   using Mutation = ClickPipeMutation;

@@ -16,6 +16,7 @@
 #include "cli/report_command.h"
 #include "cli/run_commands.h"
 #include "cli/step_command.h"
+#include "cli/validate_command.h"
 #include "model/describe.h"
 #include "model/input_error.h"
 #include "report/table_format.h"
@@ -140,13 +141,27 @@ int Main(int argc, char** argv) {
   mutate_command->add_option("--format", mutate.format, "text (default) or json");
   mutate_command->add_flag("--progress", mutate.progress, "a progress line on stderr");
 
+  ValidateRequest validate;
+  CLI::App* validate_command = app.add_subcommand(
+      "validate",
+      "Check recorded status histories (JSON lines, CSV or saved API bodies) against the lifecycle "
+      "(exit 0: every pipe valid; 1: some pipe took an impossible step)");
+  validate_command->add_option("files", validate.files, "history files, one observation a line")->required();
+  validate_command->add_option("--model", validate.model, bindings::BindingNames())->required();
+  validate_command->add_option("--profile", validate.profile, "ClickPipe profile: current (default) or 2024");
+  validate_command->add_option("--mode", validate.mode,
+                               "ClickPipe mode of every pipe (default: any; the output says which fit)");
+  validate_command->add_option("--max-gap", validate.max_gap,
+                               "flag a transient state seen for longer than this, e.g. 1h (default: off)");
+  validate_command->add_option("--format", validate.format, "text (default) or json");
+
   bool known = argc < 2 || argv[1][0] == '-';
   for (const CLI::App* command : app.get_subcommands({})) {
     if (argc > 1 && command->get_name() == argv[1]) known = true;
   }
   if (!known) {
     std::cerr << fmt::format(
-        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay, report, graph or mutate (command line)\n",
+        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay, report, graph, validate or mutate (command line)\n",
         argv[1]);
     return 2;
   }
@@ -170,6 +185,7 @@ int Main(int argc, char** argv) {
     if (*sim_command) return RunSim(sim, std::cout, std::cerr);
     if (*check_command) return RunCheck(check, std::cout, std::cerr);
     if (*mutate_command) return RunMutate(mutate, std::cout, std::cerr);
+    if (*validate_command) return RunValidate(validate, std::cout);
   } catch (const InputError& error) {
     std::cerr << fmt::format("pipecheck: error: {} ({})\n", error.what(), error.where());
     return 2;

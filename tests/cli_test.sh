@@ -155,9 +155,42 @@ for bad_check in "check --model clickpipe --pipes 9" "check --model clickpipe --
   expect_exit 2 "$pipecheck" $bad_check && one_error_line && ok
 done
 
+histories=$(dirname "$0")/histories
+claim "validate accepts a healthy week of ClickPipe polls and a pipe resynced after a long pause"
+expect_exit 0 "$pipecheck" validate --model clickpipe "$histories/clickpipe-healthy-cdc-week.jsonl" "$histories/clickpipe-paused-past-retention.csv" &&
+  grep -q '^verdict: valid' <<<"$out" && grep -q 'Running -> Paused: 1 time (first at line 14): needs a user operation' <<<"$out" &&
+  grep -q 'not observed: Pausing (coming soon' <<<"$out" && ok
+
+claim "validate names the first impossible step of a cdc pipe seen in Completed, with why and sources"
+expect_exit 1 "$pipecheck" validate --model clickpipe "$histories/clickpipe-invalid-completed-cdc.jsonl" &&
+  grep -q 'first impossible step: Running (line 16, 2026-08-03T06:35:05Z) -> Completed (line 18, 2026-08-03T06:40:05Z)' <<<"$out" &&
+  grep -q 'why: a pipe in mode cdc or cdc_only is never Completed: only mode snapshot reaches it' <<<"$out" &&
+  grep -q '^verdict: invalid (1 of 2 pipes)' <<<"$out" && ok
+
+claim "validate --format json gives the interfaces.md section 7 shape"
+expect_exit 1 "$pipecheck" validate --model clickpipe --format json "$histories/clickpipe-invalid-completed-cdc.jsonl" &&
+  json 'assert d["model"]=="clickpipe" and d["profile"]=="current" and d["verdict"]=="invalid"; p=d["pipes"][1]; assert p["verdict"]=="invalid" and p["observations"]==16; f=p["first_impossible"]; assert (f["line"],f["from"],f["to"])==(18,"Running","Completed"), f; assert "only mode snapshot" in f["why"] and f["nearest"] and f["sources"]==["CP-LC","CP-RS"], f; assert p["modes"]==["cdc","cdc_only"]; assert d["pipes"][0]["gaps_needing_operations"]==2; assert d["unknown_states"]==[]' && ok
+
+claim "validate reads raw mongosync /progress bodies of a cutover with a reverse"
+expect_exit 0 "$pipecheck" validate --model mongosync --format json "$histories/mongosync-cutover-with-reverse.jsonl" &&
+  json 'p=d["pipes"][0]; assert d["verdict"]=="valid" and d["unanswered_polls"]==1; needs={(g["from"],g["to"]):g["needs"] for g in p["gaps"]}; assert needs[("COMMITTED","REVERSING")]=="operation" and needs[("REVERSING","RUNNING")]=="internal", needs' && ok
+
+for case in "not-json.jsonl:2" "bad-time.jsonl:2" "short-row.csv:3" "time-goes-back.jsonl:2" "body-without-state.jsonl:1"; do
+  file=${case%%:*}; line=${case#*:}
+  claim "validate of a malformed history exits 2 naming the file and line: $file"
+  expect_exit 2 "$pipecheck" validate --model clickpipe "$histories/clickpipe-paused-past-retention.csv" "$histories/bad/$file" &&
+    one_error_line && grep -q "bad/$file:$line)\$" <<<"$err" && ok
+done
+
+for bad_validate in "validate --model clickpipe --mode turbo $histories/clickpipe-paused-past-retention.csv" "validate --model mongosync --mode cdc $histories/mongosync-cutover-with-reverse.jsonl" "validate --model clickpipe --max-gap soon $histories/clickpipe-paused-past-retention.csv" "validate --model clickpipe $histories/no-such-file.jsonl" "validate --model clickpipe $histories"; do
+  claim "bad validate input exits 2 with one line: ${bad_validate#validate }"
+  # shellcheck disable=SC2086
+  expect_exit 2 "$pipecheck" $bad_validate && one_error_line && ok
+done
+
 claim "--help works on every command and exits 0"
 all=0
-for command in "" spec step check report replay sim; do
+for command in "" spec step check report replay sim graph mutate validate; do
   # shellcheck disable=SC2086
   "$pipecheck" $command --help >/dev/null 2>&1 || all=1
 done
