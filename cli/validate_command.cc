@@ -100,6 +100,7 @@ ordered_json VerdictJson(const validate::Judge& judge, const SubjectVerdict& ver
     pipe["modes"] = ModeNames(automaton, verdict.modes);
     pipe["likely_modes"] = ModeNames(automaton, verdict.likely);
   }
+  pipe["operations_needed"] = verdict.operations_needed;
   pipe["gaps_needing_operations"] = verdict.GapsNeeding(Need::kOperation);
   pipe["gaps_internal"] = verdict.GapsNeeding(Need::kInternal);
   ordered_json gaps = ordered_json::array();
@@ -238,9 +239,13 @@ void PrintText(const validate::Judge& judge, const std::vector<SubjectVerdict>& 
                          verdict.first_impossible.found ? " before the impossible step" : "",
                          Join(ModeNames(automaton, verdict.modes)));
       if (verdict.likely != verdict.modes) {
-        out << fmt::format("; likely {} (the fewest unobserved steps)", Join(ModeNames(automaton, verdict.likely)));
+        out << fmt::format("; likely {} (the fewest user operations, then unobserved steps, explain it)", Join(ModeNames(automaton, verdict.likely)));
       }
       out << "\n";
+    }
+    if (verdict.operations_needed > 0) {
+      out << fmt::format("    user operations between polls: at least {} (the fewest that explain the whole history)\n",
+                         verdict.operations_needed);
     }
     for (const validate::GapKind& gap : verdict.gaps) {
       out << fmt::format("    {} -> {}: {} time{} (first at line {}): {}: {}\n",

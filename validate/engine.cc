@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
+#include <queue>
 #include <limits>
 #include <utility>
 
@@ -124,16 +126,26 @@ Judge::Judge(const Automaton& automaton, Options options)
       }
     }
   }
-  Intern(allowed_);  // Belief 0: before the first observation, anything allowed.
+  // Belief 0: before the first observation, anything allowed, at no cost.
+  Costs anything(n, kAbsent);
+  for (std::uint32_t node = 0; node < n; ++node) {
+    if (Has(allowed_, node)) anything[node] = 0;
+  }
+  Intern(std::move(anything));
 }
 
-std::uint32_t Judge::Intern(Bits bits) {
-  const auto found = belief_ids_.find(bits);
+std::uint32_t Judge::Intern(Costs costs) {
+  const auto found = belief_ids_.find(costs);
   if (found != belief_ids_.end()) return found->second;
   const auto id = static_cast<std::uint32_t>(beliefs_.size());
+  Bits bits(words_, 0);
+  for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
+    if (costs[node] != kAbsent) Set(bits, node);
+  }
   belief_modes_.push_back(ModesOf(bits));
-  belief_ids_.emplace(bits, id);
+  belief_ids_.emplace(costs, id);
   beliefs_.push_back(std::move(bits));
+  belief_costs_.push_back(std::move(costs));
   answers_.emplace_back();
   return id;
 }
@@ -216,12 +228,59 @@ const Judge::Answer& Judge::Ask(std::uint32_t belief, std::uint32_t label) {
                 : internal ? Need::kInternal
                 : Any(next) ? Need::kOperation
                             : Need::kImpossible;
-  // Per mode, the fewest steps from the belief to a matching node.
+  // The fewest user operations that explain the history up to this
+  // observation, per node: Dijkstra from the belief's costs, an operation
+  // costing 1 and an event or fault nothing.
+  const Costs& costs = belief_costs_[belief];
+  constexpr std::uint16_t kFar = 0xFFFF;
+  std::vector<std::uint16_t> cost(automaton_.size(), kFar);
+  using Entry = std::pair<std::uint16_t, std::uint32_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> frontier;
+  for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
+    if (costs[node] != kAbsent) {
+      cost[node] = costs[node];
+      frontier.emplace(cost[node], node);
+    }
+  }
+  while (!frontier.empty()) {
+    const auto [at, node] = frontier.top();
+    frontier.pop();
+    if (at != cost[node]) continue;
+    for (const Automaton::Edge& edge : automaton_.out[node]) {
+      const bool operation =
+          automaton_.table.triggers[edge.trigger].kind == model::TriggerKind::kOperation;
+      const auto reached = static_cast<std::uint16_t>(at + (operation ? 1 : 0));
+      if (reached >= cost[edge.to]) continue;
+      cost[edge.to] = reached;
+      frontier.emplace(reached, edge.to);
+    }
+  }
+  std::deque<std::uint32_t> queue;
+  std::uint16_t fewest = kFar;
+  for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
+    if (Has(match, node)) fewest = std::min(fewest, cost[node]);
+  }
+  Costs next_costs(automaton_.size(), kAbsent);
+  if (fewest != kFar) {
+    answer.operations = fewest;
+    for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
+      if (Has(match, node) && cost[node] != kFar) {
+        next_costs[node] = static_cast<std::uint8_t>(std::min<int>(cost[node] - fewest, kCostCap));
+      }
+    }
+  }
+  // Per mode, the fewest steps to a matching node from the belief's
+  // cheapest nodes of that mode (modes never mix along a path).
+  std::array<std::uint8_t, 4> cheapest{};
+  cheapest.fill(kAbsent);
+  for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
+    std::uint8_t& least = cheapest[automaton_.mode[node]];
+    if (costs[node] != kAbsent) least = std::min(least, costs[node]);
+  }
   answer.hops.fill(kNoHops);
   std::vector<std::uint8_t> distance(automaton_.size(), kNoHops);
-  std::deque<std::uint32_t> queue;
   for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
-    if (Has(from, node)) {
+    if (costs[node] != kAbsent && costs[node] == cheapest[automaton_.mode[node]]) {
       distance[node] = 0;
       queue.push_back(node);
     }
@@ -239,7 +298,7 @@ const Judge::Answer& Judge::Ask(std::uint32_t belief, std::uint32_t label) {
       queue.push_back(edge.to);
     }
   }
-  answer.next = Intern(std::move(next));  // May grow beliefs_ and answers_.
+  answer.next = Intern(std::move(next_costs));  // May grow beliefs_ and answers_.
   if (answers_[belief].size() <= label) answers_[belief].resize(labels_.size());
   answers_[belief][label] = answer;
   return answers_[belief][label];
@@ -338,6 +397,7 @@ void Judge::Observe(std::uint32_t subject, std::uint32_t label, std::size_t line
     track.run_start = seen;
     return;
   }
+  track.operations += answer.operations;
   if (answer.need != Need::kNothing) {
     for (std::size_t m = 0; m < automaton_.modes.size(); ++m) {
       if (answer.hops[m] != kNoHops && answer.hops[m] > 0) {
@@ -400,15 +460,30 @@ std::vector<SubjectVerdict> Judge::Finish() {
       if (!verdict.first_impossible.found) CloseRun(track);
       verdict.modes = belief_modes_[track.belief];
     }
-    std::uint64_t fewest = std::numeric_limits<std::uint64_t>::max();
+    // Likely: the modes whose best explanation needs the fewest user
+    // operations, then the fewest unobserved steps.
+    const Costs& costs = belief_costs_[track.started ? track.belief : 0];
+    std::array<std::uint8_t, 4> least{};
+    least.fill(kAbsent);
+    for (std::uint32_t node = 0; node < automaton_.size(); ++node) {
+      std::uint8_t& mode = least[automaton_.mode[node]];
+      mode = std::min(mode, costs[node]);
+    }
+    std::pair<std::uint8_t, std::uint64_t> fewest{kAbsent, 0};
+    bool any = false;
     for (std::uint32_t m = 0; m < automaton_.modes.size(); ++m) {
-      if ((verdict.modes >> m) & 1U) fewest = std::min(fewest, track.unobserved_steps[m]);
+      if (!((verdict.modes >> m) & 1U)) continue;
+      const std::pair<std::uint8_t, std::uint64_t> mode{least[m], track.unobserved_steps[m]};
+      if (!any || mode < fewest) fewest = mode;
+      any = true;
     }
     for (std::uint32_t m = 0; m < automaton_.modes.size(); ++m) {
-      if (((verdict.modes >> m) & 1U) && track.unobserved_steps[m] == fewest) {
+      if (((verdict.modes >> m) & 1U) &&
+          std::pair<std::uint8_t, std::uint64_t>{least[m], track.unobserved_steps[m]} == fewest) {
         verdict.likely |= 1U << m;
       }
     }
+    verdict.operations_needed = track.operations;
     verdicts.push_back(std::move(verdict));
   }
   tracks_.clear();

@@ -108,7 +108,14 @@ struct SubjectVerdict {
   // Bit m: the history (up to its first impossible step) fits modes[m]; 0
   // when the first observation is itself impossible.
   std::uint32_t modes = 0;
-  std::uint32_t likely = 0;  // Among those, the ones that need the fewest unobserved steps.
+  // Among those, the ones whose best explanation needs the fewest user
+  // operations, then the fewest unobserved steps.
+  std::uint32_t likely = 0;
+  // The fewest user operations that explain the whole history (up to its
+  // first impossible step). Gaps are classed one by one (GapKind::need), so
+  // this may exceed the gaps that need one: a step no single gap needs can be
+  // the only way to explain two of them together.
+  std::uint64_t operations_needed = 0;
   Impossible first_impossible;
   std::vector<GapKind> gaps;  // In order of first occurrence.
   std::vector<LongTransient> long_transients;  // The first kMaxListed.
@@ -164,6 +171,7 @@ class Judge {
     Need need = Need::kImpossible;
     bool known = false;
     std::array<std::uint8_t, 4> hops{};  // Per mode: steps needed (255: none).
+    std::uint16_t operations = 0;         // Added to the fewest that explain the history.
   };
   struct Track {
     SubjectVerdict verdict;
@@ -172,6 +180,7 @@ class Judge {
     Observed previous;
     Observed run_start;  // The first observation of the current run of one state.
     std::array<std::uint64_t, 4> unobserved_steps{};  // Per mode, summed over gaps.
+    std::uint64_t operations = 0;                     // The fewest that explain the history.
     std::array<Observed, 4> ruled_out{};              // Per mode: where it was ruled out.
     std::array<bool, 4> never_in{};                   // ... by a state that mode never has.
   };
@@ -179,7 +188,13 @@ class Judge {
   bool Has(const Bits& bits, std::uint32_t node) const {
     return (bits[node / 64] >> (node % 64)) & 1U;
   }
-  std::uint32_t Intern(Bits bits);
+  // Per node: absent from the belief, or the fewest user operations that
+  // explain the history so far ending there, less the fewest over all nodes
+  // (so the cheapest node costs 0), at most kCostCap.
+  using Costs = std::vector<std::uint8_t>;
+  static constexpr std::uint8_t kAbsent = 0xFF;
+  static constexpr std::uint8_t kCostCap = 8;
+  std::uint32_t Intern(Costs costs);
   const Answer& Ask(std::uint32_t belief, std::uint32_t label);
   std::uint32_t ModesOf(const Bits& bits) const;
   std::vector<PathStep> ShortestPath(const Bits& from, std::uint32_t label, bool internal_only) const;
@@ -200,8 +215,9 @@ class Judge {
   std::map<Label, std::uint32_t> label_ids_;
   std::vector<std::int32_t> plain_labels_;  // Per table state: its label without facts, or -1.
   std::vector<Bits> label_nodes_;     // Per label: its matching allowed nodes.
-  std::vector<Bits> beliefs_;
-  std::map<Bits, std::uint32_t> belief_ids_;
+  std::vector<Bits> beliefs_;         // Per belief: its nodes.
+  std::vector<Costs> belief_costs_;
+  std::map<Costs, std::uint32_t> belief_ids_;
   std::vector<std::uint32_t> belief_modes_;
   std::vector<std::vector<Answer>> answers_;  // [belief][label].
   std::vector<Track> tracks_;
