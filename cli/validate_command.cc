@@ -333,7 +333,7 @@ int RunValidate(const ValidateRequest& request, std::ostream& out) {
       }
       json["pipes"] = pipes;
       json["unknown_states"] = unknown;
-      out << json.dump(2) << "\n";
+      out << json.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
     } else {
       PrintText(judge, verdicts, request.files, named_modes, totals, max_gap_ms, out);
     }
