@@ -15,6 +15,7 @@
 #include "cli/mutate_command.h"
 #include "cli/report_command.h"
 #include "cli/run_commands.h"
+#include "cli/serve_command.h"
 #include "cli/step_command.h"
 #include "cli/validate_command.h"
 #include "model/describe.h"
@@ -155,13 +156,30 @@ int Main(int argc, char** argv) {
                                "flag a transient state seen for longer than this, e.g. 1h (default: off)");
   validate_command->add_option("--format", validate.format, "text (default) or json");
 
+  ServeRequest serve;
+  CLI::App* serve_command = app.add_subcommand(
+      "serve",
+      "The simulator behind the product's HTTP API (mongosync /api/v1/, ClickPipes /v1/...), with a "
+      "control API for time and faults; every session is a replayable scenario");
+  serve_command->add_option("--model", serve.model, bindings::BindingNames())->required();
+  serve_command->add_option("--profile", serve.profile, "ClickPipe profile: current (default) or 2024");
+  serve_command->add_option("--port", serve.port, "API port (default: mongosync 27182, clickpipe 18123; 0: any)");
+  serve_command->add_option("--bind", serve.bind, "address to listen on (default 127.0.0.1)");
+  serve_command->add_option("--control-port", serve.control_port, "control API port (default: API port + 1000)");
+  serve_command->add_option("--seed", serve.seed, "the world's seed (default 1)");
+  serve_command->add_option("--config", serve.config, "a JSON object of scenario config keys");
+  serve_command->add_option("--clock", serve.clock, "manual (default: POST /pipecheck/v1/advance) or real");
+  serve_command->add_option("--speed", serve.speed, "with --clock real: simulated seconds per real second (default 1)");
+  serve_command->add_option("--record", serve.record, "write the session as a scenario file at exit");
+  serve_command->add_option("--api-key", serve.api_key, "ClickPipes: require HTTP Basic auth ID:SECRET (default: any key)");
+
   bool known = argc < 2 || argv[1][0] == '-';
   for (const CLI::App* command : app.get_subcommands({})) {
     if (argc > 1 && command->get_name() == argv[1]) known = true;
   }
   if (!known) {
     std::cerr << fmt::format(
-        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay, report, graph, validate or mutate (command line)\n",
+        "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay, report, graph, validate, serve or mutate (command line)\n",
         argv[1]);
     return 2;
   }
@@ -186,6 +204,7 @@ int Main(int argc, char** argv) {
     if (*check_command) return RunCheck(check, std::cout, std::cerr);
     if (*mutate_command) return RunMutate(mutate, std::cout, std::cerr);
     if (*validate_command) return RunValidate(validate, std::cout);
+    if (*serve_command) return RunServe(serve, std::cerr);
   } catch (const InputError& error) {
     std::cerr << fmt::format("pipecheck: error: {} ({})\n", error.what(), error.where());
     return 2;

@@ -1,0 +1,26 @@
+// serve/mongosync_api.h: mongosync's REST API (sources.md 2.3) on a Session.
+//
+//   POST /api/v1/start|pause|resume|commit|reverse   {"success":true} or
+//        {"success":false,"error":NAME,"errorDescription":TEXT} (HTTP 400)
+//   GET  /api/v1/progress                             {"success":true,"progress":{...}}
+//
+// Every call is a step of the model applied to the session's world (the
+// /start body parsed as the real one, strictly: sim/start_body.h), recorded
+// with its outcome. The error names are the model's (docs/decisions.md D7);
+// the HTTP status of a refusal is undocumented (sources.md Q15) and is 400.
+// While the process is down or has exited the server closes this port
+// (serve/server.h), so these handlers run only while it is up.
+#pragma once
+
+#include <httplib.h>
+
+#include "serve/session.h"
+
+namespace pipecheck::serve {
+
+void RegisterMongosyncApi(httplib::Server& server, Session& session);
+
+// The /progress body of the world as it is now (without "success").
+nlohmann::ordered_json MongosyncProgress(const Session& session);
+
+}  // namespace pipecheck::serve
