@@ -64,6 +64,14 @@ void Operation(httplib::Server& server, Session& session, const std::string& nam
     sim::Step step;
     step.action = name;
     if (name == "start") {
+      // The real /start requires both cluster names (MS-START); a scenario's
+      // body may leave them out, so the check is here.
+      for (const char* key : {"source", "destination"}) {
+        if (!body.contains(key) || !body[key].is_string() || body[key].get<std::string>().empty()) {
+          return Refuse(response, "InvalidStartOptions",
+                        fmt::format("\"{}\" is required: the name of a cluster, e.g. \"cluster0\"", key));
+        }
+      }
       try {
         step.body = sim::ParseStartBody(body, "request body");
       } catch (const InputError& error) {
