@@ -138,6 +138,21 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // A violation is logged and saved as a scenario at once: the record up to
+  // the step that violated it reproduces it.
+  session.on_violation = [&session, &options, &err](const properties::PropertyResult& violated) {
+    const std::string path = (options.record.empty() ? std::string("pipecheck-serve") : options.record) +
+                             ".violation-" + violated.name + ".json";
+    std::string saved = path;
+    try {
+      SaveRecording(session, path);
+    } catch (const InputError& error) {
+      saved = fmt::format("not saved: {} ({})", error.what(), error.where());
+    }
+    err << fmt::format("pipecheck serve: property {} violated at {}: {}; scenario: {}\n", violated.name,
+                       sim::FormatDuration(violated.at), violated.message, saved);
+    err.flush();
+  };
   PortWish wish;
   ApiPort api(options, options.port);
   httplib::Server control;

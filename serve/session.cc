@@ -1,5 +1,6 @@
 #include "serve/session.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace pipecheck::serve {
@@ -17,10 +18,23 @@ sim::StepOutcome Session::Do(sim::Step step) {
   step.expect.accepted = outcome.accepted;
   step.expect.error.reset();
   steps_.push_back(std::move(step));
+  Judge();
   return outcome;
 }
 
-void Session::Advance(sim::Millis by) { Drain(world_->now() + by); }
+void Session::Advance(sim::Millis by) {
+  Drain(world_->now() + by);
+  Judge();
+}
+
+void Session::Judge() {
+  if (!on_violation) return;
+  for (const properties::PropertyResult& violated : Violations()) {
+    if (std::find(reported_.begin(), reported_.end(), violated.name) != reported_.end()) continue;
+    reported_.push_back(violated.name);
+    on_violation(violated);
+  }
+}
 
 std::vector<properties::PropertyResult> Session::Violations() const {
   std::vector<properties::PropertyResult> violated;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,11 +65,16 @@ class Session {
   std::vector<properties::PropertyResult> Violations() const;
   std::uint64_t TraceHash() const { return world_->trace().Hash(); }
 
+  // Called (with the session locked) the first time each always-property is
+  // violated, after the step or advance that violated it.
+  std::function<void(const properties::PropertyResult&)> on_violation;
+
   static constexpr sim::Millis kForever = 3650 * sim::kDay;  // The longest duration a scenario holds.
 
  private:
   explicit Session(sim::Scenario base) : base_(std::move(base)) {}
   void Drain(sim::Millis until);
+  void Judge();  // Calls on_violation for violations not seen before.
 
   std::mutex mutex_;
   sim::Scenario base_;
@@ -76,6 +82,7 @@ class Session {
   std::unique_ptr<properties::Monitor> monitor_;
   std::span<const properties::Property> catalogue_;
   std::vector<sim::Step> steps_;
+  std::vector<std::string> reported_;  // Violated properties already reported.
 };
 
 }  // namespace pipecheck::serve

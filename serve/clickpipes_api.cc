@@ -1,0 +1,662 @@
+#include "serve/clickpipes_api.h"
+
+#include <array>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "model/clickpipe.h"
+#include "sim/clickpipe_world.h"
+#include "sim/fnv1a.h"
+
+namespace pipecheck::serve {
+namespace {
+
+namespace cp = model::clickpipe;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+// The prefix of every path, and the parts of one pipe's paths.
+constexpr std::string_view kPipes = R"(/v1/organizations/([^/]+)/services/([^/]+)/clickpipes)";
+
+// A request this API refuses before the model sees it: answered 400 with
+// `what` as the error.
+class BadRequest : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Answer {
+  int status = 200;
+  ordered_json result = ordered_json::object();
+  std::string error;
+};
+
+Answer Ok(ordered_json result) { return {200, std::move(result), {}}; }
+Answer Fail(int status, std::string error) { return {status, ordered_json::object(), std::move(error)}; }
+
+// A refusal of the world, "HTTP <status> <message>" (model::RefusalText::Line),
+// as an answer with that status and message. A refusal without a status
+// (none reaches here: events and faults are not requests) is a 400.
+Answer FromRefusal(const std::string& message) {
+  constexpr std::string_view kPrefix = "HTTP ";
+  if (message.starts_with(kPrefix)) {
+    const std::size_t space = message.find(' ', kPrefix.size());
+    if (space != std::string::npos) {
+      int status = 0;
+      for (std::size_t i = kPrefix.size(); i < space; ++i) {
+        const char c = message[i];
+        if (c < '0' || c > '9') {
+          status = 0;
+          break;
+        }
+        status = status * 10 + (c - '0');
+      }
+      if (status >= 400 && status <= 599) return Fail(status, message.substr(space + 1));
+    }
+  }
+  return Fail(400, message);
+}
+
+// What the API keeps of one pipe beside the world's state.
+struct PipeRecord {
+  bool deleted = false;
+  std::string name;
+  std::string uri;
+  std::string read_preference = "primary";
+  ordered_json settings = ordered_json::object();  // Without replicationMode (the world's).
+  ordered_json table_mappings = ordered_json::array();
+  ordered_json destination = ordered_json::object();
+};
+
+struct Api {
+  Session& session;
+  ClickPipesApiOptions options;
+  std::vector<std::string> ids;  // By slot.
+  std::vector<PipeRecord> records;
+  std::uint64_t requests = 0;
+
+  const sim::ClickPipeWorld& world() const {
+    return dynamic_cast<const sim::ClickPipeWorld&>(session.world());
+  }
+  // A pipe the API shows: created and not deleted.
+  bool Visible(int slot) const {
+    return world().pipe_model(slot).state != cp::State::kNone &&
+           !records[static_cast<std::size_t>(slot)].deleted;
+  }
+  PipeRecord& record(int slot) { return records[static_cast<std::size_t>(slot)]; }
+};
+
+// ---------------------------------------------------------------------------
+// Authentication.
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  std::size_t i = 0;
+  for (; i < text.size() && text[i] != '='; ++i) {
+    const std::size_t value = kAlphabet.find(text[i]);
+    if (value == std::string_view::npos) return std::nullopt;
+    buffer = ((buffer << 6) | static_cast<unsigned>(value)) & 0xffffffU;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xffU));
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] != '=') return std::nullopt;
+  }
+  return out;
+}
+
+bool Authorized(const Api& api, const httplib::Request& request) {
+  if (api.options.api_key.empty()) return true;
+  const std::string header = request.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "basic ";
+  if (header.size() < kScheme.size()) return false;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    const char c = header[i];
+    const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower != kScheme[i]) return false;
+  }
+  std::string_view token = std::string_view(header).substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  const std::optional<std::string> credentials = DecodeBase64(token);
+  return credentials && *credentials == api.options.api_key;
+}
+
+// ---------------------------------------------------------------------------
+// Request bodies.
+
+json ParseObject(const httplib::Request& request) {
+  const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) throw BadRequest("the request body is not valid JSON");
+  if (!body.is_object()) throw BadRequest("the request body must be a JSON object");
+  return body;
+}
+
+const json* Find(const json& object, std::string_view key) {
+  const auto it = object.find(key);
+  return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+const json& Need(const json& object, std::string_view key, std::string_view path) {
+  const json* value = Find(object, key);
+  if (value == nullptr) throw BadRequest(fmt::format("{}.{} is required", path, key));
+  return *value;
+}
+
+const json& NeedObject(const json& object, std::string_view key, std::string_view path) {
+  const json& value = Need(object, key, path);
+  if (!value.is_object()) throw BadRequest(fmt::format("{}.{} must be an object", path, key));
+  return value;
+}
+
+std::string NeedString(const json& object, std::string_view key, std::string_view path) {
+  const json& value = Need(object, key, path);
+  if (!value.is_string() || value.get_ref<const std::string&>().empty()) {
+    throw BadRequest(fmt::format("{}.{} must be a non-empty string", path, key));
+  }
+  return value.get<std::string>();
+}
+
+template <std::size_t N>
+std::string OneOf(const json& value, const std::array<std::string_view, N>& allowed,
+                  std::string_view path) {
+  if (value.is_string()) {
+    for (const std::string_view word : allowed) {
+      if (value.get_ref<const std::string&>() == word) return std::string(word);
+    }
+  }
+  throw BadRequest(fmt::format("{} must be one of {}", path, fmt::join(allowed, ", ")));
+}
+
+constexpr std::array<std::string_view, 5> kReadPreferences = {
+    "primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"};
+constexpr std::array<std::string_view, 3> kTableEngines = {"MergeTree", "ReplacingMergeTree",
+                                                           "Null"};
+
+// One table mapping (ClickPipeMongoDBPipeTableMapping), as kept.
+ordered_json TableMapping(const json& value, std::string_view path) {
+  if (!value.is_object()) throw BadRequest(fmt::format("{} must be an object", path));
+  ordered_json mapping;
+  for (const std::string_view key : {"sourceDatabaseName", "sourceCollection", "targetTable"}) {
+    mapping[std::string(key)] = NeedString(value, key, path);
+  }
+  if (const json* engine = Find(value, "tableEngine")) {
+    mapping["tableEngine"] = OneOf(*engine, kTableEngines, fmt::format("{}.tableEngine", path));
+  }
+  return mapping;
+}
+
+std::string MappingKey(const ordered_json& mapping) {
+  return mapping["sourceDatabaseName"].get<std::string>() + "." +
+         mapping["sourceCollection"].get<std::string>();
+}
+
+bool HasMapping(const ordered_json& mappings, const std::string& key) {
+  for (const ordered_json& mapping : mappings) {
+    if (MappingKey(mapping) == key) return true;
+  }
+  return false;
+}
+
+// A list of table mappings; an absent or empty list is an empty array.
+ordered_json TableMappings(const json& object, std::string_view key, std::string_view path) {
+  ordered_json mappings = ordered_json::array();
+  const json* value = Find(object, key);
+  if (value == nullptr) return mappings;
+  if (!value->is_array()) throw BadRequest(fmt::format("{}.{} must be an array", path, key));
+  for (std::size_t i = 0; i < value->size(); ++i) {
+    mappings.push_back(TableMapping((*value)[i], fmt::format("{}.{}[{}]", path, key, i)));
+  }
+  return mappings;
+}
+
+// The settings of a MongoDB ClickPipe (ClickPipeMongoDBPipeSettings), with
+// the OpenAPI's minimums, as kept (replicationMode is the caller's). An edit
+// (`editable`: the PATCH and PUT settings schemas) takes syncIntervalSeconds
+// and pullBatchSize only, and refuses any other key; a create ignores keys it
+// does not know.
+ordered_json Settings(const json& value, std::string_view path, bool editable) {
+  if (!value.is_object()) throw BadRequest(fmt::format("{} must be an object", path));
+  struct Integer {
+    std::string_view key;
+    std::int64_t minimum;
+    bool editable;
+  };
+  constexpr std::array<Integer, 4> kIntegers = {{{"syncIntervalSeconds", 1, true},
+                                                 {"pullBatchSize", 1, true},
+                                                 {"snapshotNumRowsPerPartition", 1000, false},
+                                                 {"snapshotNumberOfParallelTables", 1, false}}};
+  constexpr std::array<std::string_view, 2> kBooleans = {"deleteOnMerge", "useJsonNativeFormat"};
+  ordered_json settings = ordered_json::object();
+  for (const auto& [key, field] : value.items()) {
+    if (field.is_null()) continue;
+    const Integer* integer = nullptr;
+    for (const Integer& candidate : kIntegers) {
+      if (key == candidate.key && (candidate.editable || !editable)) integer = &candidate;
+    }
+    bool boolean = false;
+    for (const std::string_view candidate : kBooleans) boolean = boolean || (key == candidate && !editable);
+    if (integer != nullptr) {
+      if (!field.is_number_integer() || field.get<std::int64_t>() < integer->minimum) {
+        throw BadRequest(fmt::format("{}.{} must be an integer of at least {}", path, key,
+                                     integer->minimum));
+      }
+      settings[key] = field.get<std::int64_t>();
+    } else if (boolean) {
+      if (!field.is_boolean()) throw BadRequest(fmt::format("{}.{} must be a boolean", path, key));
+      settings[key] = field.get<bool>();
+    } else if (editable) {
+      throw BadRequest(fmt::format(
+          "{}.{} is not a setting of a MongoDB ClickPipe that can be edited; the settings are "
+          "syncIntervalSeconds and pullBatchSize",
+          path, key));
+    }
+  }
+  return settings;
+}
+
+void MergeSettings(ordered_json& into, const ordered_json& from) {
+  for (const auto& [key, value] : from.items()) into[key] = value;
+}
+
+// ---------------------------------------------------------------------------
+// Answers.
+
+ordered_json PipeJson(const Api& api, int slot, const std::string& service) {
+  const PipeRecord& record = api.records[static_cast<std::size_t>(slot)];
+  const cp::Pipe& model = api.world().pipe_model(slot);
+  ordered_json settings;
+  settings["replicationMode"] = cp::ToString(model.mode);
+  MergeSettings(settings, record.settings);
+  ordered_json mongodb;
+  mongodb["uri"] = record.uri;
+  mongodb["readPreference"] = record.read_preference;
+  mongodb["settings"] = std::move(settings);
+  mongodb["tableMappings"] = record.table_mappings;
+  ordered_json pipe;
+  pipe["id"] = api.ids[static_cast<std::size_t>(slot)];
+  pipe["name"] = record.name;
+  pipe["serviceId"] = service;
+  pipe["state"] = cp::ToString(model.state);
+  pipe["source"] = {{"mongodb", std::move(mongodb)}};
+  pipe["destination"] = record.destination;
+  return pipe;
+}
+
+std::optional<int> FindPipe(const Api& api, const std::string& id) {
+  for (int slot = 0; slot < static_cast<int>(api.ids.size()); ++slot) {
+    if (api.ids[static_cast<std::size_t>(slot)] == id && api.Visible(slot)) return slot;
+  }
+  return std::nullopt;
+}
+
+Answer NotFound(const std::string& id) { return Fail(404, fmt::format("ClickPipe {} not found", id)); }
+
+// Applies one operation of the model to `slot`; the refusal as an answer.
+std::optional<Answer> Do(Api& api, int slot, cp::Trigger trigger) {
+  sim::Step step;
+  step.action = std::string(cp::ToString(trigger));
+  step.pipe = slot;
+  const sim::StepOutcome outcome = api.session.Do(std::move(step));
+  if (outcome.accepted) return std::nullopt;
+  return FromRefusal(outcome.message);
+}
+
+// ---------------------------------------------------------------------------
+// Handlers. Each runs with the session locked.
+
+Answer Create(Api& api, const httplib::Request& request, const std::string& service) {
+  const json body = ParseObject(request);
+  PipeRecord record;
+  record.name = NeedString(body, "name", "body");
+  const json& source = NeedObject(body, "source", "body");
+  const json* mongodb_field = Find(source, "mongodb");
+  if (mongodb_field == nullptr) {
+    throw BadRequest("body.source.mongodb is required: this emulator serves MongoDB ClickPipes only");
+  }
+  if (!mongodb_field->is_object()) throw BadRequest("body.source.mongodb must be an object");
+  const json& mongodb = *mongodb_field;
+  constexpr std::string_view kAt = "body.source.mongodb";
+  record.uri = NeedString(mongodb, "uri", kAt);
+  if (const json* preference = Find(mongodb, "readPreference")) {
+    record.read_preference = OneOf(*preference, kReadPreferences, "body.source.mongodb.readPreference");
+  }
+  const sim::Config& config = api.session.base().config;
+  const bool has_modes = cp::HasModes(api.session.base().profile);
+  const json* settings_field = Find(mongodb, "settings");
+  if (settings_field == nullptr && has_modes) {
+    throw BadRequest("body.source.mongodb.settings is required (with replicationMode)");
+  }
+  if (settings_field != nullptr) {
+    record.settings = Settings(*settings_field, "body.source.mongodb.settings", /*editable=*/false);
+    const json* mode_field = Find(*settings_field, "replicationMode");
+    if (mode_field == nullptr && has_modes) {
+      throw BadRequest("body.source.mongodb.settings.replicationMode is required");
+    }
+    if (mode_field != nullptr) {
+      const std::string mode = OneOf(*mode_field, cp::kModeNames,
+                                     "body.source.mongodb.settings.replicationMode");
+      if (mode != cp::ToString(config.mode)) {
+        throw BadRequest(fmt::format(
+            "replicationMode \"{}\" cannot be emulated: this session's world runs replicationMode "
+            "\"{}\" (set \"mode\" in the --config file to change it)",
+            mode, cp::ToString(config.mode)));
+      }
+    }
+  }
+  record.table_mappings = TableMappings(mongodb, "tableMappings", kAt);
+  if (record.table_mappings.empty()) {
+    throw BadRequest("body.source.mongodb.tableMappings must list at least one table mapping");
+  }
+  const json& destination = NeedObject(body, "destination", "body");
+  record.destination = {{"database", NeedString(destination, "database", "body.destination")}};
+
+  const sim::ClickPipeWorld& world = api.world();
+  std::optional<int> slot;
+  for (int p = 0; p < world.pipe_count() && !slot; ++p) {
+    if (world.pipe_model(p).state == cp::State::kNone) slot = p;
+  }
+  if (!slot) {
+    return Fail(400, fmt::format("no room for another ClickPipe: the emulated service has {} pipe "
+                                 "slot(s) and all have been used, deleted pipes included (set "
+                                 "\"pipes\" in the --config file for more)",
+                                 world.pipe_count()));
+  }
+  if (std::optional<Answer> refused = Do(api, *slot, cp::Trigger::kCreate)) return *refused;
+  api.record(*slot) = std::move(record);
+  return Ok(PipeJson(api, *slot, service));
+}
+
+Answer List(Api& api, const std::string& service) {
+  ordered_json pipes = ordered_json::array();
+  for (int slot = 0; slot < static_cast<int>(api.ids.size()); ++slot) {
+    if (api.Visible(slot)) pipes.push_back(PipeJson(api, slot, service));
+  }
+  return Ok(std::move(pipes));
+}
+
+Answer Get(Api& api, const std::string& service, const std::string& id) {
+  const std::optional<int> slot = FindPipe(api, id);
+  if (!slot) return NotFound(id);
+  return Ok(PipeJson(api, *slot, service));
+}
+
+Answer ChangeState(Api& api, const httplib::Request& request, const std::string& service,
+                   const std::string& id) {
+  const std::optional<int> slot = FindPipe(api, id);
+  if (!slot) return NotFound(id);
+  const json body = ParseObject(request);
+  constexpr std::array<std::string_view, 3> kCommands = {"start", "stop", "resync"};
+  const std::string command = OneOf(Need(body, "command", "body"), kCommands, "body.command");
+  const cp::Trigger trigger = command == "start"  ? cp::Trigger::kResume
+                              : command == "stop" ? cp::Trigger::kPause
+                                                  : cp::Trigger::kResync;
+  if (std::optional<Answer> refused = Do(api, *slot, trigger)) return *refused;
+  return Ok(PipeJson(api, *slot, service));
+}
+
+Answer Update(Api& api, const httplib::Request& request, const std::string& service,
+              const std::string& id) {
+  const std::optional<int> slot = FindPipe(api, id);
+  if (!slot) return NotFound(id);
+  const json body = ParseObject(request);
+  std::optional<std::string> name;
+  if (Find(body, "name") != nullptr) name = NeedString(body, "name", "body");
+  ordered_json add = ordered_json::array();
+  ordered_json remove = ordered_json::array();
+  std::optional<ordered_json> settings;
+  if (const json* source = Find(body, "source")) {
+    if (!source->is_object()) throw BadRequest("body.source must be an object");
+    if (const json* mongodb = Find(*source, "mongodb")) {
+      if (!mongodb->is_object()) throw BadRequest("body.source.mongodb must be an object");
+      constexpr std::string_view kAt = "body.source.mongodb";
+      add = TableMappings(*mongodb, "tableMappingsToAdd", kAt);
+      remove = TableMappings(*mongodb, "tableMappingsToRemove", kAt);
+      if (const json* edited = Find(*mongodb, "settings")) {
+        settings = Settings(*edited, "body.source.mongodb.settings", /*editable=*/true);
+      }
+    }
+  }
+  const int edits = (add.empty() ? 0 : 1) + (remove.empty() ? 0 : 1) + (settings ? 1 : 0);
+  if (edits > 1) {
+    throw BadRequest(
+        "send tableMappingsToAdd, tableMappingsToRemove and settings in separate requests: the "
+        "emulated pipe takes one edit at a time");
+  }
+  PipeRecord& record = api.record(*slot);
+  for (const ordered_json& mapping : add) {
+    if (HasMapping(record.table_mappings, MappingKey(mapping))) {
+      throw BadRequest(fmt::format("table mapping {} is already in the ClickPipe", MappingKey(mapping)));
+    }
+  }
+  for (const ordered_json& mapping : remove) {
+    if (!HasMapping(record.table_mappings, MappingKey(mapping))) {
+      throw BadRequest(fmt::format("table mapping {} is not in the ClickPipe", MappingKey(mapping)));
+    }
+  }
+  ordered_json kept = ordered_json::array();
+  for (const ordered_json& mapping : record.table_mappings) {
+    if (!HasMapping(remove, MappingKey(mapping))) kept.push_back(mapping);
+  }
+  if (!remove.empty() && kept.empty()) {
+    throw BadRequest("a ClickPipe must keep at least one table mapping");
+  }
+
+  std::optional<cp::Trigger> trigger;
+  if (!add.empty()) trigger = cp::Trigger::kAddTables;
+  if (!remove.empty()) trigger = cp::Trigger::kRemoveTables;
+  if (settings) trigger = cp::Trigger::kEditSettings;
+  if (trigger) {
+    if (std::optional<Answer> refused = Do(api, *slot, *trigger)) return *refused;
+  }
+  if (name) record.name = *name;
+  for (const ordered_json& mapping : add) kept.push_back(mapping);
+  record.table_mappings = std::move(kept);
+  if (settings) MergeSettings(record.settings, *settings);
+  return Ok(PipeJson(api, *slot, service));
+}
+
+Answer GetSettings(Api& api, const std::string& id) {
+  const std::optional<int> slot = FindPipe(api, id);
+  if (!slot) return NotFound(id);
+  return Ok(api.record(*slot).settings);
+}
+
+Answer PutSettings(Api& api, const httplib::Request& request, const std::string& id) {
+  const std::optional<int> slot = FindPipe(api, id);
+  if (!slot) return NotFound(id);
+  const ordered_json settings = Settings(ParseObject(request), "body", /*editable=*/true);
+  if (std::optional<Answer> refused = Do(api, *slot, cp::Trigger::kEditSettings)) return *refused;
+  PipeRecord& record = api.record(*slot);
+  MergeSettings(record.settings, settings);
+  return Ok(record.settings);
+}
+
+Answer Delete(Api& api, const std::string& id) {
+  const std::optional<int> slot = FindPipe(api, id);
+  if (!slot) return NotFound(id);
+  // The model has no delete: pause it if the model lets it, then hide it
+  // (see the header). The pause's outcome does not decide the answer.
+  Do(api, *slot, cp::Trigger::kPause);
+  api.record(*slot).deleted = true;
+  return Ok(ordered_json::object());
+}
+
+// ---------------------------------------------------------------------------
+// Routing.
+
+void Reply(httplib::Response& response, const Answer& answer, const std::string& request_id) {
+  ordered_json body;
+  body["status"] = answer.status;
+  if (answer.status == 200) {
+    body["requestId"] = request_id;
+    body["result"] = answer.result;
+  } else {
+    body["error"] = answer.error;
+    body["requestId"] = request_id;
+  }
+  response.status = answer.status;
+  response.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace),
+                       "application/json");
+}
+
+std::string RequestId(std::uint64_t n) { return fmt::format("00000000-0000-4000-8000-{:012x}", n); }
+
+// One request: the session locked for all of it, authentication, the
+// handler, its answer in the API's shape.
+using Work = std::function<Answer(Api&, const httplib::Request&)>;
+
+void Serve(Api& api, const httplib::Request& request, httplib::Response& response, const Work& work) {
+  const std::lock_guard lock(api.session.mutex());
+  const std::string request_id = RequestId(++api.requests);
+  Answer answer;
+  if (!Authorized(api, request)) {
+    answer = Fail(401, "unauthorized: send the API key id and secret as HTTP Basic auth");
+    response.set_header("WWW-Authenticate", R"(Basic realm="ClickHouse Cloud API")");
+  } else {
+    try {
+      answer = work(api, request);
+    } catch (const BadRequest& error) {
+      answer = Fail(400, error.what());
+    } catch (const std::exception& error) {
+      answer = Fail(500, fmt::format("internal error: {}", error.what()));
+    }
+  }
+  Reply(response, answer, request_id);
+}
+
+enum class Method : std::uint8_t { kGet, kPost, kPut, kPatch, kDelete };
+constexpr std::array<Method, 5> kMethods = {Method::kGet, Method::kPost, Method::kPut,
+                                            Method::kPatch, Method::kDelete};
+constexpr std::array<std::string_view, 5> kMethodNames = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+
+std::string_view Name(Method method) { return kMethodNames[static_cast<std::size_t>(method)]; }
+
+void On(httplib::Server& server, Method method, const std::string& pattern, httplib::Server::Handler handler) {
+  switch (method) {
+    case Method::kGet: server.Get(pattern, std::move(handler)); return;
+    case Method::kPost: server.Post(pattern, std::move(handler)); return;
+    case Method::kPut: server.Put(pattern, std::move(handler)); return;
+    case Method::kPatch: server.Patch(pattern, std::move(handler)); return;
+    case Method::kDelete: server.Delete(pattern, std::move(handler)); return;
+  }
+}
+
+// A path and the handler of each method it takes; every other method is a 405.
+struct Route {
+  std::string pattern;
+  std::vector<std::pair<Method, std::function<Answer(Api&, const httplib::Request&)>>> methods;
+};
+
+void Register(httplib::Server& server, const std::shared_ptr<Api>& api, const Route& route) {
+  std::vector<std::string_view> allowed;
+  for (const auto& [method, work] : route.methods) allowed.push_back(Name(method));
+  const std::string allow = fmt::format("{}", fmt::join(allowed, ", "));
+  for (const Method method : kMethods) {
+    Work work;
+    for (const auto& [taken, handler] : route.methods) {
+      if (taken == method) work = handler;
+    }
+    if (!work) {
+      work = [method, allow](Api&, const httplib::Request& request) {
+        return Fail(405, fmt::format("method {} is not allowed on {}; allowed: {}", Name(method),
+                                     request.path, allow));
+      };
+    }
+    On(server, method, route.pattern,
+       [api, work, allow](const httplib::Request& request, httplib::Response& response) {
+         Serve(*api, request, response, work);
+         if (response.status == 405) response.set_header("Allow", allow);
+       });
+  }
+}
+
+std::string Match(const httplib::Request& request, std::size_t index) {
+  return index < request.matches.size() ? request.matches[index].str() : std::string();
+}
+
+}  // namespace
+
+std::string ClickPipeId(std::uint64_t seed, int slot) {
+  std::array<std::uint64_t, 2> halves{};
+  for (std::size_t half = 0; half < halves.size(); ++half) {
+    sim::Fnv1a hash;
+    hash.AddBytes("pipecheck serve clickpipe id");
+    hash.AddWord(seed);
+    hash.AddWord(static_cast<std::uint64_t>(slot));
+    hash.AddWord(half);
+    halves[half] = hash.value();
+  }
+  const std::uint64_t high = (halves[0] & ~std::uint64_t{0xf000}) | std::uint64_t{0x4000};
+  const std::uint64_t low = (halves[1] & ~(std::uint64_t{3} << 62)) | (std::uint64_t{2} << 62);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffffU,
+                     high & 0xffffU, low >> 48, low & 0xffffffffffffULL);
+}
+
+void RegisterClickPipesApi(httplib::Server& server, Session& session,
+                           const ClickPipesApiOptions& options) {
+  const auto* world = dynamic_cast<const sim::ClickPipeWorld*>(&session.world());
+  if (world == nullptr) {
+    throw std::invalid_argument("the ClickPipes API needs a session of the clickpipe model");
+  }
+  auto api = std::make_shared<Api>(Api{session, options, {}, {}, 0});
+  for (int slot = 0; slot < world->pipe_count(); ++slot) {
+    api->ids.push_back(ClickPipeId(session.base().seed, slot));
+  }
+  api->records.resize(api->ids.size());
+
+  const std::string pipes(kPipes);
+  const std::string pipe = pipes + "/([^/]+)";
+  Register(server, api,
+           {pipes + "/?",
+            {{Method::kGet, [](Api& a, const httplib::Request& r) { return List(a, Match(r, 2)); }},
+             {Method::kPost,
+              [](Api& a, const httplib::Request& r) { return Create(a, r, Match(r, 2)); }}}});
+  Register(server, api,
+           {pipe + "/state",
+            {{Method::kPatch, [](Api& a, const httplib::Request& r) {
+                return ChangeState(a, r, Match(r, 2), Match(r, 3));
+              }}}});
+  Register(server, api,
+           {pipe + "/settings",
+            {{Method::kGet, [](Api& a, const httplib::Request& r) { return GetSettings(a, Match(r, 3)); }},
+             {Method::kPut,
+              [](Api& a, const httplib::Request& r) { return PutSettings(a, r, Match(r, 3)); }}}});
+  Register(server, api,
+           {pipe,
+            {{Method::kGet, [](Api& a, const httplib::Request& r) { return Get(a, Match(r, 2), Match(r, 3)); }},
+             {Method::kPatch,
+              [](Api& a, const httplib::Request& r) { return Update(a, r, Match(r, 2), Match(r, 3)); }},
+             {Method::kDelete, [](Api& a, const httplib::Request& r) { return Delete(a, Match(r, 3)); }}}});
+  // Anything else under /v1: 404 in the API's shape, whatever the method.
+  for (const Method method : kMethods) {
+    On(server, method, R"(/v1(/.*)?)",
+       [api](const httplib::Request& request, httplib::Response& response) {
+         Serve(*api, request, response, [](Api&, const httplib::Request& r) {
+           return Fail(404, fmt::format("no such endpoint: {} {}", r.method, r.path));
+         });
+       });
+  }
+}
+
+}  // namespace pipecheck::serve

@@ -1,0 +1,96 @@
+// serve/clickpipes_api.h: the ClickHouse Cloud ClickPipes API (sources.md 1.4)
+// on a Session of the ClickPipe model.
+//
+// The paths are the OpenAPI's. `{org}` and `{svc}` can be any value: the
+// session is one service, and `serviceId` in a result is the `{svc}` that the
+// request used.
+//
+//   POST   /v1/organizations/{org}/services/{svc}/clickpipes                create
+//   GET    /v1/organizations/{org}/services/{svc}/clickpipes                list
+//   GET    /v1/organizations/{org}/services/{svc}/clickpipes/{id}           get
+//   PATCH  /v1/organizations/{org}/services/{svc}/clickpipes/{id}           table mappings, settings, name
+//   DELETE /v1/organizations/{org}/services/{svc}/clickpipes/{id}           delete (see below)
+//   PATCH  /v1/organizations/{org}/services/{svc}/clickpipes/{id}/state     {"command": "start"|"stop"|"resync"}
+//   GET    /v1/organizations/{org}/services/{svc}/clickpipes/{id}/settings  the pipe's settings
+//   PUT    /v1/organizations/{org}/services/{svc}/clickpipes/{id}/settings  edit the settings
+//
+// Answers: {"status": 200, "requestId": ID, "result": ...}; errors
+// {"status": N, "error": TEXT, "requestId": ID} with the same N as the HTTP
+// status. Request ids are UUID-like strings made from a counter of the
+// requests this API has answered (the first is ...-000000000001).
+//
+// Which request becomes which step of the model (each one recorded in the
+// session with its outcome, so the record replays to the same trace):
+//   create                     create, on the first pipe slot still in (none)
+//   state start | stop | resync  resume | pause | resync
+//   PATCH tableMappingsToAdd     add_tables
+//   PATCH tableMappingsToRemove  remove_tables
+//   PATCH source.mongodb.settings, PUT .../settings  edit_settings
+//   DELETE                     pause (see below)
+// A refusal of the model is answered with its own status and words
+// (model::clickpipe::Explain: 400 "ClickPipe is already running", 400
+// "ClickPipe must be paused to edit", ...). Requests the model never sees
+// (bad auth, unknown id or path, a body that is not valid) change nothing and
+// are not recorded. GET requests are not steps of the model and are not
+// recorded either.
+//
+// Status codes chosen here, where the documentation gives none:
+//   400  a body that is not JSON, not an object, or misses or misspells what
+//        the model needs (the OpenAPI's own status for a bad request);
+//   400  a replicationMode other than the session's mode (config "mode"):
+//        the world runs one mode and cannot honour another;
+//   400  no pipe slot left (config "pipes"): the documented error statuses
+//        are 400 and 500, and a full service is the client's problem;
+//   400  a PATCH that carries more than one of tableMappingsToAdd,
+//        tableMappingsToRemove and settings: the model takes one edit a step;
+//   401  --api-key set and the request lacks HTTP Basic auth with exactly it;
+//   404  an unknown pipe id (or a deleted one), an unknown path under /v1;
+//   405  a known path with a method it does not take (an Allow header lists
+//        the ones it takes);
+//   500  an internal error, in the same error shape.
+// There is no 424 (service idle): the model has no idle service.
+//
+// What the world models and what it does not:
+//   - The world's pipes replicate the source's config "collections"
+//     collections from create on, whatever tableMappings the create names;
+//     an accepted add or remove edit is one collection added or removed in
+//     the world, however many mappings it lists. The API keeps the mappings
+//     as the requests gave them and reports them back.
+//   - syncIntervalSeconds and pullBatchSize are kept and reported as the
+//     requests gave them; the world runs with config "sync_interval" and
+//     "pull_batch_size".
+//   - Delete: the model has no delete. The emulator applies `pause` to the
+//     pipe (recorded, accepted or refused as the model says: Running goes to
+//     Pausing and then Paused, Paused stays Paused, other states refuse it),
+//     then hides the pipe: it is gone from list and get (404), and its slot is
+//     not given to a later create. Its world lives on, and its properties
+//     are still checked.
+//   - Other fields of a request (credentials, certificates, destination
+//     settings) are accepted and not kept; credentials are never echoed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <httplib.h>
+
+#include "serve/session.h"
+
+namespace pipecheck::serve {
+
+struct ClickPipesApiOptions {
+  // "ID:SECRET": every request must carry HTTP Basic auth with exactly this
+  // key id and secret (401 otherwise). Empty: any key, or none, is accepted.
+  std::string api_key;
+};
+
+// REQUIRES: `session` is a ClickPipe session (its world a sim::ClickPipeWorld);
+// throws std::invalid_argument otherwise. `session` outlives `server`.
+void RegisterClickPipesApi(httplib::Server& server, Session& session,
+                           const ClickPipesApiOptions& options);
+
+// The API id of pipe slot `slot` of a session with this seed: a UUID-like
+// string (version 4 layout) derived from the seed and the slot only.
+std::string ClickPipeId(std::uint64_t seed, int slot);
+
+}  // namespace pipecheck::serve
