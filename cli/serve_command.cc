@@ -8,6 +8,7 @@
 
 #include "bindings/registry.h"
 #include "model/input_error.h"
+#include "serve/clickpipes_api.h"
 #include "serve/mongosync_api.h"
 #include "serve/server.h"
 #include "serve/session.h"
@@ -45,11 +46,14 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
   }
   return bindings::WithBinding(request.model, [&]<class B>(B) {
     const auto profile = B::ParseProfile(request.profile);
+    nlohmann::json config = ReadConfig(request.config);
+    // A service has room for several pipes unless the config says otherwise.
+    if (B::kKind == sim::ModelKind::kClickPipe && !config.contains("pipes")) config["pipes"] = 4;
     nlohmann::json document = {{"format", "pipecheck-scenario/1"},
                                {"name", fmt::format("{} serve session", B::kName)},
                                {"model", sim::ToString(B::kKind)},
                                {"seed", request.seed},
-                               {"config", ReadConfig(request.config)},
+                               {"config", config},
                                {"steps", nlohmann::json::array()},
                                {"run_until", "0s"}};
     if (!B::kProfiles.empty()) document["profile"] = B::Describe(profile).profile;
@@ -77,9 +81,24 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
     options.speed = request.speed;
     options.record = request.record;
     options.api_name = mongosync ? "mongosync API" : "ClickPipes API";
+    serve::ClickPipesApiOptions clickpipes;
+    clickpipes.api_key = request.api_key;
     serve::Session& live = *session;
-    options.register_api = [&live, mongosync](httplib::Server& server) {
-      if (mongosync) serve::RegisterMongosyncApi(server, live);
+    options.register_api = [&live, mongosync, clickpipes](httplib::Server& server) {
+      if (mongosync) {
+        serve::RegisterMongosyncApi(server, live);
+      } else {
+        serve::RegisterClickPipesApi(server, live, clickpipes);
+        // Answered before routing: a body over the limit (413), in the API's error shape.
+        serve::SetApiErrors(server, "/v1(/.*)?", [](httplib::Response& response, int status, const std::string& text) {
+          response.status = status;
+          response.set_content(nlohmann::ordered_json({{"status", status},
+                                               {"error", text},
+                                               {"requestId", "00000000-0000-4000-8000-000000000000"}})
+                                   .dump(),
+                               "application/json");
+        });
+      }
     };
     return serve::Serve(live, options, err);
   });

@@ -119,6 +119,9 @@ void SetApiErrors(httplib::Server& server, const std::string& known_paths_regex,
                   std::function<void(httplib::Response&, int, const std::string&)> shape) {
   const std::regex known(known_paths_regex);
   server.set_error_handler([known, shape](const httplib::Request& request, httplib::Response& response) {
+    // cpp-httplib calls this for every status of 400 or more, also after a
+    // handler has written its own answer: keep that one.
+    if (!response.body.empty()) return;
     if (response.status == 413) {
       return shape(response, 413, fmt::format("the request body is over {} bytes", kMaxBodyBytes));
     }

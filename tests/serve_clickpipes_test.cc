@@ -1,0 +1,531 @@
+// tests/serve_clickpipes_test.cc: the ClickPipes API of `serve` through a
+// real HTTP client.
+//
+// Each test starts an httplib::Server on an ephemeral port of 127.0.0.1 in
+// this process, with the ClickPipes API registered on a Session of the
+// ClickPipe model, and talks to it with httplib::Client. Time moves only
+// when a test advances the session (the manual clock). The tests pin what a
+// user's script meets: the answers' shapes, the model's refusals with their
+// documented status and words, the lifecycle as the clock moves, the errors
+// of bad requests and authentication, and that every request the model
+// decides is in the session's record with its outcome.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <regex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "model/clickpipe.h"
+#include "properties/clickpipe_monitors.h"
+#include "properties/runner.h"
+#include "serve/clickpipes_api.h"
+#include "serve/session.h"
+#include "sim/scenario.h"
+#include "sim/time.h"
+
+namespace pipecheck::serve {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint64_t kSeed = 7;
+const std::string kPipes = "/v1/organizations/org-1/services/svc-1/clickpipes";
+
+struct Answer {
+  int status = 0;
+  json body;
+  std::string allow;
+  std::string authenticate;
+};
+
+json CreateBody(const std::string& mode = "cdc") {
+  return {{"name", "orders"},
+          {"source",
+           {{"mongodb",
+             {{"uri", "mongodb://db.example:27017"},
+              {"readPreference", "primary"},
+              {"credentials", {{"username", "u"}, {"password", "p"}}},
+              {"settings", {{"replicationMode", mode}, {"syncIntervalSeconds", 60}}},
+              {"tableMappings",
+               json::array({{{"sourceDatabaseName", "shop"},
+                             {"sourceCollection", "orders"},
+                             {"targetTable", "shop_orders"},
+                             {"tableEngine", "ReplacingMergeTree"}},
+                            {{"sourceDatabaseName", "shop"},
+                             {"sourceCollection", "customers"},
+                             {"targetTable", "shop_customers"}}})}}}}},
+          {"destination", {{"database", "default"}}}};
+}
+
+json Mapping(const std::string& collection) {
+  return {{"sourceDatabaseName", "shop"},
+          {"sourceCollection", collection},
+          {"targetTable", "shop_" + collection}};
+}
+
+class ClickPipesApiTest : public ::testing::Test {
+ protected:
+  void Start(int pipes = 1, const std::string& api_key = "",
+             model::clickpipe::Profile profile = model::clickpipe::Profile::kCurrent) {
+    sim::Scenario base;
+    base.model = sim::ModelKind::kClickPipe;
+    base.profile = profile;
+    base.seed = kSeed;
+    base.config.pipes = pipes;
+    session_ = Session::Make<properties::ClickPipeMonitors>(base);
+    RegisterClickPipesApi(server_, *session_, ClickPipesApiOptions{api_key});
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  }
+
+  void TearDown() override {
+    if (thread_.joinable()) {
+      server_.stop();
+      thread_.join();
+    }
+  }
+
+  Answer Call(const std::string& method, const std::string& path, const std::string& body = "") {
+    const auto send = [&]() -> httplib::Result {
+      if (method == "POST") return client_->Post(path, body, "application/json");
+      if (method == "PUT") return client_->Put(path, body, "application/json");
+      if (method == "PATCH") return client_->Patch(path, body, "application/json");
+      if (method == "DELETE") return client_->Delete(path);
+      return client_->Get(path);
+    };
+    const httplib::Result result = send();
+    EXPECT_TRUE(result) << method << " " << path << ": " << httplib::to_string(result.error());
+    if (!result) return {};
+    Answer answer;
+    answer.status = result->status;
+    answer.body = json::parse(result->body, nullptr, /*allow_exceptions=*/false);
+    answer.allow = result->get_header_value("Allow");
+    answer.authenticate = result->get_header_value("WWW-Authenticate");
+    return answer;
+  }
+  Answer Call(const std::string& method, const std::string& path, const json& body) {
+    return Call(method, path, body.dump());
+  }
+
+  // Creates a pipe and returns its id.
+  std::string Create() {
+    const Answer created = Call("POST", kPipes, CreateBody());
+    EXPECT_EQ(created.status, 200) << created.body;
+    return created.body["result"]["id"].get<std::string>();
+  }
+  std::string State(const std::string& id) {
+    const Answer got = Call("GET", kPipes + "/" + id);
+    EXPECT_EQ(got.status, 200) << got.body;
+    return got.body["result"]["state"].get<std::string>();
+  }
+  Answer Command(const std::string& id, const std::string& command) {
+    return Call("PATCH", kPipes + "/" + id + "/state", json{{"command", command}});
+  }
+  void Advance(sim::Millis by) {
+    const std::lock_guard lock(session_->mutex());
+    session_->Advance(by);
+  }
+  // Creates a pipe and advances the clock until it is Running.
+  std::string CreateRunning() {
+    const std::string id = Create();
+    Advance(15 * sim::kMinute);
+    EXPECT_EQ(State(id), "Running");
+    return id;
+  }
+  std::vector<sim::Step> Steps() {
+    const std::lock_guard lock(session_->mutex());
+    return session_->Recording().steps;
+  }
+
+  // An error answer: the API's error shape, with the HTTP status in it.
+  static void ExpectError(const Answer& answer, int status, const std::string& error) {
+    EXPECT_EQ(answer.status, status) << answer.body;
+    ASSERT_TRUE(answer.body.is_object()) << answer.body;
+    EXPECT_EQ(answer.body.value("status", 0), status);
+    EXPECT_EQ(answer.body.value("error", ""), error);
+    EXPECT_TRUE(answer.body.contains("requestId"));
+    EXPECT_FALSE(answer.body.contains("result"));
+  }
+
+  std::unique_ptr<Session> session_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ClickPipesApiTest, CreatedPipeIsProvisioningAndItsStateMovesOnAsTheSessionAdvances) {
+  Start();
+  const Answer created = Call("POST", kPipes, CreateBody());
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(created.body["status"], 200);
+  EXPECT_EQ(created.body["requestId"], "00000000-0000-4000-8000-000000000001");
+  const json& pipe = created.body["result"];
+  EXPECT_EQ(pipe["id"], ClickPipeId(kSeed, 0));
+  EXPECT_EQ(pipe["name"], "orders");
+  EXPECT_EQ(pipe["serviceId"], "svc-1");
+  EXPECT_EQ(pipe["state"], "Provisioning");
+  EXPECT_EQ(pipe["source"]["mongodb"]["settings"]["replicationMode"], "cdc");
+  EXPECT_EQ(pipe["source"]["mongodb"]["tableMappings"].size(), 2U);
+  EXPECT_FALSE(pipe["source"]["mongodb"].contains("credentials"));
+  EXPECT_EQ(pipe["destination"]["database"], "default");
+
+  const std::string id = pipe["id"];
+  EXPECT_EQ(State(id), "Provisioning");
+  // The service's compute takes 5 minutes, then the tables 10 seconds.
+  Advance(5 * sim::kMinute + 5 * sim::kSecond);
+  EXPECT_EQ(State(id), "Setup");
+  Advance(10 * sim::kMinute);
+  EXPECT_EQ(State(id), "Running");
+  const Answer listed = Call("GET", kPipes);
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.body["result"].size(), 1U);
+  EXPECT_EQ(listed.body["result"][0]["id"], id);
+  EXPECT_EQ(listed.body["result"][0]["state"], "Running");
+}
+
+TEST_F(ClickPipesApiTest, StartOnARunningPipeAnswers400AlreadyRunning) {
+  Start();
+  const std::string id = CreateRunning();
+  ExpectError(Command(id, "start"), 400, "ClickPipe is already running");
+  EXPECT_EQ(State(id), "Running");
+}
+
+TEST_F(ClickPipesApiTest, TableEditOnARunningPipeAnswers400MustBePaused) {
+  Start();
+  const std::string id = CreateRunning();
+  const json add = {{"source", {{"mongodb", {{"tableMappingsToAdd", json::array({Mapping("users")})}}}}}};
+  ExpectError(Call("PATCH", kPipes + "/" + id, add), 400, "ClickPipe must be paused to edit");
+  const json remove = {
+      {"source", {{"mongodb", {{"tableMappingsToRemove", json::array({Mapping("orders")})}}}}}};
+  ExpectError(Call("PATCH", kPipes + "/" + id, remove), 400, "ClickPipe must be paused to edit");
+  ExpectError(Call("PUT", kPipes + "/" + id + "/settings", json{{"pullBatchSize", 500}}), 400,
+              "ClickPipe must be paused to edit");
+  const Answer got = Call("GET", kPipes + "/" + id);
+  EXPECT_EQ(got.body["result"]["state"], "Running");
+  EXPECT_EQ(got.body["result"]["source"]["mongodb"]["tableMappings"].size(), 2U);
+  EXPECT_FALSE(got.body["result"]["source"]["mongodb"]["settings"].contains("pullBatchSize"));
+}
+
+TEST_F(ClickPipesApiTest, StopThenSettingsEditThenStartRunsThePipeAgain) {
+  Start();
+  const std::string id = CreateRunning();
+  const Answer stopped = Command(id, "stop");
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  EXPECT_EQ(stopped.body["result"]["state"], "Pausing");
+  Advance(sim::kMinute);
+  EXPECT_EQ(State(id), "Paused");
+  const Answer edited = Call("PUT", kPipes + "/" + id + "/settings", json{{"pullBatchSize", 500}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(edited.body["result"]["pullBatchSize"], 500);
+  EXPECT_EQ(State(id), "Paused");
+  const Answer started = Command(id, "start");
+  ASSERT_EQ(started.status, 200) << started.body;
+  EXPECT_EQ(started.body["result"]["state"], "Running");
+  EXPECT_EQ(started.body["result"]["source"]["mongodb"]["settings"]["pullBatchSize"], 500);
+}
+
+TEST_F(ClickPipesApiTest, TablesAddedToAPausedPipeAreLoadedAndThePipeRunsAgain) {
+  Start();
+  const std::string id = CreateRunning();
+  ASSERT_EQ(Command(id, "stop").status, 200);
+  Advance(sim::kMinute);
+  const json add = {{"source", {{"mongodb", {{"tableMappingsToAdd", json::array({Mapping("users")})}}}}}};
+  const Answer added = Call("PATCH", kPipes + "/" + id, add);
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(added.body["result"]["state"], "Setup");
+  EXPECT_EQ(added.body["result"]["source"]["mongodb"]["tableMappings"].size(), 3U);
+  Advance(10 * sim::kMinute);
+  EXPECT_EQ(State(id), "Running");
+
+  ASSERT_EQ(Command(id, "stop").status, 200);
+  Advance(sim::kMinute);
+  const json remove = {
+      {"source", {{"mongodb", {{"tableMappingsToRemove", json::array({Mapping("orders")})}}}}}};
+  const Answer removed = Call("PATCH", kPipes + "/" + id, remove);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(removed.body["result"]["state"], "Modifying");
+  const json& kept = removed.body["result"]["source"]["mongodb"]["tableMappings"];
+  ASSERT_EQ(kept.size(), 2U);
+  EXPECT_EQ(kept[0]["sourceCollection"], "customers");
+  EXPECT_EQ(kept[1]["sourceCollection"], "users");
+  Advance(sim::kMinute);
+  EXPECT_EQ(State(id), "Running");
+}
+
+TEST_F(ClickPipesApiTest, EditsTheMappingsCannotHonourAnswer400AndReachNoModel) {
+  Start();
+  const std::string id = CreateRunning();
+  ASSERT_EQ(Command(id, "stop").status, 200);
+  Advance(sim::kMinute);
+  const std::size_t steps = Steps().size();
+  const auto edit = [&](const std::string& key, const json& mappings) {
+    return Call("PATCH", kPipes + "/" + id, json{{"source", {{"mongodb", {{key, mappings}}}}}});
+  };
+  ExpectError(edit("tableMappingsToAdd", json::array({Mapping("orders")})), 400,
+              "table mapping shop.orders is already in the ClickPipe");
+  ExpectError(edit("tableMappingsToRemove", json::array({Mapping("users")})), 400,
+              "table mapping shop.users is not in the ClickPipe");
+  ExpectError(edit("tableMappingsToRemove", json::array({Mapping("orders"), Mapping("customers")})),
+              400, "a ClickPipe must keep at least one table mapping");
+  ExpectError(Call("PATCH", kPipes + "/" + id,
+                   json{{"source",
+                         {{"mongodb",
+                           {{"tableMappingsToAdd", json::array({Mapping("users")})},
+                            {"tableMappingsToRemove", json::array({Mapping("orders")})}}}}}}),
+              400,
+              "send tableMappingsToAdd, tableMappingsToRemove and settings in separate requests: the "
+              "emulated pipe takes one edit at a time");
+  ExpectError(Call("PUT", kPipes + "/" + id + "/settings", json{{"replicationMode", "snapshot"}}), 400,
+              "body.replicationMode is not a setting of a MongoDB ClickPipe that can be edited; the "
+              "settings are syncIntervalSeconds and pullBatchSize");
+  ExpectError(Call("PUT", kPipes + "/" + id + "/settings", json{{"syncIntervalSeconds", 0}}), 400,
+              "body.syncIntervalSeconds must be an integer of at least 1");
+  EXPECT_EQ(Steps().size(), steps);
+  // A new name alone is no step of the model.
+  const Answer renamed = Call("PATCH", kPipes + "/" + id, json{{"name", "orders-v2"}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(renamed.body["result"]["name"], "orders-v2");
+  EXPECT_EQ(renamed.body["result"]["state"], "Paused");
+  EXPECT_EQ(renamed.body["result"]["source"]["mongodb"]["tableMappings"].size(), 2U);
+  EXPECT_EQ(Steps().size(), steps);
+}
+
+TEST_F(ClickPipesApiTest, ResyncOfARunningPipeLoadsAgainAndReturnsToRunning) {
+  Start();
+  const std::string id = CreateRunning();
+  const Answer resynced = Command(id, "resync");
+  ASSERT_EQ(resynced.status, 200) << resynced.body;
+  EXPECT_EQ(resynced.body["result"]["state"], "Setup");
+  std::vector<std::string> seen;
+  for (int second = 0; second < 120; ++second) {
+    Advance(sim::kSecond);
+    const std::string state = State(id);
+    if (seen.empty() || seen.back() != state) seen.push_back(state);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"Setup", "Snapshot", "Resync", "Running"}));
+}
+
+TEST_F(ClickPipesApiTest, UnknownPipeIdAnswers404InTheErrorShape) {
+  Start();
+  const std::string unknown = "00000000-0000-4000-8000-00000000abcd";
+  const std::string error = "ClickPipe " + unknown + " not found";
+  ExpectError(Call("GET", kPipes + "/" + unknown), 404, error);
+  ExpectError(Command(unknown, "stop"), 404, error);
+  ExpectError(Call("DELETE", kPipes + "/" + unknown), 404, error);
+  ExpectError(Call("PUT", kPipes + "/" + unknown + "/settings", json{{"pullBatchSize", 1}}), 404, error);
+  // A slot's id before its pipe is created is unknown too.
+  ExpectError(Call("GET", kPipes + "/" + ClickPipeId(kSeed, 0)), 404,
+              "ClickPipe " + ClickPipeId(kSeed, 0) + " not found");
+  EXPECT_TRUE(Steps().empty());
+}
+
+TEST_F(ClickPipesApiTest, DeletePausesThePipeAndHidesItAndItsSlotStaysUsed) {
+  Start();
+  const std::string id = CreateRunning();
+  const Answer deleted = Call("DELETE", kPipes + "/" + id);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  ExpectError(Call("GET", kPipes + "/" + id), 404, "ClickPipe " + id + " not found");
+  EXPECT_TRUE(Call("GET", kPipes).body["result"].empty());
+  {
+    const std::lock_guard lock(session_->mutex());
+    EXPECT_EQ(session_->world().LifecycleState(0), "Pausing");
+  }
+  const std::vector<sim::Step> steps = Steps();
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.back().action, "pause");
+  EXPECT_EQ(steps.back().expect.accepted, true);
+  const Answer again = Call("POST", kPipes, CreateBody());
+  EXPECT_EQ(again.status, 400) << again.body;
+  EXPECT_NE(again.body.value("error", "").find("no room for another ClickPipe"), std::string::npos);
+}
+
+TEST_F(ClickPipesApiTest, MalformedOrIncompleteBodiesAnswer400AndReachNoModel) {
+  Start();
+  ExpectError(Call("POST", kPipes, std::string("{\"name\": ")), 400, "the request body is not valid JSON");
+  ExpectError(Call("POST", kPipes, std::string("[1, 2]")), 400, "the request body must be a JSON object");
+  json no_mode = CreateBody();
+  no_mode["source"]["mongodb"]["settings"].erase("replicationMode");
+  ExpectError(Call("POST", kPipes, no_mode), 400,
+              "body.source.mongodb.settings.replicationMode is required");
+  json no_tables = CreateBody();
+  no_tables["source"]["mongodb"]["tableMappings"] = json::array();
+  ExpectError(Call("POST", kPipes, no_tables), 400,
+              "body.source.mongodb.tableMappings must list at least one table mapping");
+  const Answer other_mode = Call("POST", kPipes, CreateBody("cdc_only"));
+  EXPECT_EQ(other_mode.status, 400);
+  EXPECT_NE(other_mode.body.value("error", "").find("replicationMode \"cdc_only\" cannot be emulated"),
+            std::string::npos)
+      << other_mode.body;
+  EXPECT_TRUE(Steps().empty());
+
+  const std::string id = Create();
+  ExpectError(Call("PATCH", kPipes + "/" + id + "/state", std::string("{command: start}")), 400,
+              "the request body is not valid JSON");
+  ExpectError(Command(id, "restart"), 400, "body.command must be one of start, stop, resync");
+  EXPECT_EQ(Steps().size(), 1U);
+}
+
+TEST_F(ClickPipesApiTest, WrongMethodOnAKnownPathAnswers405WithAllow) {
+  Start();
+  const Answer put = Call("PUT", kPipes, json::object());
+  ExpectError(put, 405, "method PUT is not allowed on " + kPipes + "; allowed: GET, POST");
+  EXPECT_EQ(put.allow, "GET, POST");
+  const std::string id = Create();
+  const Answer get_state = Call("GET", kPipes + "/" + id + "/state");
+  ExpectError(get_state, 405,
+              "method GET is not allowed on " + kPipes + "/" + id + "/state; allowed: PATCH");
+  EXPECT_EQ(get_state.allow, "PATCH");
+  EXPECT_EQ(Call("POST", kPipes + "/" + id, json::object()).status, 405);
+}
+
+TEST_F(ClickPipesApiTest, UnknownPathUnderV1Answers404InTheErrorShape) {
+  Start();
+  ExpectError(Call("GET", "/v1/organizations/org-1/services"), 404,
+              "no such endpoint: GET /v1/organizations/org-1/services");
+  ExpectError(Call("POST", kPipes + "/x/y/z", json::object()), 404,
+              "no such endpoint: POST " + kPipes + "/x/y/z");
+}
+
+TEST_F(ClickPipesApiTest, ApiKeyRequiresExactlyThatKeyAsBasicAuth) {
+  Start(1, "key-id:key-secret");
+  const std::string unauthorized = "unauthorized: send the API key id and secret as HTTP Basic auth";
+  const Answer none = Call("GET", kPipes);
+  ExpectError(none, 401, unauthorized);
+  EXPECT_EQ(none.authenticate, "Basic realm=\"ClickHouse Cloud API\"");
+  client_->set_basic_auth("key-id", "wrong");
+  ExpectError(Call("GET", kPipes), 401, unauthorized);
+  client_->set_basic_auth("key-id:key", "secret");
+  ExpectError(Call("POST", kPipes, CreateBody()), 401, unauthorized);
+  EXPECT_TRUE(Steps().empty());
+  client_->set_basic_auth("key-id", "key-secret");
+  const Answer listed = Call("GET", kPipes);
+  EXPECT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(Call("POST", kPipes, CreateBody()).status, 200);
+}
+
+TEST_F(ClickPipesApiTest, WithoutApiKeyAnyKeyOrNoneIsAccepted) {
+  Start();
+  EXPECT_EQ(Call("GET", kPipes).status, 200);
+  client_->set_basic_auth("anyone", "anything");
+  EXPECT_EQ(Call("GET", kPipes).status, 200);
+}
+
+TEST_F(ClickPipesApiTest, EveryRequestTheModelDecidesIsRecordedWithItsOutcomeAndTime) {
+  Start(2);
+  const std::string first = Create();
+  Advance(15 * sim::kMinute);
+  ASSERT_EQ(Command(first, "start").status, 400);
+  ASSERT_EQ(Command(first, "stop").status, 200);
+  Advance(sim::kMinute);
+  const std::string second = Create();
+  ASSERT_NE(second, first);
+  EXPECT_EQ(second, ClickPipeId(kSeed, 1));
+  ASSERT_EQ(Command(second, "stop").status, 400);  // Provisioning does not accept pause.
+  ASSERT_EQ(Call("PATCH", kPipes + "/" + first,
+                 json{{"source", {{"mongodb", {{"settings", {{"syncIntervalSeconds", 10}}}}}}}})
+                .status,
+            200);
+  ASSERT_EQ(Command(first, "start").status, 200);
+  ASSERT_EQ(Command(second, "resync").status, 400);
+  ASSERT_EQ(Call("DELETE", kPipes + "/" + second).status, 200);
+  Call("GET", kPipes);  // Reads are not steps.
+
+  struct Expected {
+    sim::Millis at;
+    std::string action;
+    int pipe;
+    bool accepted;
+  };
+  const sim::Millis later = 16 * sim::kMinute;
+  const std::vector<Expected> expected = {
+      {0, "create", 0, true},           {15 * sim::kMinute, "resume", 0, false},
+      {15 * sim::kMinute, "pause", 0, true}, {later, "create", 1, true},
+      {later, "pause", 1, false},       {later, "edit_settings", 0, true},
+      {later, "resume", 0, true},       {later, "resync", 1, false},
+      {later, "pause", 1, false},
+  };
+  const std::vector<sim::Step> steps = Steps();
+  ASSERT_EQ(steps.size(), expected.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(steps[i].at, expected[i].at);
+    EXPECT_EQ(steps[i].action, expected[i].action);
+    EXPECT_FALSE(steps[i].is_fault);
+    EXPECT_EQ(steps[i].pipe, expected[i].pipe);
+    EXPECT_EQ(steps[i].expect.accepted, expected[i].accepted);
+  }
+
+  // The record, saved and read back, replays to the live session's trace,
+  // each step accepted or refused as it was.
+  sim::Scenario recording;
+  std::uint64_t live_hash = 0;
+  {
+    const std::lock_guard lock(session_->mutex());
+    recording = session_->Recording();
+    live_hash = session_->TraceHash();
+  }
+  const sim::Scenario saved =
+      sim::ParseScenario(json::parse(sim::ToJson(recording).dump()), "recording.json");
+  const properties::RunResult replayed = properties::RunScenario<properties::ClickPipeMonitors>(saved);
+  EXPECT_TRUE(replayed.passed());
+  EXPECT_EQ(replayed.trace_hash(), live_hash);
+}
+
+TEST_F(ClickPipesApiTest, RequestIdsCountTheRequestsAnswered) {
+  Start();
+  EXPECT_EQ(Call("GET", kPipes).body["requestId"], "00000000-0000-4000-8000-000000000001");
+  EXPECT_EQ(Call("GET", kPipes + "/nope").body["requestId"], "00000000-0000-4000-8000-000000000002");
+  EXPECT_EQ(Call("GET", kPipes).body["requestId"], "00000000-0000-4000-8000-000000000003");
+}
+
+TEST_F(ClickPipesApiTest, NoFreeSlotAnswers400NamingTheConfiguredPipes) {
+  Start(1);
+  Create();
+  const Answer second = Call("POST", kPipes, CreateBody());
+  ExpectError(second, 400,
+              "no room for another ClickPipe: the emulated service has 1 pipe slot(s) and all have "
+              "been used, deleted pipes included (set \"pipes\" in the --config file for more)");
+  EXPECT_EQ(Steps().size(), 1U);
+}
+
+TEST_F(ClickPipesApiTest, Profile2024PipeNeedsNoReplicationModeAndStopsWithoutPausing) {
+  Start(1, "", model::clickpipe::Profile::k2024);
+  json body = CreateBody();
+  body["source"]["mongodb"].erase("settings");
+  const Answer created = Call("POST", kPipes, body);
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(created.body["result"]["source"]["mongodb"]["settings"]["replicationMode"], "cdc");
+  const std::string id = created.body["result"]["id"];
+  Advance(15 * sim::kMinute);
+  EXPECT_EQ(State(id), "Running");
+  const Answer stopped = Command(id, "stop");
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  EXPECT_EQ(stopped.body["result"]["state"], "Paused");
+}
+
+TEST(ClickPipeIdTest, IdsAreUuidShapedAndDependOnlyOnSeedAndSlot) {
+  const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  for (const std::uint64_t seed : {0ULL, 1ULL, 12345ULL}) {
+    for (int slot = 0; slot < 4; ++slot) {
+      EXPECT_TRUE(std::regex_match(ClickPipeId(seed, slot), uuid)) << ClickPipeId(seed, slot);
+      EXPECT_EQ(ClickPipeId(seed, slot), ClickPipeId(seed, slot));
+    }
+  }
+  EXPECT_NE(ClickPipeId(1, 0), ClickPipeId(1, 1));
+  EXPECT_NE(ClickPipeId(1, 0), ClickPipeId(2, 0));
+}
+
+}  // namespace
+}  // namespace pipecheck::serve
