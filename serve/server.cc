@@ -9,6 +9,8 @@
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -23,6 +25,12 @@ void Configure(httplib::Server& server) {
   server.set_write_timeout(5, 0);
   server.set_keep_alive_timeout(5);
   server.set_payload_max_length(kMaxBodyBytes);
+  // A response is two writes (head, body): without TCP_NODELAY a keep-alive
+  // client waits for its delayed ACK, some 40 ms a request.
+  server.set_tcp_nodelay(true);
+  // A worker per open connection, slow or idle ones included: more than
+  // the default (8 on a small machine), so a few cannot block the others.
+  server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 }
 
 // The API port: open while the process is up. Open() and Close() run on the
@@ -30,7 +38,10 @@ void Configure(httplib::Server& server) {
 class ApiPort {
  public:
   ApiPort(const ServerOptions& options, int port) : options_(options), port_(port) {}
-  ~ApiPort() { Close(); }
+  ~ApiPort() {
+    Close();
+    for (auto& [server, thread] : retired_) thread.join();
+  }
 
   bool open() const { return server_ != nullptr; }
   int port() const { return port_; }
@@ -53,14 +64,22 @@ class ApiPort {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    throw InputError(fmt::format("cannot listen on port {}", port_), fmt::format("{}:{}", options_.bind, port_));
+    throw InputError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
+                                 options_.bind, port_),
+                     "--port");
   }
 
+  // Closes the listening socket at once, so new connections are refused.
+  // Connections still open (idle keep-alive clients) end by their own
+  // timeout, answered 503 meanwhile: Close does not wait for them.
   void Close() {
     if (!server_) return;
+    // A server stopped before its listen loop started would never see the stop.
+    for (int wait = 0; wait < 2000 && !server_->is_running(); ++wait) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     server_->stop();
-    if (thread_.joinable()) thread_.join();
-    server_.reset();
+    retired_.emplace_back(std::move(server_), std::move(thread_));
   }
 
  private:
@@ -68,6 +87,7 @@ class ApiPort {
   int port_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::vector<std::pair<std::unique_ptr<httplib::Server>, std::thread>> retired_;  // Closed, finishing.
 };
 
 // The serving thread's inbox: whether the API port should be open. A change
@@ -170,13 +190,17 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
                            : control.bind_to_port(options.bind, options.control_port) ? options.control_port
                                                                                        : -1;
   if (control_port < 0) {
-    throw InputError(fmt::format("cannot listen on port {}", options.control_port), "--control-port");
+    throw InputError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
+                                 options.bind, options.control_port),
+                     "--control-port");
   }
-  std::thread control_thread([&] { control.listen_after_bind(); });
   {
+    // Before any thread runs: a port that cannot be had is bad input, and
+    // nothing is left half-started.
     const std::lock_guard lock(session.mutex());
     if (ProcessUp(session)) api.Open();
   }
+  std::thread control_thread([&] { control.listen_after_bind(); });
   err << fmt::format("pipecheck serve: {}: http://{}:{}{}; control: http://{}:{}/pipecheck/v1/; clock {}\n",
                      options.api_name, options.bind, api.port(), options.api_name.find("mongosync") == 0 ? "/api/v1/" : "/v1/",
                      options.bind, control_port,

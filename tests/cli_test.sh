@@ -188,9 +188,15 @@ for bad_validate in "validate --model clickpipe --mode turbo $histories/clickpip
   expect_exit 2 "$pipecheck" $bad_validate && one_error_line && ok
 done
 
+for bad_serve in "serve --model clickpipe --clock sundial" "serve --model mongosync --speed 0" "serve --model mongosync --port 70000" "serve --model clickpipe --api-key nocolon" "serve --model mongosync --config $histories/no-such-config.json" "serve --model mongosync --config $histories/bad/not-json.jsonl" "serve --model mongosync --profile 2024"; do
+  claim "bad serve flags exit 2 with one line: ${bad_serve#serve }"
+  # shellcheck disable=SC2086
+  expect_exit 2 "$pipecheck" $bad_serve && one_error_line && ok
+done
+
 claim "--help works on every command and exits 0"
 all=0
-for command in "" spec step check report replay sim graph mutate validate; do
+for command in "" spec step check report replay sim graph mutate validate serve; do
   # shellcheck disable=SC2086
   "$pipecheck" $command --help >/dev/null 2>&1 || all=1
 done
