@@ -61,12 +61,9 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
         sim::ParseScenario(document, request.config.empty() ? "--config" : request.config);
     const auto session = serve::Session::Make<typename B::Monitors>(base);
     if (B::kKind == sim::ModelKind::kMongosync) {
-      // The process serves its API once it has connected to both clusters
-      // (lifecycles.md D17): the session opens there, so a /start sent as
-      // soon as the port answers is accepted.
-      while (session->world().LifecycleState(0) == "(none)" && session->now() < sim::kMinute) {
-        session->Advance(100);
-      }
+      // The process connects to both clusters when it starts, before it
+      // serves any request (lifecycles.md D17).
+      session->Advance(0);
     }
 
     const bool mongosync = B::kKind == sim::ModelKind::kMongosync;

@@ -139,17 +139,20 @@ StepOutcome ClickPipeWorld::Apply(const Step& step) {
   return {false, cp::Explain(before, *trigger, result.refusal).Line()};
 }
 
+// D18: every pipe that exists is judged, whatever its state: a snapshot pipe
+// that Completed with no source write since its load has converged; a pipe
+// Paused or Failed behind the source has not.
 bool ClickPipeWorld::DataConverged(std::string* why) const {
-  bool any_running = false;
+  bool any = false;
   for (int p = 0; p < pipe_count(); ++p) {
-    if (Run(p).model.state != State::kRunning) continue;
-    any_running = true;
+    if (Run(p).model.state == State::kNone) continue;
+    any = true;
     for (int c = 0; c < collection_count(); ++c) {
       if (Replicates(p, c) && !ViewEqualsSource(p, c, why)) return false;
     }
   }
-  if (!any_running && why != nullptr) *why = "no pipe is Running";
-  return any_running;
+  if (!any && why != nullptr) *why = "no pipe was created";
+  return any;
 }
 
 // ---------------------------------------------------------------------------

@@ -38,7 +38,10 @@ using ms::Process;
 using ms::State;
 using ms::Trigger;
 
-constexpr Millis kConnectAt = 1 * kSecond;        // The process connects to both clusters.
+// D17: the process connects to both clusters when it starts, before it
+// serves any request: the event is due at 0 and the runner processes events
+// due at an instant before the steps at that instant.
+constexpr Millis kConnectAt = 0;
 constexpr Millis kTick = 1 * kSecond;             // Apply tick period.
 constexpr Millis kLagLimit = 30 * kSecond;        // canCommit needs lag within this (MS-PT21).
 constexpr Millis kReverseMillis = 10 * kSecond;   // REVERSING: metadata copy and swap.

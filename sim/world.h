@@ -46,8 +46,9 @@ class World {
   virtual std::string_view LifecycleState(int pipe) const = 0;
   virtual std::string_view ProcessStatus() const { return "up"; }
   // Whether the destination view equals the source now, per the model's
-  // notion (ClickPipe: the FINAL view of each pipe in Running; mongosync:
-  // the destination collections). On false, `why` says where they differ.
+  // notion (ClickPipe: the FINAL view of every pipe created, whatever its
+  // state, D18; mongosync: the destination collections). On false, `why`
+  // says where they differ.
   virtual bool DataConverged(std::string* why) const = 0;
 };
 

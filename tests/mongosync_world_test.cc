@@ -209,9 +209,9 @@ TEST(MongosyncWorld, CommitBeforeCanCommitIsRefused) {
   scenario.steps = {Do(0, "commit"), Do(2 * kSecond, "commit"),
                     Do(3 * kSecond, "start", ms::StartOptions{}), Do(5 * kSecond, "commit")};
   const Driven run = Drive(scenario);
+  // D17: the process has connected when it starts; at 0 it is IDLE.
   EXPECT_FALSE(run.outcomes[0].accepted);
-  EXPECT_EQ(run.outcomes[0].message,
-            "InvalidState: mongosync has not connected to both clusters yet");
+  EXPECT_EQ(run.outcomes[0].message, "InvalidState: mongosync is in state IDLE; POST /commit requires RUNNING");
   EXPECT_FALSE(run.outcomes[1].accepted);
   EXPECT_EQ(run.outcomes[1].message.rfind("InvalidState: ", 0), 0u) << run.outcomes[1].message;
   EXPECT_TRUE(run.outcomes[2].accepted);
