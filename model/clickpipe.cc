@@ -228,8 +228,6 @@ constexpr Row k2024[] = {
 
     {S::kFailed, T::kResync, G::kNone, kOld, S::kSnapshot, E::kBeginResync, kLcOld,
      "resync is the documented way out of Failed"},
-    {S::kFailed, T::kAddTables, G::kNone, kOld, S::kSnapshot, E::kBeginAddTables, kLcOld,
-     "lifecycles.md 1.4: resync and add_tables lead from Running or Failed to Snapshot"},
     {S::kFailed, T::kResumePointLost, G::kPointKept, kOld, S::kFailed, E::kLosePoint, kLoss,
      kLossNote},
 };

@@ -115,8 +115,8 @@ Answer DocumentedOperation(bool old, const cp::Pipe& pipe, T trigger) {
                      state == S::kCompleted
                  ? Lead(S::kSetup)
                  : kRefused;
-    case T::kAddTables:  // Paused only (TF, CP-ADD); 2024: Running or Failed to Snapshot.
-      if (old) return state == S::kRunning || state == S::kFailed ? Lead(S::kSnapshot) : kRefused;
+    case T::kAddTables:  // Paused only (TF, CP-ADD); 2024: Running to Snapshot only (D16).
+      if (old) return state == S::kRunning ? Lead(S::kSnapshot) : kRefused;
       return state == S::kPaused ? Lead(S::kSetup) : kRefused;
     case T::kRemoveTables:  // Paused only (TF, CP-RM); 2024 has no Modifying.
       return !old && state == S::kPaused ? Lead(S::kModifying) : kRefused;
@@ -389,11 +389,11 @@ constexpr Entry kCatalogue[] = {
         [](const cp::Pipe& a, const cp::Pipe& b, T, bool, const StepContext& context) {
           return a == b || !(a.state == S::kPaused && context.event);
         }),
-    // Profile 2024 also leaves Failed by add_tables (lifecycles.md 1.4).
-    Transition("failed_left_only_by_resync_or_resume", "CP-LC, OAS, D2", Everywhere,
-        [](const cp::Pipe& a, const cp::Pipe& b, T trigger, bool, const StepContext& context) {
+    // In both profiles (D16: 2024 refuses add_tables from Failed).
+    Transition("failed_left_only_by_resync_or_resume", "CP-LC, OAS, D2, D16", Everywhere,
+        [](const cp::Pipe& a, const cp::Pipe& b, T trigger, bool, const StepContext&) {
           return !(a.state == S::kFailed && b.state != S::kFailed && trigger != T::kResync &&
-                   trigger != T::kResume && !(trigger == T::kAddTables && context.old_profile));
+                   trigger != T::kResume);
         }),
     Sometimes("a_pipe_fails", "CP-LC", "failed_left_only_by_resync_or_resume", Everywhere,
         SomePipeIs<S::kFailed>),

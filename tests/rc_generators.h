@@ -21,10 +21,9 @@
 //    is reachable.
 //  - Shrinking goes toward short waits, short faults, one pipe, one
 //    collection and no writes.
-//  - Whole scenarios leave out two documented findings, which would fail
-//    every property that runs them: a verifier_mismatch under disabled
-//    verification (MongosyncFault), and profile 2024's add_tables after an
-//    aborted load (KnownGap2024).
+//  - Whole scenarios leave out a documented finding, which would fail every
+//    property that runs it: a verifier_mismatch under disabled verification
+//    (MongosyncFault).
 #pragma once
 
 #include <cstdint>
@@ -234,27 +233,6 @@ inline rc::Gen<sim::Step> MongosyncFault(bool mismatch = true) {
   }));
 }
 
-// What a generator remembers of one pipe's steps, to leave out a documented
-// finding of profile 2024 (tests/stateful_test.cc, Finding2024*): an
-// irrecoverable_error that cuts a load short (the create's snapshot, a
-// resync, an add_tables), then add_tables from Failed, which lifecycles.md
-// 1.4 allows. The pipe runs again and never converges: CDC resumes from the
-// aborted resync's new point, skipping changes, or a table whose snapshot
-// never finished stays empty.
-struct PipeHistory {
-  bool irrecoverable = false;  // An irrecoverable_error was injected.
-  void Record(const sim::Step& step) {
-    if (step.is_fault && step.action == "irrecoverable_error") irrecoverable = true;
-  }
-};
-
-// Whether `step` may revive a pipe after such an aborted load (profile 2024).
-inline bool KnownGap2024(model::clickpipe::Profile profile, const sim::Step& step,
-                         const PipeHistory& history) {
-  return profile == model::clickpipe::Profile::k2024 && !step.is_fault &&
-         step.action == "add_tables" && history.irrecoverable;
-}
-
 // A whole ClickPipe scenario: every pipe created at 0, then operations and
 // faults at increasing times, then a quiet hour (the writes stop 10 minutes
 // before the end, so convergence is judged). Expects every always-property
@@ -275,15 +253,11 @@ inline rc::Gen<sim::Scenario> ClickPipeScenario(model::clickpipe::Profile profil
       scenario.steps.push_back(create);
     }
     const auto count = *rc::gen::inRange<std::size_t>(0, 13);
-    std::vector<PipeHistory> history(static_cast<std::size_t>(pipes));
     sim::Millis at = 0;
     for (std::size_t i = 0; i < count; ++i) {
       at += *Wait();
       sim::Step step = *rc::gen::weightedOneOf<sim::Step>(
           {{3, ClickPipeOperation(pipes)}, {1, ClickPipeFault(pipes)}});
-      const auto pipe = static_cast<std::size_t>(step.pipe);
-      if (KnownGap2024(profile, step, history[pipe])) step.action = "pause";
-      history[pipe].Record(step);
       step.at = at;
       scenario.steps.push_back(std::move(step));
     }

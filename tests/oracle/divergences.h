@@ -10,16 +10,12 @@
 
 namespace pipecheck::oracle {
 
-// D16 (lifecycles.md section 4): in profile 2024 add_tables is accepted in
-// Running only and refused from Failed. The table still accepts it from
-// Failed (Failed -> Snapshot), the literal reading of lifecycles.md 1.4 that
-// D16 corrects (docs/decisions.md "Open findings").
-inline bool ClickPipeModelDepartsFromSpec(model::clickpipe::Profile profile,
-                                          const model::clickpipe::Pipe& pipe,
-                                          model::clickpipe::Trigger trigger) {
-  return profile == model::clickpipe::Profile::k2024 &&
-         pipe.state == model::clickpipe::State::kFailed &&
-         trigger == model::clickpipe::Trigger::kAddTables;
+// None today: D16 (profile 2024 refuses add_tables from Failed) was the
+// last, and the table follows it.
+inline bool ClickPipeModelDepartsFromSpec(model::clickpipe::Profile /*profile*/,
+                                          const model::clickpipe::Pipe& /*pipe*/,
+                                          model::clickpipe::Trigger /*trigger*/) {
+  return false;
 }
 
 }  // namespace pipecheck::oracle
