@@ -231,7 +231,8 @@ class Judge {
       std::uint64_t head = 0;
       std::uint64_t tail = 0;
       const std::size_t n = name.size();
-      std::memcpy(&head, name.data(), n < 8 ? n : 8);
+      // An empty name may have no data at all: memcpy must not see its null pointer.
+      if (n > 0) std::memcpy(&head, name.data(), n < 8 ? n : 8);
       if (n > 8) std::memcpy(&tail, name.data() + (n < 16 ? 8 : n - 8), n < 16 ? n - 8 : 8);
       std::uint64_t hash = (head * 0x9E3779B97F4A7C15ULL) ^ (tail + n) * 0xC2B2AE3D27D4EB4FULL;
       hash ^= hash >> 29;
