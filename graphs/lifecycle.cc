@@ -78,16 +78,22 @@ bool Ambiguous(const model::TableView& view, const model::RowView& row) {
 
 // One row on an edge label. An edge between two states: the trigger (and
 // its decision when inferred), then on a second line the guard and modes
-// that tell it apart. A self-loop: only the trigger (and the guard when it
-// decides between rows); the rest is in the tooltip.
-std::string RowLine(const model::TableView& view, const model::RowView& row, bool self_loop) {
+// that tell it apart (with `stacked`, the guard and the modes on a line
+// each, for a narrow label). A self-loop: only the trigger (and the guard
+// when it decides between rows); the rest is in the tooltip.
+std::string RowLine(const model::TableView& view, const model::RowView& row, bool self_loop, bool stacked) {
   std::string line = std::string(row.trigger) + ProcessPart(row);
   const bool guard = !row.guard.empty() && (!self_loop || Ambiguous(view, row));
   if (self_loop) return guard ? line + " [" + ShortGuard(row.guard) + "]" : line;
   if (row.evidence.status() == model::Status::kInferred) line += fmt::format(" ({})", row.evidence.decision);
   std::string detail = guard ? "[" + ShortGuard(row.guard) + "]" : "";
-  detail += ModesPart(view, row);
-  if (!detail.empty() && detail.front() == ' ') detail.erase(0, 1);
+  std::string modes = ModesPart(view, row);
+  if (!modes.empty()) modes.erase(0, 1);
+  if (stacked && !detail.empty() && !modes.empty()) {
+    detail += "\n" + modes;
+  } else if (!modes.empty()) {
+    detail += (detail.empty() ? "" : " ") + modes;
+  }
   return detail.empty() ? line : line + "\n" + detail;
 }
 
@@ -142,9 +148,12 @@ void AddStartVertex(Graph& graph, std::string_view tooltip) {
   boost::add_vertex(VertexProps{kStart, std::move(attributes)}, graph);
 }
 
-void AddStateVertices(Graph& graph, const model::TableView& view, bool start) {
+// The start (with `start`) and the declared states, those of `only` when it
+// is not empty.
+void AddStateVertices(Graph& graph, const model::TableView& view, bool start, const std::set<std::string>& only) {
   if (start) AddStartVertex(graph, "(none): before the lifecycle starts");
   for (const model::StateView& state : view.states) {
+    if (!only.empty() && only.count(std::string(state.name)) == 0) continue;
     const std::string kind(model::ToString(state.kind));
     const KindStyle style = StateStyle(kind);
     Attributes attributes{{"color", style.color},
@@ -173,10 +182,12 @@ struct Group {
 // Rows folded by (from, to, trigger kind, status), in order of first row.
 // Self-loops fold by (state, trigger kind) only, so that a state carries at
 // most three loops; their inferred rows name their decision on the label.
-std::vector<Group> GroupRows(const model::TableView& view) {
+// Only the rows `drawn` says.
+std::vector<Group> GroupRows(const model::TableView& view, const std::vector<bool>& drawn) {
   std::vector<Group> groups;
   std::map<std::tuple<std::string, std::string, int, std::string>, std::size_t> index;
   for (const model::RowView& row : view.rows) {
+    if (!drawn[row.index]) continue;
     const std::string status(model::ToString(row.evidence.status()));
     const bool self_loop = FromName(row) == row.to;
     const auto key = std::make_tuple(FromName(row), std::string(row.to), static_cast<int>(row.trigger_kind),
@@ -190,11 +201,11 @@ std::vector<Group> GroupRows(const model::TableView& view) {
   return groups;
 }
 
-std::string EdgeLabel(const model::TableView& view, const Group& group) {
+std::string EdgeLabel(const model::TableView& view, const Group& group, bool stacked) {
   const bool self_loop = group.from == group.to;
   std::vector<std::string> lines;
   for (const std::size_t row : group.rows) {
-    std::string line = RowLine(view, view.rows[row], self_loop);
+    std::string line = RowLine(view, view.rows[row], self_loop, stacked);
     if (self_loop && group.status == "mixed" && !view.rows[row].evidence.decision.empty()) {
       line += fmt::format(" ({})", view.rows[row].evidence.decision);
     }
@@ -215,6 +226,58 @@ std::string_view Name(const model::TableView& view) {
   return view.title.empty() ? view.model : view.title;
 }
 
+// Whether a part draws rows of this trigger kind.
+bool Draws(Part part, model::TriggerKind kind) {
+  switch (part) {
+    case Part::kAll: return true;
+    case Part::kFlow: return kind != model::TriggerKind::kFault;
+    case Part::kFaults: return kind == model::TriggerKind::kFault;
+  }
+  return true;
+}
+
+// The part's name on a diagram's title, and where the other part is.
+std::string PartTitle(Part part) {
+  switch (part) {
+    case Part::kAll: return "";
+    case Part::kFlow: return ": operations and internal events";
+    case Part::kFaults: return ": faults";
+  }
+  return "";
+}
+std::string OtherPart(Part part) {
+  switch (part) {
+    case Part::kAll: return "";
+    case Part::kFlow: return "faults on a diagram of their own";
+    case Part::kFaults: return "operations and internal events on a diagram of their own";
+  }
+  return "";
+}
+
+// A flow part top to bottom: the states of a rank closer together, so that
+// the diagram is narrower and, fitted to a page, its labels larger; the
+// labels a point larger than the default, for the same reason.
+void NarrowFlow(GraphProps& props) {
+  props.graph["nodesep"] = "0.3";
+  props.edge["fontsize"] = "11";
+}
+
+// The swatch rows of a part: the arrows of the trigger kinds it draws.
+std::vector<std::vector<Swatch>> PartSwatches(Part part, bool fault_drawn) {
+  std::vector<std::vector<Swatch>> swatches = KindSwatches(true);
+  if (part == Part::kAll) return swatches;
+  std::vector<Swatch>& arrows = swatches.back();
+  arrows.erase(std::remove_if(arrows.begin(), arrows.end(),
+                              [&](const Swatch& swatch) {
+                                const bool fault = swatch.text == "\u2192 fault";
+                                const bool arrow = swatch.text.rfind("\u2192 ", 0) == 0;
+                                if (!arrow) return false;
+                                return part == Part::kFaults ? !fault : fault && !fault_drawn;
+                              }),
+               arrows.end());
+  return swatches;
+}
+
 }  // namespace
 
 std::string Title(const model::TableView& view) {
@@ -222,12 +285,10 @@ std::string Title(const model::TableView& view) {
   return fmt::format("{} lifecycle, profile {}", Name(view), view.profile);
 }
 
-Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, const std::string& title) {
+Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, const std::string& title,
+                     Part part) {
   Graph graph;
   graph[boost::graph_bundle] = DefaultGraphProps();
-  const bool start = std::any_of(view.rows.begin(), view.rows.end(),
-                                 [](const model::RowView& row) { return row.from.empty(); });
-  AddStateVertices(graph, view, start);
 
   // Per row: the run steps (1-based) that took it.
   std::map<std::size_t, std::vector<std::size_t>> steps_of_row;
@@ -241,26 +302,47 @@ Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, c
     visited.insert(std::string(view.rows[primary[i].row].to));
   }
 
+  // The rows of the part, and those of the flow a highlight took; the
+  // states of the faults part are the states its rows touch.
+  std::vector<bool> drawn(view.rows.size(), false);
+  std::set<std::string> touched;
+  bool fault_drawn = false;
+  for (const model::RowView& row : view.rows) {
+    drawn[row.index] = Draws(part, row.trigger_kind) || (part == Part::kFlow && steps_of_row.count(row.index) != 0);
+    if (!drawn[row.index]) continue;
+    fault_drawn = fault_drawn || row.trigger_kind == model::TriggerKind::kFault;
+    touched.insert(FromName(row));
+    touched.insert(std::string(row.to));
+  }
+  const bool start = touched.count(kStart) != 0;
+  if (part != Part::kFaults) touched.clear();  // Every declared state.
+  AddStateVertices(graph, view, start, touched);
+
   // Left to right reads best, with Failed at the end of the flow. A state
   // with three loops (operations, events and faults) is drawn
   // top to bottom instead: dot then puts loops beside their state and keeps
-  // room for their labels, which it does not do above and below.
-  const std::vector<Group> groups = GroupRows(view);
+  // room for their labels, which it does not do above and below. The flow
+  // part is drawn top to bottom, where a page has room; the faults part
+  // left to right, into Failed.
+  const std::vector<Group> groups = GroupRows(view, drawn);
   std::map<std::string, int> loops;
   for (const Group& group : groups) {
     if (group.from == group.to) ++loops[group.from];
   }
   const bool crowded = std::any_of(loops.begin(), loops.end(), [](const auto& entry) { return entry.second >= 3; });
-  graph[boost::graph_bundle].graph["rankdir"] = crowded ? "TB" : "LR";
+  const bool top_down = part == Part::kFlow || (part == Part::kAll && crowded);
+  graph[boost::graph_bundle].graph["rankdir"] = top_down ? "TB" : "LR";
+  if (part == Part::kFlow) NarrowFlow(graph[boost::graph_bundle]);
 
   std::size_t inferred = 0;
+  std::size_t rows = 0;
   for (const Group& group : groups) {
     const std::string kind(model::ToString(group.kind));
     const char* color = TriggerColor(kind);
     Attributes attributes{{"color", color},
                           {"fontcolor", color},
                           {"kind", kind},
-                          {"label", EdgeLabel(view, group)},
+                          {"label", EdgeLabel(view, group, part == Part::kFlow)},
                           {"penwidth", group.kind == model::TriggerKind::kOperation ? "1.4" : "1.1"},
                           {"status", group.status},
                           {"style", group.status == "inferred" ? "dashed" : "solid"}};
@@ -268,14 +350,16 @@ Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, c
     std::vector<std::size_t> taken;
     for (const std::size_t row : group.rows) {
       tooltips.push_back(RowTooltip(view.rows[row]));
+      ++rows;
       if (view.rows[row].evidence.status() == model::Status::kInferred) ++inferred;
       const auto it = steps_of_row.find(row);
       if (it != steps_of_row.end()) taken.insert(taken.end(), it->second.begin(), it->second.end());
     }
     attributes["tooltip"] = Join(tooltips, "\n");
     // Faults can strike almost anywhere; letting them rank the states would
-    // pull Failed into the middle of the flow.
-    if (group.kind == model::TriggerKind::kFault) attributes["constraint"] = "false";
+    // pull Failed into the middle of the flow. Drawn on their own, they rank
+    // the states into Failed.
+    if (group.kind == model::TriggerKind::kFault && part != Part::kFaults) attributes["constraint"] = "false";
     if (!taken.empty()) {
       std::sort(taken.begin(), taken.end());
       attributes["color"] = kHighlightColor;
@@ -286,21 +370,50 @@ Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight, c
     boost::add_edge(VertexById(graph, group.from), VertexById(graph, group.to),
                     EdgeProps{group.rows, std::move(attributes)}, graph);
   }
+  // The faults part lists its states down the page in table order. dot
+  // stacks states that only loop on themselves (all of mongosync's) bottom
+  // up, so invisible edges of no row chain those; they rank nothing.
+  if (part == Part::kFaults) {
+    std::set<std::string> linked;
+    for (const Group& group : groups) {
+      if (group.from == group.to) continue;
+      linked.insert(group.from);
+      linked.insert(group.to);
+    }
+    std::vector<Vertex> alone;
+    for (const Vertex vertex : boost::make_iterator_range(boost::vertices(graph))) {
+      if (linked.count(graph[vertex].id) == 0) alone.push_back(vertex);
+    }
+    for (std::size_t i = 1; i < alone.size(); ++i) {
+      boost::add_edge(alone[i - 1], alone[i],
+                      EdgeProps{{}, {{"constraint", "false"}, {"kind", "order"}, {"style", "invis"}}}, graph);
+    }
+  }
   for (const Vertex vertex : boost::make_iterator_range(boost::vertices(graph))) {
     if (visited.count(graph[vertex].id) == 0) continue;
     graph[vertex].attributes["color"] = kHighlightColor;
     graph[vertex].attributes["penwidth"] = "3";
   }
 
-  std::vector<LegendLine> lines = {{fmt::format(
-      "{} states, {} rows: {} stated, {} inferred; rows with the same ends, kind and status share an edge",
-      view.states.size(), view.rows.size(), view.rows.size() - inferred, inferred), ""}};
+  std::vector<LegendLine> lines;
+  if (part == Part::kAll) {
+    lines.push_back({fmt::format(
+        "{} states, {} rows: {} stated, {} inferred; rows with the same ends, kind and status share an edge",
+        view.states.size(), view.rows.size(), view.rows.size() - inferred, inferred), ""});
+  } else {
+    lines.push_back({fmt::format("{} states, {} rows; drawn here: {} rows, {} stated, {} inferred; {}",
+                                 view.states.size(), view.rows.size(), rows, rows - inferred, inferred,
+                                 OtherPart(part)),
+                     ""});
+    lines.push_back({"rows with the same ends, kind and status share an edge; hover an edge for its rows", ""});
+  }
   if (highlight != nullptr) {
     lines.push_back({fmt::format("highlighted: {}, {} lifecycle steps{}", highlight->title, primary.size(),
                                  view.primary.empty() ? "" : fmt::format(" of {}", view.primary)),
                      kHighlightColor});
   }
-  SetLegend(graph[boost::graph_bundle], title.empty() ? Title(view) : title, KindSwatches(true), lines);
+  SetLegend(graph[boost::graph_bundle], (title.empty() ? Title(view) : title) + PartTitle(part),
+            PartSwatches(part, fault_drawn), lines);
   return graph;
 }
 
@@ -339,21 +452,46 @@ DiffSummary Diff(const model::TableView& before, const model::TableView& after) 
   return summary;
 }
 
-Graph DiffGraph(const model::TableView& before, const model::TableView& after) {
+Graph DiffGraph(const model::TableView& before, const model::TableView& after, Part part) {
   PIPECHECK_ASSERT(before.model == after.model);
   const DiffSummary summary = Diff(before, after);
   Graph graph;
   graph[boost::graph_bundle] = DefaultGraphProps();
-  graph[boost::graph_bundle].graph["rankdir"] = "LR";
+  graph[boost::graph_bundle].graph["rankdir"] = part == Part::kFlow ? "TB" : "LR";
+  if (part == Part::kFlow) NarrowFlow(graph[boost::graph_bundle]);
   auto contains = [](const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
   };
 
-  AddStartVertex(graph, "");
+  // The transitions the part draws ("A --t--> B"), by their trigger's kind,
+  // and the states they touch.
+  std::set<std::string> faults;
+  for (const model::TableView* view : {&before, &after}) {
+    for (const model::RowView& row : view->rows) {
+      if (row.trigger_kind == model::TriggerKind::kFault) faults.insert(std::string(row.trigger));
+    }
+  }
+  auto drawn = [&](const std::string& text) {
+    const std::size_t first = text.find(" --");
+    const std::string trigger = text.substr(first + 3, text.find("--> ") - first - 3);
+    return part == Part::kAll || (part == Part::kFaults) == (faults.count(trigger) != 0);
+  };
+  std::set<std::string> touched;
+  for (const auto* list : {&summary.transitions_added, &summary.transitions_removed, &summary.transitions_kept}) {
+    for (const std::string& text : *list) {
+      if (!drawn(text)) continue;
+      touched.insert(text.substr(0, text.find(" --")));
+      touched.insert(text.substr(text.find("--> ") + 4));
+    }
+  }
+  auto shown = [&](const std::string& state) { return part != Part::kFaults || touched.count(state) != 0; };
+
+  if (shown(kStart)) AddStartVertex(graph, "");
   std::vector<std::string> states;
   for (const model::StateView& state : after.states) states.push_back(std::string(state.name));
   for (const std::string& name : summary.states_removed) states.push_back(name);
   for (const std::string& name : states) {
+    if (!shown(name)) continue;
     const bool added = contains(summary.states_added, name);
     const bool removed = contains(summary.states_removed, name);
     const std::string change = added ? "added" : removed ? "removed" : "kept";
@@ -379,7 +517,10 @@ Graph DiffGraph(const model::TableView& before, const model::TableView& after) {
     std::vector<std::string> triggers;
   };
   std::vector<DiffGroup> groups;
+  std::size_t added = 0, removed = 0, kept = 0;
   auto add = [&](const std::string& text, const std::string& change) {
+    if (!drawn(text)) return;
+    ++(change == "added" ? added : change == "removed" ? removed : kept);
     const std::size_t first = text.find(" --");
     const std::size_t second = text.find("--> ");
     const std::string from = text.substr(0, first);
@@ -425,7 +566,7 @@ Graph DiffGraph(const model::TableView& before, const model::TableView& after) {
       {"added", "green: added", "#dcfce7", kAddedColor, kAddedColor, false},
       {"removed", "red, dashed: removed", "#fee2e2", kRemovedColor, kRemovedColor, true},
       {"kept", "grey: kept", "#f9fafb", kKeptColor, "", false}};
-  const std::vector<LegendLine> lines = {
+  std::vector<LegendLine> lines = {
       {fmt::format("states: {} added ({}), {} removed ({}), {} kept", summary.states_added.size(),
                    Join(summary.states_added, ", "), summary.states_removed.size(),
                    Join(summary.states_removed, ", "), summary.states_kept.size()),
@@ -434,8 +575,14 @@ Graph DiffGraph(const model::TableView& before, const model::TableView& after) {
                    summary.transitions_added.size(), summary.transitions_removed.size(),
                    summary.transitions_kept.size()),
        ""}};
+  if (part != Part::kAll) {
+    lines.push_back({fmt::format("drawn here: {} added, {} removed, {} kept; {}", added, removed, kept,
+                                 OtherPart(part)),
+                     ""});
+  }
   SetLegend(graph[boost::graph_bundle],
-            fmt::format("{} lifecycle: profile {} \u2192 profile {}", Name(after), before.profile, after.profile),
+            fmt::format("{} lifecycle: profile {} \u2192 profile {}{}", Name(after), before.profile, after.profile,
+                        PartTitle(part)),
             {changes}, lines);
   return graph;
 }

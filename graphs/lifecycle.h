@@ -25,9 +25,28 @@
 //  - With a highlight, the edges and states of its primary steps (those of
 //    the view's primary subject, or of the one subject) are drawn thick and
 //    orange, each edge labelled with the step numbers that took it.
+//  - A Part draws some of the rows. Part::kAll (the default, the `graph`
+//    command's diagram) draws them all, as above. A page is narrower than a
+//    lifecycle with its faults, which strike almost every state and lead
+//    across the whole flow to Failed, so the report draws two parts, each
+//    fitting the page's width:
+//      kFlow: every declared state (and the start); the operation and event
+//        rows, and the fault rows a highlight took; top to bottom, each
+//        label's trigger, guard and modes on lines of their own, labels at
+//        11 pt and the states of a rank closer together (nodesep 0.3).
+//      kFaults: the fault rows and the states they leave or enter; left to
+//        right, the faults ranking the states (so Failed is on the right),
+//        the states in table order down the page (those that only loop on
+//        themselves held there by invisible edges of kind "order", which
+//        stand for no row).
+//    Without a highlight, every row is on exactly one edge of kFlow and
+//    kFaults together. The legend says which part it is and where the rest is.
 //
 // Contract (DiffGraph): states and transitions (from, trigger, to) of `after`
 // against `before`, each added (green), removed (red, dashed) or kept (grey).
+// A Part draws the transitions of its trigger kinds (kFlow: operations and
+// events, top to bottom; kFaults: faults, left to right, with the states they
+// touch); every transition is on one edge of kFlow and kFaults together.
 #pragma once
 
 #include <string>
@@ -42,9 +61,12 @@ namespace pipecheck::graphs {
 // "<title> lifecycle, profile <profile>", or "<title> lifecycle" without a profile.
 std::string Title(const model::TableView& view);
 
+// Which rows a diagram draws (see the contract above).
+enum class Part { kAll, kFlow, kFaults };
+
 // `title` replaces Title(view) on the diagram (for an altered copy of a table).
 Graph LifecycleGraph(const model::TableView& view, const Highlight* highlight = nullptr,
-                     const std::string& title = "");
+                     const std::string& title = "", Part part = Part::kAll);
 
 // What changed between two tables of one model, as counts and names.
 struct DiffSummary {
@@ -52,6 +74,6 @@ struct DiffSummary {
   std::vector<std::string> transitions_added, transitions_removed, transitions_kept;  // "A --t--> B"
 };
 DiffSummary Diff(const model::TableView& before, const model::TableView& after);
-Graph DiffGraph(const model::TableView& before, const model::TableView& after);
+Graph DiffGraph(const model::TableView& before, const model::TableView& after, Part part = Part::kAll);
 
 }  // namespace pipecheck::graphs

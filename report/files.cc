@@ -25,6 +25,7 @@ std::vector<File> ReportFiles(const Report& report) {
   std::vector<File> files;
   for (const ModelSection& s : report.models) {
     AddDiagram(s.lifecycle, files);
+    AddDiagram(s.faults, files);
     AddDiagram(s.explored, files);
   }
   for (const ModelSection& s : report.models) {
@@ -32,6 +33,7 @@ std::vector<File> ReportFiles(const Report& report) {
     files.push_back({s.stem + ".json", TableJson(s.view).dump(2) + "\n"});
   }
   AddDiagram(report.diff_diagram, files);
+  AddDiagram(report.diff_faults, files);
   AddDiagram(report.demo.diagram, files);
   files.push_back({"README.md", RenderMarkdown(report)});
   files.push_back({"index.html", RenderHtml(report)});

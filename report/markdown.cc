@@ -77,20 +77,25 @@ std::string RenderMarkdown(const Report& report) {
       "docs/decisions.md); a stated one is said by the cited documents. The check columns are\n"
       "`pipecheck check` with the default bounds (ClickPipe: 2 pipes; every fault budget 1).\n\n";
 
-  out += "## Diagrams\n\n| model | lifecycle | explored state graph | table |\n|---|---|---|---|\n";
+  out += "## Diagrams\n\n| model | lifecycle: operations and internal events | lifecycle: faults | explored "
+         "state graph | table |\n|---|---|---|---|---|\n";
   for (const ModelSection& s : report.models) {
-    out += fmt::format("| {0} | {1} | {3} | [{2}.md]({2}.md), [{2}.json]({2}.json) |\n", s.name,
-                       Link(s.lifecycle.stem), s.stem, Link(s.explored.stem));
+    out += fmt::format("| {0} | {1} | {4} | {3} | [{2}.md]({2}.md), [{2}.json]({2}.json) |\n", s.name,
+                       Link(s.lifecycle.stem), s.stem, Link(s.explored.stem), Link(s.faults.stem));
   }
   out += fmt::format(
-      "\nLifecycle diagrams: one box per state, coloured by kind; rows with the same ends, trigger "
-      "kind and status share an edge (every row is on one, named in its `rows` attribute); "
-      "operations black, internal events blue, faults red; inferred rows dashed. The explored "
+      "\nLifecycle diagrams: each lifecycle in two parts, so that each fits the width of a page: "
+      "the operations and internal events top to bottom, and the faults (which strike almost every "
+      "state) left to right. One box per state, coloured by kind; rows with the same ends, trigger "
+      "kind and status share an edge (every row is on one of the two parts, named in its `rows` "
+      "attribute); operations black, internal events blue, faults red; inferred rows dashed. "
+      "`pipecheck graph` draws a lifecycle whole. The explored "
       "state graphs are quotiented: ClickPipe by the lifecycle state of pipe 0, mongosync by "
       "(state, process), each edge labelled with the transitions it stands for.\n\n"
-      "Profile diff, ClickPipe 2024 to current: {}. States added: {}; removed: {}; kept: {}. "
+      "Profile diff, ClickPipe 2024 to current: {} (faults: {}). States added: {}; removed: {}; kept: {}. "
       "Transitions (from, trigger, to): {} added, {} removed, {} kept.\n\n",
-      Link(report.diff_diagram.stem), OrNone(diff.states_added), OrNone(diff.states_removed),
+      Link(report.diff_diagram.stem), Link(report.diff_faults.stem), OrNone(diff.states_added),
+      OrNone(diff.states_removed),
       OrNone(diff.states_kept), diff.transitions_added.size(), diff.transitions_removed.size(),
       diff.transitions_kept.size());
 
@@ -108,10 +113,14 @@ std::string RenderMarkdown(const Report& report) {
   for (const ModelSection& s : report.models) {
     out += fmt::format("| [{0}.md]({0}.md), [{0}.json]({0}.json) | {1}: the transition table |\n", s.stem,
                        s.name);
-    out += fmt::format("| {} | {}: the lifecycle diagram |\n", Link(s.lifecycle.stem), s.name);
+    out += fmt::format("| {} | {}: the lifecycle diagram, operations and internal events |\n",
+                       Link(s.lifecycle.stem), s.name);
+    out += fmt::format("| {} | {}: the lifecycle diagram, faults |\n", Link(s.faults.stem), s.name);
     out += fmt::format("| {} | {}: the explored state graph, quotiented |\n", Link(s.explored.stem), s.name);
   }
-  out += fmt::format("| {} | ClickPipe: profile 2024 to current |\n", Link(report.diff_diagram.stem));
+  out += fmt::format("| {} | ClickPipe: profile 2024 to current, operations and internal events |\n",
+                     Link(report.diff_diagram.stem));
+  out += fmt::format("| {} | ClickPipe: profile 2024 to current, faults |\n", Link(report.diff_faults.stem));
   out += fmt::format("| {} | the demonstration counterexample |\n", Link(report.demo.diagram.stem));
   out += "| [index.html](index.html) | everything above on one page |\n";
   return out;

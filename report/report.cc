@@ -62,15 +62,17 @@ CheckSummary SummaryOf(const properties::CheckReport& check) {
 }
 
 ModelSection MakeSection(std::string stem, std::string name, std::string title, model::TableView view,
-                         const properties::CheckReport& check, const graphs::Graph& lifecycle,
-                         const graphs::ExploredGraph& explored, bool svg) {
+                         const properties::CheckReport& check, const graphs::ExploredGraph& explored, bool svg) {
   PIPECHECK_ASSERT(explored.complete);  // The default bounds are far below the limit.
   ModelSection section;
   section.inferred = static_cast<std::size_t>(std::count_if(view.rows.begin(), view.rows.end(), [](const auto& row) {
     return row.evidence.status() == model::Status::kInferred;
   }));
   section.check = SummaryOf(check);
-  section.lifecycle = Draw(stem, "Lifecycle", lifecycle, svg);
+  section.lifecycle = Draw(stem, "Lifecycle: operations and internal events",
+                           graphs::LifecycleGraph(view, nullptr, "", graphs::Part::kFlow), svg);
+  section.faults = Draw(stem + "-faults", "Lifecycle: faults",
+                        graphs::LifecycleGraph(view, nullptr, "", graphs::Part::kFaults), svg);
   section.explored = Draw(stem + "-explored",
                           fmt::format("Explored state graph: {} states, quotiented by {}",
                                       Thousands(explored.states), explored.quotient_by),
@@ -120,7 +122,8 @@ Demo MakeDemo(bool svg) {
       "Demonstration: the shortest counterexample on a deliberately broken copy of the ClickPipe table",
       graphs::LifecycleGraph(view, violated->scenario ? &highlight : nullptr,
                              "DEMONSTRATION on a deliberately broken copy of the ClickPipe table "
-                             "(Running --pause--> Completed)"),
+                             "(Running --pause--> Completed)",
+                             graphs::Part::kFlow),
       svg);
   return demo;
 }
@@ -177,27 +180,29 @@ Report BuildReport(const std::vector<DocumentFinding>& documented, bool svg) {
     const cp::Table& table = cp::TableOf(profile);
     model::TableView view = model::Describe(table);
     const std::string name(cp::ToString(profile));
-    const graphs::Graph lifecycle = graphs::LifecycleGraph(view);
     report.models.push_back(MakeSection("clickpipe-" + name, fmt::format("clickpipe ({})", name),
                                         fmt::format("ClickPipe, profile {}", name), std::move(view),
-                                        properties::Check(properties::ClickPipeSpace(table, {}), {}), lifecycle,
+                                        properties::Check(properties::ClickPipeSpace(table, {}), {}),
                                         graphs::Explored(properties::ClickPipeSpace(table, {}), quotient), svg));
   }
   {
     const ms::Table& table = ms::DefaultTable();
     model::TableView view = model::Describe(table);
-    const graphs::Graph lifecycle = graphs::LifecycleGraph(view);
     report.models.push_back(MakeSection("mongosync", "mongosync", "mongosync", std::move(view),
-                                        properties::Check(properties::MongosyncSpace(table, {}), {}), lifecycle,
+                                        properties::Check(properties::MongosyncSpace(table, {}), {}),
                                         graphs::Explored(properties::MongosyncSpace(table, {}), quotient), svg));
   }
 
   const model::TableView& current = report.models[0].view;
   const model::TableView& old = report.models[1].view;
   report.diff = graphs::Diff(old, current);
-  report.diff_diagram =
-      Draw("clickpipe-2024-to-current", "ClickPipe lifecycle: profile 2024 to profile current (added, removed, kept)",
-           graphs::DiffGraph(old, current), svg);
+  report.diff_diagram = Draw("clickpipe-2024-to-current",
+                             "ClickPipe lifecycle, profile 2024 to profile current: operations and internal "
+                             "events (added, removed, kept)",
+                             graphs::DiffGraph(old, current, graphs::Part::kFlow), svg);
+  report.diff_faults = Draw("clickpipe-2024-to-current-faults",
+                            "ClickPipe lifecycle, profile 2024 to profile current: faults (added, removed, kept)",
+                            graphs::DiffGraph(old, current, graphs::Part::kFaults), svg);
   report.demo = MakeDemo(svg);
   report.computed = ComputedFindings(report.models);
   return report;

@@ -60,7 +60,10 @@ struct ModelSection {
   model::TableView view;
   std::size_t inferred = 0;  // Rows resting on a decision.
   CheckSummary check;
+  // The lifecycle in two parts that each fit a page's width
+  // (graphs::Part::kFlow and kFaults); every row is on one of them.
   Diagram lifecycle;
+  Diagram faults;
   Diagram explored;
 
   std::size_t stated() const { return view.rows.size() - inferred; }
@@ -82,7 +85,8 @@ struct Report {
   bool svg = false;  // Graphviz was found and every diagram has its SVG.
   std::vector<ModelSection> models;
   graphs::DiffSummary diff;  // ClickPipe 2024 -> current.
-  Diagram diff_diagram;
+  Diagram diff_diagram;      // Operations and events (graphs::Part::kFlow).
+  Diagram diff_faults;       // Faults (graphs::Part::kFaults).
   Demo demo;
   std::vector<Finding> computed;    // By the checker.
   std::vector<Finding> documented;  // Where the documents disagree (findings.h).

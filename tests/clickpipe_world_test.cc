@@ -485,18 +485,22 @@ TEST(ClickPipeWorld, Profile2024ResyncGoesThroughSnapshotAndStillSwaps) {
   EXPECT_TRUE(driver.AllHold());
 }
 
-// Regression (swarm seed 226, profile 2024): add_tables from a pipe that
-// failed before its Setup must create and load every table CDC will write.
-TEST(ClickPipeWorld, Profile2024AddTablesFromAPipeFailedBeforeSetupLoadsEveryTable) {
+// Regression (swarm seed 226, profile 2024), now under D16: a pipe that
+// failed before its Setup is refused add_tables, and the resync that is the
+// way out of Failed creates and loads every table CDC will write.
+TEST(ClickPipeWorld, Profile2024PipeFailedBeforeSetupRefusesAddTablesAndResyncLoadsEveryTable) {
   sim::Scenario scenario = BaseScenario();
   scenario.profile = cp::Profile::k2024;
   scenario.run_until = 2 * kHour;
   scenario.steps = {Op(0, "create"), Fault(1 * kMinute, "irrecoverable_error"),
-                    Op(10 * kMinute, "add_tables")};
+                    Op(10 * kMinute, "add_tables"), Op(11 * kMinute, "resync")};
   Driver driver(scenario);
   const auto outcomes = driver.RunAll();
-  for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.accepted) << outcome.message;
-  EXPECT_EQ(driver.CountData("snapshot_table"), 3);  // Both originals and the new one.
+  EXPECT_TRUE(outcomes[0].accepted) << outcomes[0].message;
+  EXPECT_TRUE(outcomes[1].accepted) << outcomes[1].message;
+  EXPECT_FALSE(outcomes[2].accepted);
+  EXPECT_TRUE(outcomes[3].accepted) << outcomes[3].message;
+  EXPECT_EQ(driver.CountData("snapshot_table"), 2);  // Both tables, loaded by the resync.
   EXPECT_EQ(driver.world().LifecycleState(0), "Running");
   EXPECT_EQ(Converged(driver.world()), "converged");
   EXPECT_TRUE(driver.AllHold());

@@ -205,6 +205,80 @@ TEST(LifecycleGraph, SvgIsByteStableAndShowsEveryState) {
   EXPECT_FALSE(RenderSvg("digraph G { a -> }").ok);
 }
 
+// The report draws each lifecycle in two parts that fit a page: together
+// they hold every row once, each part only its trigger kinds, the flow every
+// state (top to bottom) and the faults the states they touch (left to right,
+// the faults ranking the states).
+TEST(LifecycleGraph, TheFlowAndFaultsPartsTogetherHoldEveryRowOnce) {
+  for (const model::TableView& view : Views()) {
+    std::vector<int> seen(view.rows.size(), 0);
+    for (const Part part : {Part::kFlow, Part::kFaults}) {
+      const Graph graph = LifecycleGraph(view, nullptr, "", part);
+      const bool faults = part == Part::kFaults;
+      EXPECT_EQ(graph[boost::graph_bundle].graph.at("rankdir"), faults ? "LR" : "TB");
+      std::set<std::string> touched;
+      for (const Edge edge : boost::make_iterator_range(boost::edges(graph))) {
+        if (graph[edge].rows.empty()) {  // Only the faults part's invisible order of its states.
+          EXPECT_TRUE(faults);
+          EXPECT_EQ(graph[edge].attributes.at("style"), "invis");
+          EXPECT_EQ(graph[edge].attributes.at("constraint"), "false");
+          continue;
+        }
+        if (faults) {
+          EXPECT_EQ(graph[edge].attributes.count("constraint"), 0U);  // The faults rank the states.
+        }
+        for (const std::size_t row : graph[edge].rows) {
+          ASSERT_LT(row, view.rows.size());
+          ++seen[row];
+          EXPECT_EQ(view.rows[row].trigger_kind == model::TriggerKind::kFault, faults) << "row " << row;
+          const std::string from = view.rows[row].from.empty() ? "(none)" : std::string(view.rows[row].from);
+          EXPECT_EQ(graph[boost::source(edge, graph)].id, from) << "row " << row;
+          EXPECT_EQ(graph[boost::target(edge, graph)].id, view.rows[row].to) << "row " << row;
+          EXPECT_NE(graph[edge].attributes.at("label").find(view.rows[row].trigger), std::string::npos);
+          touched.insert(from);
+          touched.insert(std::string(view.rows[row].to));
+        }
+      }
+      std::set<std::string> vertices;
+      for (const Vertex vertex : boost::make_iterator_range(boost::vertices(graph))) vertices.insert(graph[vertex].id);
+      if (faults) {
+        EXPECT_EQ(vertices, touched) << view.model << " " << view.profile;
+      } else {
+        EXPECT_EQ(vertices.size(), view.states.size() + (HasStart(view) ? 1 : 0)) << view.model << " " << view.profile;
+      }
+      EXPECT_NE(graph[boost::graph_bundle].graph.at("label").find(faults ? ": faults" : ": operations"),
+                std::string::npos);
+    }
+    for (std::size_t row = 0; row < seen.size(); ++row) {
+      EXPECT_EQ(seen[row], 1) << view.model << " " << view.profile << " row " << row;
+    }
+  }
+}
+
+// A run drawn on the flow part keeps the fault rows it took, so its path is whole.
+TEST(LifecycleGraph, TheFlowPartKeepsTheFaultRowsARunTook) {
+  const model::TableView view = model::Describe(cp::TableOf(cp::Profile::kCurrent));
+  const auto fault = std::find_if(view.rows.begin(), view.rows.end(), [](const model::RowView& row) {
+    return row.trigger_kind == model::TriggerKind::kFault && !row.from.empty() && row.from != row.to;
+  });
+  ASSERT_NE(fault, view.rows.end());
+  Highlight highlight;
+  highlight.title = "a fault";
+  highlight.steps.push_back({-1, fault->index, 0, std::string(fault->trigger), std::string(fault->from),
+                             std::string(fault->to)});
+  std::size_t drawn_faults = 0;
+  const Graph graph = LifecycleGraph(view, &highlight, "", Part::kFlow);
+  for (const Edge edge : boost::make_iterator_range(boost::edges(graph))) {
+    for (const std::size_t row : graph[edge].rows) {
+      if (view.rows[row].trigger_kind != model::TriggerKind::kFault) continue;
+      ++drawn_faults;
+      EXPECT_EQ(row, fault->index);
+      EXPECT_EQ(graph[edge].attributes.at("color"), kHighlightColor);
+    }
+  }
+  EXPECT_EQ(drawn_faults, 1U);
+}
+
 TEST(DiffGraph, ProfileCurrentAddsFourStatesAndRemovesDegraded) {
   const model::TableView current = model::Describe(cp::TableOf(cp::Profile::kCurrent));
   const model::TableView old = model::Describe(cp::TableOf(cp::Profile::k2024));
@@ -235,6 +309,43 @@ TEST(DiffGraph, ProfileCurrentAddsFourStatesAndRemovesDegraded) {
   EXPECT_EQ(removed, diff.transitions_removed.size());
   EXPECT_EQ(kept, diff.transitions_kept.size());
   EXPECT_EQ(boost::num_vertices(ReadBack(ToDot(graph))), 12U);  // 11 states and the start.
+}
+
+// The diff in the report's two parts: together every transition once, each
+// part only its trigger kinds.
+TEST(DiffGraph, TheFlowAndFaultsPartsTogetherHoldEveryTransitionOnce) {
+  const model::TableView current = model::Describe(cp::TableOf(cp::Profile::kCurrent));
+  const model::TableView old = model::Describe(cp::TableOf(cp::Profile::k2024));
+  const DiffSummary diff = Diff(old, current);
+  std::set<std::string> faults;
+  for (const model::RowView& row : current.rows) {
+    if (row.trigger_kind == model::TriggerKind::kFault) faults.insert(std::string(row.trigger));
+  }
+  std::size_t transitions = 0;
+  for (const Part part : {Part::kFlow, Part::kFaults}) {
+    const Graph graph = DiffGraph(old, current, part);
+    EXPECT_EQ(graph[boost::graph_bundle].graph.at("rankdir"), part == Part::kFaults ? "LR" : "TB");
+    for (const Edge edge : boost::make_iterator_range(boost::edges(graph))) {
+      const std::string& label = graph[edge].attributes.at("label");
+      const bool loop = graph[boost::source(edge, graph)].id == graph[boost::target(edge, graph)].id;
+      std::vector<std::string> triggers;
+      std::string item;
+      for (const char c : label + (loop ? "," : "\n")) {
+        if (c == (loop ? ',' : '\n')) {
+          const std::size_t start = item.find_first_not_of(" \n+\xe2\x88\x92");
+          triggers.push_back(start == std::string::npos ? "" : item.substr(start));
+          item.clear();
+        } else {
+          item += c;
+        }
+      }
+      for (const std::string& trigger : triggers) {
+        EXPECT_EQ(faults.count(trigger) != 0, part == Part::kFaults) << trigger;
+        ++transitions;
+      }
+    }
+  }
+  EXPECT_EQ(transitions, diff.transitions_added.size() + diff.transitions_removed.size() + diff.transitions_kept.size());
 }
 
 TEST(ExploredGraph, SmallSpaceIsDrawnInFullWithTheCheckersCounts) {

@@ -123,9 +123,11 @@ Report SmallReport() {
   section.name = "m";
   section.title = "M";
   section.lifecycle = {"m", "Lifecycle", "digraph {}\n", "<svg></svg>"};
+  section.faults = {"m-faults", "Faults", "digraph {}\n", "<svg></svg>"};
   section.explored = {"m-explored", "Explored", "digraph {}\n", ""};
   report.models.push_back(section);
   report.diff_diagram = {"diff", "Diff", "digraph {}\n", ""};
+  report.diff_faults = {"diff-faults", "Diff faults", "digraph {}\n", ""};
   report.demo.diagram = {"demo", "Demo", "digraph {}\n", ""};
   return report;
 }
@@ -150,8 +152,9 @@ TEST(ReportRenderers, BothRenderersPrintEveryFindingWithItsCitations) {
 TEST(ReportFiles, EveryDiagramIsWrittenAsDotAndAsSvgOnlyWhenRendered) {
   std::vector<std::string> names;
   for (const File& file : ReportFiles(SmallReport())) names.push_back(file.name);
-  const std::vector<std::string> expected = {"m.dot",   "m.svg",    "m-explored.dot", "m.md",      "m.json",
-                                             "diff.dot", "demo.dot", "README.md",      "index.html"};
+  const std::vector<std::string> expected = {"m.dot",          "m.svg",    "m-faults.dot",    "m-faults.svg",
+                                             "m-explored.dot", "m.md",     "m.json",          "diff.dot",
+                                             "diff-faults.dot", "demo.dot", "README.md",      "index.html"};
   EXPECT_EQ(names, expected);
 }
 
