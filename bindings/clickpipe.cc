@@ -9,6 +9,16 @@ namespace pipecheck::bindings {
 
 namespace cp = model::clickpipe;
 
+namespace {
+
+// The flag that sets a context field: --state, --mode or --set KEY.
+std::string ContextFlag(const std::string& key) {
+  if (key == "state" || key == "mode") return "--" + key;
+  return "--set " + key;
+}
+
+}  // namespace
+
 cp::Profile ClickPipe::ParseProfile(std::string_view flag) {
   if (flag.empty()) return cp::Profile::kCurrent;
   if (const auto profile = cp::ParseProfile(flag)) return *profile;
@@ -92,6 +102,12 @@ StepAnswer ClickPipe::Step(const StepFlags& flags) {
     } else {
       UnknownKey(setting, "resume_point_in_oplog, failure_cause, in_resync, adding_tables");
     }
+  }
+
+  // A context no run produces is refused, never answered for (the defaults
+  // included: a Failed pipe needs its cause).
+  if (const auto conflict = cp::FindImpossibleContext(profile, pipe)) {
+    throw InputError(conflict->message, ContextFlag(conflict->key));
   }
 
   const cp::Table& table = cp::TableOf(profile);

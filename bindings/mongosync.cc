@@ -10,6 +10,16 @@ namespace pipecheck::bindings {
 
 namespace ms = model::mongosync;
 
+namespace {
+
+// The flag that sets a context field: --state, --mode or --set KEY.
+std::string ContextFlag(const std::string& key) {
+  if (key == "state" || key == "mode") return "--" + key;
+  return "--set " + key;
+}
+
+}  // namespace
+
 Mongosync::Profile Mongosync::ParseProfile(std::string_view flag) {
   if (!flag.empty()) throw InputError("only the clickpipe model has profiles", "--profile");
   return {};
@@ -89,11 +99,20 @@ StepAnswer Mongosync::Step(const StepFlags& flags) {
       if (sync.state != ms::State::kRunning) {
         throw InputError("can_commit=true is possible only in state RUNNING", "--set can_commit");
       }
+      if (sync.process != ms::Process::kUp) {
+        throw InputError("can_commit=true is possible only with the process up",
+                         "--set can_commit");
+      }
       sync.phase = ms::Phase::kChangeEventApplication;
       sync.lag_high = false;
-    } else if (sync.phase == ms::Phase::kChangeEventApplication) {
+    } else if (sync.phase == ms::Phase::kChangeEventApplication &&
+               (sync.state == ms::State::kRunning || sync.state == ms::State::kPaused)) {
       sync.lag_high = true;
     }
+  }
+  // A context no run produces is refused, never answered for.
+  if (const auto conflict = ms::FindImpossibleContext(sync)) {
+    throw InputError(conflict->message, ContextFlag(conflict->key));
   }
   ms::StartOptions body;
   if (!flags.body.empty()) {

@@ -273,16 +273,31 @@ void BuildQuotient(const Space& space, const Explorer<Space>& explorer, const Hi
     result.highlight_note = fmt::format("highlighted: {}: {} lifecycle steps", highlight->title, primary);
   }
 
+  // Labels stay short so that the drawing, scaled to a page, keeps its text
+  // readable: an edge shows its two most frequent actions (a self-loop only
+  // its count); the tooltip lists every action with its count.
   constexpr std::size_t kLines = 6;
+  constexpr std::size_t kLabelLines = 2;
   for (const QuotientEdge& edge : quotient) {
     std::vector<std::pair<std::string, std::uint64_t>> lines = edge.lines;
     std::stable_sort(lines.begin(), lines.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
-    std::string label = fmt::format("{} transition{}", Thousands(edge.count), edge.count == 1 ? "" : "s");
-    for (std::size_t i = 0; i < lines.size() && i < kLines; ++i) {
-      label += fmt::format("\n{} \u00d7{}", lines[i].first, Thousands(lines[i].second));
+    const std::string total =
+        fmt::format("{} transition{}", Thousands(edge.count), edge.count == 1 ? "" : "s");
+    std::string tooltip = total;
+    for (const auto& [action, count] : lines) {
+      tooltip += fmt::format("\n{} \u00d7{}", action, Thousands(count));
     }
-    if (lines.size() > kLines) label += fmt::format("\n\u2026 {} more actions", lines.size() - kLines);
+    std::string label;
+    if (edge.from == edge.to) {
+      label = fmt::format("stays \u00d7{}", Thousands(edge.count));
+    } else {
+      for (std::size_t i = 0; i < lines.size() && i < kLabelLines; ++i) {
+        label += fmt::format("{}{} \u00d7{}", i == 0 ? "" : "\n", lines[i].first,
+                             Thousands(lines[i].second));
+      }
+      if (lines.size() > kLabelLines) label += fmt::format("\n+{} more", lines.size() - kLabelLines);
+    }
     const std::string kind = edge.kinds.size() == 1 ? *edge.kinds.begin() : "mixed";
     const char* color = kind == "mixed" ? "#374151" : TriggerColor(kind);
     Attributes attributes{{"color", color},
@@ -303,6 +318,7 @@ void BuildQuotient(const Space& space, const Explorer<Space>& explorer, const Hi
       label += fmt::format("\nrun step{} {}", it->second.size() > 1 ? "s" : "", steps);
     }
     attributes["label"] = label;
+    attributes["tooltip"] = tooltip;
     boost::add_edge(edge.from, edge.to, EdgeProps{RowList(edge.rows), std::move(attributes)}, graph);
   }
   for (const std::size_t v : visited) {

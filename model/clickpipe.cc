@@ -2,8 +2,12 @@
 //
 // Rows are grouped by `from` in lifecycle order, because reports and graphs
 // print them in this order. Source keys are those of spec/sources.md;
-// decisions D1-D10 are spec/lifecycles.md section 4, D11 and later are
-// docs/decisions.md.
+// decisions are those of spec/lifecycles.md section 4 (D11-D15 as
+// docs/decisions.md words them). A row is stated only when its source states
+// the whole row, starting state and guard included: where the guard reads the
+// resume point (D1, D11) or a starting state comes from a decision (profile
+// 2024 resync and add_tables from Running: D3, D16), the row cites the
+// decision and is inferred.
 #include "model/clickpipe.h"
 
 #include <algorithm>
@@ -57,7 +61,8 @@ constexpr Row kCurrent[] = {
      {"CP-RS", "D3"}, "a cdc_only pipe's resync performs an initial load too"},
     {S::kSetup, T::kTablesCreated, G::kAddingTables, kCdcOnly, S::kSnapshot, E::kNone,
      {"CP-ADD", ""}, "the added tables are snapshotted"},
-    {S::kSetup, T::kTablesCreated, G::kOnCreatePointKept, kCdcOnly, S::kRunning, E::kNone, kLc, ""},
+    {S::kSetup, T::kTablesCreated, G::kOnCreatePointKept, kCdcOnly, S::kRunning, E::kNone,
+     {"CP-LC", "D11"}, "CDC starts only from a resume point still in the oplog"},
     {S::kSetup, T::kTablesCreated, G::kOnCreatePointLost, kCdcOnly, S::kFailed, E::kFailPointLost,
      {"CP-LC, CP-FAQ", "D11"}, "the resume point taken at create is gone before CDC starts"},
     {S::kSetup, T::kIrrecoverableError, G::kNone, kAllModes, S::kFailed, E::kFailIrrecoverable,
@@ -67,7 +72,7 @@ constexpr Row kCurrent[] = {
     {S::kSetup, T::kComputeCrash, G::kNone, kAllModes, S::kSetup, E::kNone, kCrash, kCrashNote},
 
     {S::kSnapshot, T::kInitialLoadDone, G::kNotInResyncPointKept, kCdcModes, S::kRunning,
-     E::kEndLoad, {"CP-LC, CP-ADD", ""}, "CDC replays the changes made during the snapshot"},
+     E::kEndLoad, {"CP-LC, CP-ADD", "D11"}, "CDC replays the changes made during the snapshot"},
     {S::kSnapshot, T::kInitialLoadDone, G::kNotInResyncPointLost, kCdcModes, S::kFailed,
      E::kFailPointLost, {"CP-LC, CP-FAQ", "D1"},
      "the snapshot outlived the oplog retention: the pipe fails instead of running with a gap"},
@@ -111,7 +116,7 @@ constexpr Row kCurrent[] = {
 
     {S::kPaused, T::kPause, G::kNone, kAllModes, S::kPaused, E::kNone, {"TF", ""},
      "stop on a paused pipe is idempotent"},
-    {S::kPaused, T::kResume, G::kPointKept, kAllModes, S::kRunning, E::kNone, {"CP-PR", ""},
+    {S::kPaused, T::kResume, G::kPointKept, kAllModes, S::kRunning, E::kNone, {"CP-PR", "D1"},
      "API command start"},
     {S::kPaused, T::kResume, G::kPointLost, kAllModes, S::kFailed, E::kFailPointLost,
      {"CP-FAQ", "D1"}, "paused longer than the oplog retention"},
@@ -129,7 +134,7 @@ constexpr Row kCurrent[] = {
      kLossNote},
 
     {S::kModifying, T::kTablesRemoved, G::kPointKept, kAllModes, S::kRunning, E::kNone,
-     {"CP-RM", ""}, ""},
+     {"CP-RM", "D11"}, "CDC restarts from a resume point still in the oplog"},
     {S::kModifying, T::kTablesRemoved, G::kPointLost, kAllModes, S::kFailed, E::kFailPointLost,
      {"CP-RM, CP-FAQ", "D11"}, "CDC cannot restart from a lost resume point"},
     {S::kModifying, T::kIrrecoverableError, G::kNone, kAllModes, S::kFailed,
@@ -139,7 +144,7 @@ constexpr Row kCurrent[] = {
     {S::kModifying, T::kComputeCrash, G::kNone, kAllModes, S::kModifying, E::kNone, kCrash,
      kCrashNote},
 
-    {S::kResync, T::kSwapDone, G::kPointKept, kCdcModes, S::kRunning, E::kEndLoad, {"CP-RS", ""},
+    {S::kResync, T::kSwapDone, G::kPointKept, kCdcModes, S::kRunning, E::kEndLoad, {"CP-RS", "D11"},
      "the _resync tables are swapped atomically with the originals"},
     {S::kResync, T::kSwapDone, G::kPointLost, kCdcModes, S::kFailed, E::kFailPointLost,
      {"CP-RS, CP-FAQ", "D11"}, "the resync outlived the oplog retention"},
@@ -185,7 +190,8 @@ constexpr Row k2024[] = {
      kLossNote},
     {S::kSetup, T::kComputeCrash, G::kNone, kOld, S::kSetup, E::kNone, kCrash, kCrashNote},
 
-    {S::kSnapshot, T::kInitialLoadDone, G::kPointKept, kOld, S::kRunning, E::kEndLoad, kLcOld, ""},
+    {S::kSnapshot, T::kInitialLoadDone, G::kPointKept, kOld, S::kRunning, E::kEndLoad,
+     {"CP-LC-OLD", "D11"}, "CDC starts only from a resume point still in the oplog"},
     {S::kSnapshot, T::kInitialLoadDone, G::kPointLost, kOld, S::kFailed, E::kFailPointLost,
      {"CP-LC-OLD, CP-FAQ", "D1"},
      "the snapshot outlived the oplog retention: the pipe fails instead of running with a gap"},
@@ -199,10 +205,10 @@ constexpr Row k2024[] = {
      "loads retry until the destination is back"},
 
     {S::kRunning, T::kPause, G::kNone, kOld, S::kPaused, E::kNone, kLcOld, "no Pausing in 2024"},
-    {S::kRunning, T::kResync, G::kNone, kOld, S::kSnapshot, E::kBeginResync, kLcOld,
+    {S::kRunning, T::kResync, G::kNone, kOld, S::kSnapshot, E::kBeginResync, {"CP-LC-OLD", "D3"},
      "the pipe will also enter the Snapshot state when a resync is triggered"},
-    {S::kRunning, T::kAddTables, G::kNone, kOld, S::kSnapshot, E::kBeginAddTables, kLcOld,
-     "or when new tables are added to an existing pipe"},
+    {S::kRunning, T::kAddTables, G::kNone, kOld, S::kSnapshot, E::kBeginAddTables,
+     {"CP-LC-OLD", "D16"}, "or when new tables are added to an existing pipe"},
     {S::kRunning, T::kIrrecoverableError, G::kNone, kOld, S::kFailed, E::kFailIrrecoverable,
      kLcOld, ""},
     {S::kRunning, T::kResumePointLost, G::kNone, kOld, S::kFailed, E::kFailPointLost,
@@ -218,7 +224,8 @@ constexpr Row k2024[] = {
 
     {S::kPaused, T::kPause, G::kNone, kOld, S::kPaused, E::kNone, {"TF", ""},
      "stop on a paused pipe is idempotent"},
-    {S::kPaused, T::kResume, G::kPointKept, kOld, S::kRunning, E::kNone, kLcOld, ""},
+    {S::kPaused, T::kResume, G::kPointKept, kOld, S::kRunning, E::kNone, {"CP-LC-OLD", "D1"},
+     "the resume point is checked first"},
     {S::kPaused, T::kResume, G::kPointLost, kOld, S::kFailed, E::kFailPointLost, {"CP-FAQ", "D1"},
      "paused longer than the oplog retention"},
     {S::kPaused, T::kIrrecoverableError, G::kNone, kOld, S::kFailed, E::kFailIrrecoverable, kLcOld,
@@ -449,6 +456,104 @@ RefusalText Explain(const Pipe& pipe, Trigger trigger, Refusal refusal) {
                                     state, ToString(pipe.mode)));
   }
   PIPECHECK_ASSERT(false);
+}
+
+std::optional<ContextConflict> FindImpossibleContext(Profile profile, const Pipe& pipe) {
+  const auto conflict = [](std::string_view key, std::string message) {
+    return std::optional<ContextConflict>(ContextConflict{std::string(key), std::move(message)});
+  };
+  const std::string_view state = ToString(pipe.state);
+  const std::string_view mode = ToString(pipe.mode);
+  const bool current = profile == Profile::kCurrent;
+  if (!Declares(profile, pipe.state) && pipe.state != S::kNone) {
+    return conflict("state", fmt::format("no pipe is ever {} in profile {}", state,
+                                         ToString(profile)));
+  }
+  if (pipe.state == S::kDegraded) {
+    return conflict("state", "Degraded is declared but no transition enters it");
+  }
+  if (!HasModes(profile) && pipe.mode != Mode::kCdc) {
+    return conflict("mode", fmt::format("profile {} has no modes", ToString(profile)));
+  }
+  if (pipe.state == S::kNone) {
+    // Before create there is only the mode the create will use.
+    if (pipe.cause != Cause::kNone || pipe.in_resync || pipe.adding_tables) {
+      return conflict(pipe.cause != Cause::kNone ? "failure_cause"
+                      : pipe.in_resync           ? "in_resync"
+                                                 : "adding_tables",
+                      "a pipe not yet created has no context to set");
+    }
+    if (!pipe.resume_point_in_oplog) {
+      return conflict("resume_point_in_oplog",
+                      "a pipe not yet created has no resume point to lose");
+    }
+    return std::nullopt;
+  }
+  // Which modes reach which states: a snapshot pipe never streams changes,
+  // and only a snapshot pipe completes.
+  const bool streams = pipe.state == S::kRunning || pipe.state == S::kPausing ||
+                       pipe.state == S::kPaused || pipe.state == S::kModifying;
+  if (pipe.mode == Mode::kSnapshot && streams) {
+    return conflict("mode", fmt::format("a snapshot pipe is never {}: it has no CDC", state));
+  }
+  if (pipe.mode != Mode::kSnapshot && pipe.state == S::kCompleted) {
+    return conflict("mode", fmt::format("only a snapshot pipe completes, not a {} pipe", mode));
+  }
+  // The failure cause: set exactly in Failed.
+  if (pipe.state == S::kFailed && pipe.cause == Cause::kNone) {
+    return conflict("failure_cause",
+                    "a Failed pipe has a failure cause: set failure_cause=irrecoverable_error or "
+                    "failure_cause=resume_point_lost");
+  }
+  if (pipe.state != S::kFailed && pipe.cause != Cause::kNone) {
+    return conflict("failure_cause",
+                    fmt::format("only a Failed pipe has a failure cause, not one in {}", state));
+  }
+  // The loads in progress: a resync or added tables, never both.
+  const bool loads = pipe.state == S::kSnapshot || (current && (pipe.state == S::kSetup ||
+                                                                pipe.state == S::kResync));
+  if (pipe.in_resync && !loads) {
+    return conflict("in_resync", fmt::format("a pipe in {} is not in a resync (profile {})", state,
+                                             ToString(profile)));
+  }
+  if (pipe.state == S::kResync && !pipe.in_resync) {
+    return conflict("in_resync", "a pipe in Resync is in a resync: set in_resync=true");
+  }
+  if (pipe.adding_tables && (!loads || pipe.state == S::kResync)) {
+    return conflict("adding_tables", fmt::format("a pipe in {} is not adding tables (profile {})",
+                                                 state, ToString(profile)));
+  }
+  if (pipe.adding_tables && pipe.in_resync) {
+    return conflict("adding_tables", "a resync and an add_tables are never in progress together");
+  }
+  if (pipe.adding_tables && pipe.mode == Mode::kSnapshot) {
+    return conflict("adding_tables",
+                    "a snapshot pipe is never Paused, so it never has tables added");
+  }
+  if (pipe.mode == Mode::kCdcOnly && pipe.state == S::kSnapshot && !pipe.in_resync &&
+      !pipe.adding_tables) {
+    return conflict("mode",
+                    "a cdc_only pipe is in Snapshot only in a resync or while adding tables: set "
+                    "in_resync=true or adding_tables=true");
+  }
+  // The resume point (D1, D11): a snapshot pipe holds none to lose, Running
+  // has it (every row into Running checks it), a pipe failed by its loss has
+  // lost it.
+  if (!pipe.resume_point_in_oplog) {
+    if (pipe.mode == Mode::kSnapshot) {
+      return conflict("resume_point_in_oplog", "a snapshot pipe holds no resume point to lose");
+    }
+    if (pipe.state == S::kRunning) {
+      return conflict("resume_point_in_oplog",
+                      "a Running pipe's resume point is in the oplog: its loss fails the pipe (D1)");
+    }
+  }
+  if (pipe.cause == Cause::kResumePointLost && pipe.resume_point_in_oplog) {
+    return conflict("resume_point_in_oplog",
+                    "failure_cause=resume_point_lost means the point is gone: set "
+                    "resume_point_in_oplog=false");
+  }
+  return std::nullopt;
 }
 
 std::string_view ToString(State state) { return kStateNames[static_cast<std::size_t>(state)]; }

@@ -210,6 +210,13 @@ StepResult Step(const Table& table, const Pipe& pipe, Trigger trigger);
 // which have no HTTP answer) and message (model::RefusalText).
 RefusalText Explain(const Pipe& pipe, Trigger trigger, Refusal refusal);
 
+// Whether some run of `profile` produces this pipe context (the states and
+// contexts that Step reaches from a pipe before create, in any mode, with any
+// faults); if not, the setting that conflicts and why. Refusing these keeps
+// `step` from answering for a pipe no run can have (a Failed pipe without a
+// cause, a cause resume_point_lost with the point still in the oplog ...).
+std::optional<ContextConflict> FindImpossibleContext(Profile profile, const Pipe& pipe);
+
 // Names. Parse* return nullopt for an unknown name.
 std::string_view ToString(State state);
 std::string_view ToString(Trigger trigger);

@@ -3,7 +3,8 @@
 // Every row of a lifecycle table names its evidence: the source keys of
 // spec/sources.md (for example "CP-LC") and, when a row rests on a decision of
 // lifecycles.md section 4 (or docs/decisions.md), that decision (for example
-// "D1"). A row that uses a decision is inferred; every other row is stated.
+// "D1"). A row that uses a decision is inferred; a row is stated only when its
+// sources state all of it, its starting state and its guard included.
 #pragma once
 
 #include <array>
@@ -54,6 +55,14 @@ struct RefusalText {
     if (!error.empty()) line += error + ": ";
     return line + message;
   }
+};
+
+// A context no run of the model produces (see FindImpossibleContext of each
+// model): the setting that conflicts (a context field's name, "state" or
+// "mode") and one line saying why, with what would make it possible.
+struct ContextConflict {
+  std::string key;
+  std::string message;
 };
 
 struct Evidence {

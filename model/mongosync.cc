@@ -317,6 +317,85 @@ RefusalText Explain(const Sync& sync, Trigger trigger, Refusal refusal) {
   PIPECHECK_ASSERT(false);
 }
 
+std::optional<ContextConflict> FindImpossibleContext(const Sync& sync) {
+  const auto conflict = [](std::string_view key, std::string message) {
+    return std::optional<ContextConflict>(ContextConflict{std::string(key), std::move(message)});
+  };
+  const std::string_view state = ToString(sync.state);
+  const StartOptions defaults;
+  if (sync.state == S::kNone || sync.state == S::kIdle) {
+    // Before the connection (D17) and in IDLE (connected, or after a wipe)
+    // there is no sync yet: no phase, lag, canWrite, direction or options.
+    if (sync.state == S::kNone && sync.process != P::kUp) {
+      return conflict("process", "mongosync connects when its process starts (D17)");
+    }
+    if (sync.process == P::kExited) {
+      return conflict("process", "mongosync exits only in RUNNING, PAUSED or COMMITTING, not IDLE");
+    }
+    if (sync.phase != Phase::kCollectionCopy) {
+      return conflict("phase", fmt::format("no sync is in progress in {}", state));
+    }
+    if (sync.lag_high) return conflict("lag_high", fmt::format("no sync lags in {}", state));
+    if (sync.can_write) {
+      return conflict("can_write", fmt::format("canWrite is false in {}", state));
+    }
+    if (sync.reversed) {
+      return conflict("reversed", fmt::format("no sync has been reversed in {}", state));
+    }
+    if (sync.options != defaults) {
+      return conflict(sync.options.reversible != defaults.reversible         ? "reversible"
+                      : sync.options.write_blocking != defaults.write_blocking ? "write_blocking"
+                      : sync.options.build_indexes != defaults.build_indexes   ? "build_indexes"
+                                                                               : "verification",
+                      fmt::format("no /start options are set in {}: give them in --body", state));
+    }
+    return std::nullopt;
+  }
+  if (sync.options.build_indexes == BuildIndexes::kNever && sync.options.reversible) {
+    return conflict("reversible",
+                    "/start refuses buildIndexes never with reversible true (MS-START)");
+  }
+  if (sync.process == P::kExited && sync.state != S::kRunning && sync.state != S::kPaused &&
+      sync.state != S::kCommitting) {
+    return conflict("process",
+                    fmt::format("mongosync exits only in RUNNING, PAUSED or COMMITTING, not {}",
+                                state));
+  }
+  // Cutover and after: the sync was applying change events with canCommit
+  // true at /commit; canWrite comes true inside COMMITTING (MS-CUT).
+  const bool cutover = sync.state == S::kCommitting || sync.state == S::kCommitted ||
+                       sync.state == S::kReversing;
+  if (cutover && sync.phase != Phase::kChangeEventApplication) {
+    return conflict("phase", fmt::format("{} follows /commit, which needs phase "
+                                         "change_event_application: set phase=cea",
+                                         state));
+  }
+  if (cutover && sync.lag_high) {
+    return conflict("lag_high", fmt::format("{} follows /commit, which needs lag within 30 s",
+                                            state));
+  }
+  if (!cutover && sync.can_write) {
+    return conflict("can_write", fmt::format("canWrite is false in {} (MS-CUT)", state));
+  }
+  if ((sync.state == S::kCommitted || sync.state == S::kReversing) && !sync.can_write) {
+    return conflict("can_write",
+                    fmt::format("canWrite is true in {} (MS-CUT): set can_write=true", state));
+  }
+  // /reverse: only a reversible sync with dual write blocking is reversed.
+  const bool reversible = sync.options.reversible &&
+                          sync.options.write_blocking == WriteBlocking::kSourceAndDestination;
+  if ((sync.reversed || sync.state == S::kReversing) && !reversible) {
+    return conflict(sync.options.reversible ? "write_blocking" : "reversible",
+                    "only a sync started with reversible true and write_blocking "
+                    "sourceAndDestination is reversed");
+  }
+  if (sync.reversed && sync.phase != Phase::kChangeEventApplication) {
+    return conflict("phase", "a reversed sync applies change events without a new copy: set "
+                             "phase=cea");
+  }
+  return std::nullopt;
+}
+
 std::string_view ToString(State state) { return kStateNames[static_cast<std::size_t>(state)]; }
 std::string_view ToString(Trigger trigger) {
   return kTriggerNames[static_cast<std::size_t>(trigger)];

@@ -200,6 +200,11 @@ StepResult Step(const Table& table, const Sync& sync, Trigger trigger,
 // (empty for kNotEnabled) and the `errorDescription` as the message.
 RefusalText Explain(const Sync& sync, Trigger trigger, Refusal refusal);
 
+// Whether some run produces this context (the contexts Step reaches from the
+// process before it connects, with any /start body and any faults); if not,
+// the setting that conflicts and why.
+std::optional<ContextConflict> FindImpossibleContext(const Sync& sync);
+
 std::string_view ToString(State state);
 std::string_view ToString(Trigger trigger);
 std::string_view ToString(Process process);

@@ -14,6 +14,8 @@
 // context and compares Step with the oracle. Further tests check each row is
 // reachable through Step, that no two rows are ever enabled together, and the
 // named guards of the issue.
+#include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,7 +23,11 @@
 
 #include <gtest/gtest.h>
 
+#include "bindings/clickpipe.h"
 #include "model/clickpipe.h"
+#include "model/input_error.h"
+#include "properties/clickpipe_space.h"
+#include "properties/explorer.h"
 #include "tests/oracle/clickpipe_oracle.h"
 #include "tests/oracle/divergences.h"
 #include "tests/oracle/spec_files.h"
@@ -330,6 +336,249 @@ TEST(ClickPipeRows, RunningPauseRowIsStatedByTheLifecycleDoc) {
   EXPECT_EQ(row.to, S::kPausing);
   EXPECT_EQ(row.evidence.source, "CP-LC");
   EXPECT_EQ(row.evidence.status(), Status::kStated);
+}
+
+
+// A stated row is one its source states whole, its condition included. The
+// guards the documents word themselves are these; any other guard (the
+// resume point's, a failure cause's) is a decision's, and a row using it
+// cites that decision.
+TEST(ClickPipeRows, AStatedRowHasOnlyAGuardTheDocumentsWord) {
+  const std::set<std::string_view> worded = {"", "in a resync", "not in a resync",
+                                             "adding tables"};
+  for (const Profile profile : {Profile::kCurrent, Profile::k2024}) {
+    const auto rows = TableOf(profile).rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].evidence.status() != Status::kStated) continue;
+      EXPECT_TRUE(worded.count(Describe(rows[i].guard)))
+          << ToString(profile) << " row " << i << " (" << ToString(rows[i].from) << " --"
+          << ToString(rows[i].trigger) << "-->) is stated but its guard '"
+          << Describe(rows[i].guard) << "' comes from a decision";
+    }
+  }
+}
+
+// The resume point's guard is D1's and D11's (D2's from Failed): every row
+// whose guard reads it is inferred and cites one of them, the rows into
+// Running with the point kept included (current rows 8, 13, 33, 41, 46;
+// 2024 rows 9, 24).
+TEST(ClickPipeRows, EveryRowGuardedByTheResumePointIsInferredAndCitesItsDecision) {
+  std::size_t guarded = 0;
+  for (const Profile profile : {Profile::kCurrent, Profile::k2024}) {
+    const auto rows = TableOf(profile).rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (Describe(rows[i].guard).find("resume point") == std::string_view::npos) continue;
+      ++guarded;
+      const std::string where = std::string(ToString(profile)) + " row " + std::to_string(i) +
+                                " (" + std::string(ToString(rows[i].from)) + " --" +
+                                std::string(ToString(rows[i].trigger)) + "-->)";
+      EXPECT_EQ(rows[i].evidence.status(), Status::kInferred) << where;
+      const std::string_view decision = rows[i].evidence.decision;
+      EXPECT_TRUE(decision == "D1" || decision == "D11" || decision == "D2")
+          << where << " cites '" << decision << "'";
+    }
+  }
+  EXPECT_GE(guarded, 20U);
+  // The rows the documents state but for the point's check.
+  const std::vector<std::pair<Profile, std::size_t>> into_running = {
+      {Profile::kCurrent, 8},  {Profile::kCurrent, 13}, {Profile::kCurrent, 33},
+      {Profile::kCurrent, 41}, {Profile::kCurrent, 46}, {Profile::k2024, 9},
+      {Profile::k2024, 24}};
+  for (const auto& [profile, index] : into_running) {
+    const Row& row = TableOf(profile).rows()[index];
+    EXPECT_EQ(row.to, S::kRunning) << ToString(profile) << " row " << index;
+    EXPECT_EQ(row.guard == Guard::kPointKept || row.guard == Guard::kOnCreatePointKept ||
+                  row.guard == Guard::kNotInResyncPointKept,
+              true)
+        << ToString(profile) << " row " << index;
+    EXPECT_EQ(row.evidence.status(), Status::kInferred) << ToString(profile) << " row " << index;
+  }
+}
+
+// The 2024 document says a resync or added tables enter Snapshot, from no
+// named state: resync from Running rests on D3, add_tables from Running on
+// D16. Resync from Failed is the document's own ("resync your pipe").
+TEST(ClickPipeRows, Profile2024StartingStatesTheDocumentDoesNotNameCiteTheirDecision) {
+  const Table& table = TableOf(Profile::k2024);
+  const Pipe running{S::kRunning, Mode::kCdc, false, false, true, Cause::kNone};
+  const StepResult resync = Step(table, running, T::kResync);
+  ASSERT_TRUE(resync.accepted);
+  EXPECT_EQ(table.rows()[resync.row].evidence.decision, "D3");
+  const StepResult add = Step(table, running, T::kAddTables);
+  ASSERT_TRUE(add.accepted);
+  EXPECT_EQ(table.rows()[add.row].evidence.decision, "D16");
+  const Pipe failed{S::kFailed, Mode::kCdc, false, false, true, Cause::kIrrecoverableError};
+  const StepResult out = Step(table, failed, T::kResync);
+  ASSERT_TRUE(out.accepted);
+  EXPECT_EQ(table.rows()[out.row].evidence.status(), Status::kStated);
+}
+
+// Every pipe context of a profile, possible or not.
+std::vector<Pipe> EveryContext(Profile profile) {
+  std::vector<Pipe> out;
+  for (std::size_t s = 0; s < kStateCount; ++s) {
+    for (std::size_t m = 0; m < kModeCount; ++m) {
+      if (!HasModes(profile) && static_cast<Mode>(m) != Mode::kCdc) continue;
+      for (int bits = 0; bits < 8; ++bits) {
+        for (std::size_t c = 0; c < kCauseNames.size(); ++c) {
+          out.push_back(Pipe{static_cast<State>(s), static_cast<Mode>(m), (bits & 1) != 0,
+                             (bits & 2) != 0, (bits & 4) != 0, static_cast<Cause>(c)});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// The contexts some run produces: from a pipe before create, in each mode,
+// every trigger Step accepts, faults unbounded.
+std::set<Pipe> Reachable(Profile profile) {
+  std::set<Pipe> seen;
+  std::vector<Pipe> frontier;
+  for (std::size_t m = 0; m < kModeCount; ++m) {
+    if (!HasModes(profile) && static_cast<Mode>(m) != Mode::kCdc) continue;
+    Pipe start;
+    start.mode = static_cast<Mode>(m);
+    if (seen.insert(start).second) frontier.push_back(start);
+  }
+  while (!frontier.empty()) {
+    const Pipe pipe = frontier.back();
+    frontier.pop_back();
+    for (std::size_t t = 0; t < kTriggerCount; ++t) {
+      const StepResult result = Step(TableOf(profile), pipe, static_cast<Trigger>(t));
+      if (result.accepted && seen.insert(result.next).second) frontier.push_back(result.next);
+    }
+  }
+  return seen;
+}
+
+// FindImpossibleContext refuses exactly the contexts no run reaches: no
+// reachable context is refused, no unreachable one accepted.
+TEST(ClickPipeContexts, ExactlyTheContextsNoRunReachesAreImpossible) {
+  for (const Profile profile : {Profile::kCurrent, Profile::k2024}) {
+    const std::set<Pipe> reachable = Reachable(profile);
+    std::size_t possible = 0;
+    for (const Pipe& pipe : EveryContext(profile)) {
+      const auto conflict = FindImpossibleContext(profile, pipe);
+      const bool reached = reachable.count(pipe) != 0;
+      possible += reached ? 1 : 0;
+      EXPECT_EQ(!conflict.has_value(), reached)
+          << ToString(profile) << " " << Describe(pipe) << ": "
+          << (conflict ? "refused (" + conflict->key + ": " + conflict->message + ")"
+                       : std::string("accepted"))
+          << " but " << (reached ? "a run reaches it" : "no run reaches it");
+    }
+    EXPECT_GT(possible, 10U) << ToString(profile);
+  }
+}
+
+// The checker's own search agrees: every pipe of every state it explores
+// (several pipes, fault budgets spent) is a context step accepts.
+TEST(ClickPipeContexts, EveryExploredPipeContextIsPossible) {
+  for (const Profile profile : {Profile::kCurrent, Profile::k2024}) {
+    for (const int pipes : {1, 2}) {
+      properties::ClickPipeBounds bounds;
+      bounds.pipes = pipes;
+      if (pipes == 1) bounds.budget = {3, 3, 3, 3, 3};
+      const properties::ClickPipeSpace space(TableOf(profile), bounds);
+      properties::Explorer<properties::ClickPipeSpace> explorer(space);
+      ASSERT_TRUE(explorer.Run({}));
+      for (std::uint32_t i = 0; i < explorer.states(); ++i) {
+        const auto state = explorer.Unpack(i);
+        for (int p = 0; p < pipes; ++p) {
+          const Pipe& pipe = state.pipes[static_cast<std::size_t>(p)];
+          const auto conflict = FindImpossibleContext(profile, pipe);
+          ASSERT_FALSE(conflict) << ToString(profile) << " explored " << Describe(pipe)
+                                 << " refused: " << conflict->message;
+        }
+      }
+    }
+  }
+}
+
+// `step` refuses each impossible context with an input error naming the flag
+// to change, and still answers the possible ones.
+std::optional<InputError> StepError(std::vector<std::string> settings, std::string state,
+                                    std::string trigger, std::string mode = "",
+                                    std::string profile = "") {
+  bindings::StepFlags flags;
+  flags.profile = std::move(profile);
+  flags.mode = std::move(mode);
+  flags.state = std::move(state);
+  flags.trigger = std::move(trigger);
+  flags.settings = std::move(settings);
+  try {
+    bindings::ClickPipe::Step(flags);
+  } catch (const InputError& error) {
+    return error;
+  }
+  return std::nullopt;
+}
+
+TEST(ClickPipeContexts, StepRefusesAFailedPipeWithoutACause) {
+  const auto error = StepError({}, "Failed", "resume");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->where(), "--set failure_cause");
+  EXPECT_NE(std::string(error->what()).find("failure_cause=irrecoverable_error"),
+            std::string::npos);
+}
+
+TEST(ClickPipeContexts, StepRefusesACauseOfLostResumePointWithThePointStillInTheOplog) {
+  const auto error = StepError({"failure_cause=resume_point_lost"}, "Failed", "resume");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->where(), "--set resume_point_in_oplog");
+  EXPECT_FALSE(StepError({"failure_cause=resume_point_lost", "resume_point_in_oplog=false"},
+                         "Failed", "resume"));
+}
+
+TEST(ClickPipeContexts, StepRefusesEveryOtherContextNoRunProduces) {
+  struct Case {
+    std::vector<std::string> settings;
+    std::string state, mode, profile, where;
+  };
+  const std::vector<Case> cases = {
+      {{"failure_cause=irrecoverable_error"}, "Running", "", "", "--set failure_cause"},
+      {{"failure_cause=irrecoverable_error"}, "Paused", "", "", "--set failure_cause"},
+      {{"resume_point_in_oplog=false"}, "Running", "", "", "--set resume_point_in_oplog"},
+      {{"resume_point_in_oplog=false"}, "Snapshot", "snapshot", "", "--set resume_point_in_oplog"},
+      {{"in_resync=true"}, "Paused", "", "", "--set in_resync"},
+      {{"in_resync=true"}, "Setup", "", "2024", "--set in_resync"},
+      {{}, "Resync", "", "", "--set in_resync"},
+      {{"adding_tables=true"}, "Running", "", "", "--set adding_tables"},
+      {{"adding_tables=true", "in_resync=true"}, "Snapshot", "", "", "--set adding_tables"},
+      {{"adding_tables=true"}, "Setup", "snapshot", "", "--set adding_tables"},
+      {{}, "Running", "snapshot", "", "--mode"},
+      {{}, "Paused", "snapshot", "", "--mode"},
+      {{}, "Completed", "", "", "--mode"},
+      {{}, "Snapshot", "cdc_only", "", "--mode"},
+      {{}, "Degraded", "", "2024", "--state"},
+      {{"resume_point_in_oplog=false"}, "none", "", "", "--set resume_point_in_oplog"},
+  };
+  for (const Case& c : cases) {
+    const auto error = StepError(c.settings, c.state, "irrecoverable_error", c.mode, c.profile);
+    ASSERT_TRUE(error) << c.state << " " << c.where;
+    EXPECT_EQ(error->where(), c.where) << c.state;
+    const std::string what = error->what();
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
+// Every reachable context is accepted by step, through its flags.
+TEST(ClickPipeContexts, StepAcceptsEveryContextSomeRunReaches) {
+  for (const Profile profile : {Profile::kCurrent, Profile::k2024}) {
+    for (const Pipe& pipe : Reachable(profile)) {
+      const std::string state = pipe.state == S::kNone ? "none" : std::string(ToString(pipe.state));
+      const std::vector<std::string> settings = {
+          "resume_point_in_oplog=" + std::string(pipe.resume_point_in_oplog ? "true" : "false"),
+          "failure_cause=" + std::string(ToString(pipe.cause)),
+          "in_resync=" + std::string(pipe.in_resync ? "true" : "false"),
+          "adding_tables=" + std::string(pipe.adding_tables ? "true" : "false")};
+      const auto error = StepError(settings, state, "resync", std::string(ToString(pipe.mode)),
+                                   std::string(ToString(profile)));
+      EXPECT_FALSE(error) << ToString(profile) << " " << Describe(pipe) << ": "
+                          << (error ? error->what() : "");
+    }
+  }
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 // operations, the transitions of MS-TR, the process rules of MS-FAQ), compared
 // with Step over the whole enumerated context space; the stateful test uses
 // the same oracle as its shadow model.
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -20,7 +21,11 @@
 
 #include <gtest/gtest.h>
 
+#include "bindings/mongosync.h"
+#include "model/input_error.h"
 #include "model/mongosync.h"
+#include "properties/explorer.h"
+#include "properties/mongosync_space.h"
 #include "tests/oracle/mongosync_oracle.h"
 #include "tests/oracle/spec_files.h"
 
@@ -289,6 +294,169 @@ TEST(MongosyncNames, NamesRoundTrip) {
   }
   EXPECT_FALSE(ParseState("Running").has_value());  // mongosync spells it RUNNING.
   EXPECT_FALSE(ParseState("INITIALIZING").has_value());
+}
+
+
+// Every /start body: each option with each of its values.
+std::vector<StartOptions> EveryBody() {
+  std::vector<StartOptions> bodies;
+  for (std::size_t b = 0; b < kBuildIndexesNames.size(); ++b) {
+    for (std::size_t w = 0; w < kWriteBlockingNames.size(); ++w) {
+      for (const bool reversible : {false, true}) {
+        for (const bool verification : {false, true}) {
+          bodies.push_back(StartOptions{reversible, static_cast<WriteBlocking>(w),
+                                        static_cast<BuildIndexes>(b), verification});
+        }
+      }
+    }
+  }
+  return bodies;
+}
+
+// Every context, possible or not.
+std::vector<Sync> EveryContext() {
+  std::vector<Sync> out;
+  for (std::size_t s = 0; s < kStateCount; ++s) {
+    for (std::size_t p = 0; p < kProcessNames.size(); ++p) {
+      for (int bits = 0; bits < 16; ++bits) {
+        for (const StartOptions& options : EveryBody()) {
+          Sync sync;
+          sync.state = static_cast<State>(s);
+          sync.process = static_cast<Process>(p);
+          sync.phase = (bits & 1) != 0 ? Phase::kChangeEventApplication : Phase::kCollectionCopy;
+          sync.lag_high = (bits & 2) != 0;
+          sync.can_write = (bits & 4) != 0;
+          sync.reversed = (bits & 8) != 0;
+          sync.options = options;
+          out.push_back(sync);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// The contexts some run produces: from the process before it connects, every
+// trigger Step accepts with every /start body, faults unbounded.
+std::set<Sync> Reachable() {
+  const std::vector<StartOptions> bodies = EveryBody();
+  std::set<Sync> seen = {Sync{}};
+  std::vector<Sync> frontier = {Sync{}};
+  while (!frontier.empty()) {
+    const Sync sync = frontier.back();
+    frontier.pop_back();
+    for (std::size_t t = 0; t < kTriggerCount; ++t) {
+      const auto trigger = static_cast<Trigger>(t);
+      for (const StartOptions& body : bodies) {
+        const StepResult result = Step(DefaultTable(), sync, trigger, body);
+        if (result.accepted && seen.insert(result.next).second) frontier.push_back(result.next);
+        if (trigger != T::kStart) break;
+      }
+    }
+  }
+  return seen;
+}
+
+// FindImpossibleContext refuses exactly the contexts no run reaches.
+TEST(MongosyncContexts, ExactlyTheContextsNoRunReachesAreImpossible) {
+  const std::set<Sync> reachable = Reachable();
+  std::size_t possible = 0;
+  for (const Sync& sync : EveryContext()) {
+    const auto conflict = FindImpossibleContext(sync);
+    const bool reached = reachable.count(sync) != 0;
+    possible += reached ? 1 : 0;
+    EXPECT_EQ(!conflict.has_value(), reached)
+        << Describe(sync) << ": "
+        << (conflict ? "refused (" + conflict->key + ": " + conflict->message + ")"
+                     : std::string("accepted"))
+        << " but " << (reached ? "a run reaches it" : "no run reaches it");
+  }
+  EXPECT_GT(possible, 100U);
+}
+
+// The checker's own search agrees: every state it explores is possible.
+TEST(MongosyncContexts, EveryExploredContextIsPossible) {
+  const properties::MongosyncSpace space(DefaultTable(), {});
+  properties::Explorer<properties::MongosyncSpace> explorer(space);
+  ASSERT_TRUE(explorer.Run({}));
+  for (std::uint32_t i = 0; i < explorer.states(); ++i) {
+    const Sync sync = explorer.Unpack(i).sync;
+    const auto conflict = FindImpossibleContext(sync);
+    ASSERT_FALSE(conflict) << "explored " << Describe(sync) << " refused: " << conflict->message;
+  }
+}
+
+std::optional<InputError> StepError(std::string state, std::string trigger,
+                                    std::vector<std::string> settings) {
+  bindings::StepFlags flags;
+  flags.state = std::move(state);
+  flags.trigger = std::move(trigger);
+  flags.settings = std::move(settings);
+  try {
+    bindings::Mongosync::Step(flags);
+  } catch (const InputError& error) {
+    return error;
+  }
+  return std::nullopt;
+}
+
+// `step` refuses each impossible context naming the setting to change.
+TEST(MongosyncContexts, StepRefusesEveryContextNoRunProduces) {
+  struct Case {
+    std::string state;
+    std::vector<std::string> settings;
+    std::string where;
+  };
+  const std::vector<Case> cases = {
+      {"COMMITTED", {}, "--set phase"},
+      {"COMMITTED", {"phase=cea"}, "--set can_write"},
+      {"REVERSING", {"phase=cea", "can_write=true"}, "--set reversible"},
+      {"RUNNING", {"can_write=true"}, "--set can_write"},
+      {"PAUSED", {"can_write=true"}, "--set can_write"},
+      {"IDLE", {"reversible=true"}, "--set reversible"},
+      {"IDLE", {"phase=cea"}, "--set phase"},
+      {"IDLE", {"process=exited"}, "--set process"},
+      {"COMMITTED", {"phase=cea", "can_write=true", "process=exited"}, "--set process"},
+      {"none", {"process=down"}, "--set process"},
+      {"COMMITTING", {"phase=cea", "lag_high=true"}, "--set lag_high"},
+      {"RUNNING", {"reversed=true"}, "--set reversible"},
+      {"RUNNING",
+       {"reversed=true", "reversible=true", "write_blocking=sourceAndDestination"},
+       "--set phase"},
+      {"RUNNING", {"build_indexes=never", "reversible=true"}, "--set reversible"},
+      {"RUNNING", {"can_commit=true", "process=down"}, "--set can_commit"},
+  };
+  for (const Case& c : cases) {
+    const auto error = StepError(c.state, "progress", c.settings);
+    ASSERT_TRUE(error) << c.state << " " << c.where;
+    EXPECT_EQ(error->where(), c.where) << c.state;
+  }
+  // The same states with the context they need are answered.
+  EXPECT_FALSE(StepError("COMMITTED", "reverse", {"phase=cea", "can_write=true"}));
+  EXPECT_FALSE(StepError("RUNNING", "commit", {"can_commit=true"}));
+  EXPECT_FALSE(StepError("PAUSED", "resume", {"can_commit=false"}));
+}
+
+// Every reachable context is accepted by step, through its flags.
+TEST(MongosyncContexts, StepAcceptsEveryContextSomeRunReaches) {
+  for (const Sync& sync : Reachable()) {
+    const std::string state =
+        sync.state == S::kNone ? "none" : std::string(ToString(sync.state));
+    const auto flag = [](bool value) { return std::string(value ? "true" : "false"); };
+    const std::vector<std::string> settings = {
+        "process=" + std::string(ToString(sync.process)),
+        std::string("phase=") +
+            (sync.phase == Phase::kCollectionCopy ? "collection_copy" : "cea"),
+        "lag_high=" + flag(sync.lag_high),
+        "can_write=" + flag(sync.can_write),
+        "reversed=" + flag(sync.reversed),
+        "reversible=" + flag(sync.options.reversible),
+        "write_blocking=" + std::string(ToString(sync.options.write_blocking)),
+        "build_indexes=" + std::string(ToString(sync.options.build_indexes)),
+        "verification=" + flag(sync.options.verification)};
+    const auto error = StepError(state, "progress", settings);
+    EXPECT_FALSE(error) << Describe(sync) << ": " << (error ? error->what() : "");
+  }
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ import urllib.parse
 sys.dont_write_bytecode = True  # No __pycache__ in the source tree.
 
 WIDTH = 1280          # The window's width, in CSS px.
-MIN_TEXT_PX = 9       # The smallest text height a lifecycle diagram may show.
+MIN_TEXT_PX = 9       # The smallest text height a diagram (lifecycle or explored) may show.
 SKIP = 77
 
 # The diagrams on the page: every lifecycle diagram (each lifecycle's two
@@ -193,6 +193,19 @@ def NoLifecycleDiagramTextIsUnder9Px(page):
         if f["id"] not in LIFECYCLE:
             continue
         check(f["texts"] > 0, f"{f['id']}: the diagram shows no text")
+        check(f["min"] >= MIN_TEXT_PX,
+              f"{f['id']}: the text '{f['minText']}' is {f['min']:.1f} px tall at a {WIDTH} px wide "
+              f"window (at least {MIN_TEXT_PX} px)")
+
+
+@claim
+def NoExploredGraphTextIsUnder9Px(page):
+    figures = diagrams(page)
+    known_figures(figures)
+    for f in figures:
+        if f["id"] not in EXPLORED:
+            continue
+        check(f["texts"] > 0, f"{f['id']}: the graph shows no text")
         check(f["min"] >= MIN_TEXT_PX,
               f"{f['id']}: the text '{f['minText']}' is {f['min']:.1f} px tall at a {WIDTH} px wide "
               f"window (at least {MIN_TEXT_PX} px)")

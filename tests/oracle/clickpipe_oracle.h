@@ -14,8 +14,9 @@
 // Contract:
 //  - ClickPipeNext(profile, pipe, trigger) is pure. For an accepted trigger it
 //    returns the whole next Pipe (state and every context field) and the
-//    decisions the transition rests on (empty when a document states it; any
-//    one of the listed decisions may be the one a row cites). For a refused
+//    decisions the transition rests on (empty only when a document states the
+//    whole transition, its starting state and its condition included; any one
+//    of the listed decisions may be the one a row cites). For a refused
 //    trigger it returns the pipe unchanged, the HTTP status (0 for an event or
 //    a fault that does not occur, which has no HTTP answer) and a substring of
 //    the refusal's words.
@@ -154,9 +155,11 @@ inline cp::Pipe AddingTables(cp::Pipe pipe, cp::State state) {
 
 // Where CDC (re)starts after a load, a removal or a pause, the resume point is
 // checked first: gone, the pipe fails with the CP-FAQ cause instead of running
-// with a gap (D1; D11 names every such place).
+// with a gap (D1; D11 names every such place). The documents say the pipe
+// goes on to Running; that it goes there only with the point kept is the
+// decision, so both branches rest on it.
 inline ClickPipeVerdict StartCdc(const cp::Pipe& pipe) {
-  if (pipe.resume_point_in_oplog) return Moves(NoLoad(pipe, S::kRunning));
+  if (pipe.resume_point_in_oplog) return Moves(NoLoad(pipe, S::kRunning), {"D1", "D11"});
   return Moves(FailedBy(pipe, cp::Cause::kResumePointLost), {"D1", "D11"});
 }
 
@@ -177,8 +180,9 @@ inline ClickPipeVerdict CurrentNext(const cp::Pipe& p, cp::Trigger t) {
     case T::kResume:
       if (p.state == S::kRunning) return Refused(p, 400, "ClickPipe is already running");
       if (p.state == S::kPaused) {
-        // CP-PR; with the point gone the pipe fails (CP-FAQ, D1).
-        if (p.resume_point_in_oplog) return Moves(In(p, S::kRunning));
+        // CP-PR; the point is checked first (D1): gone, the pipe fails
+        // (CP-FAQ).
+        if (p.resume_point_in_oplog) return Moves(In(p, S::kRunning), {"D1", "D11"});
         return Moves(FailedBy(p, cp::Cause::kResumePointLost), {"D1"});
       }
       if (p.state == S::kFailed && HasCdc(p)) {
@@ -289,19 +293,22 @@ inline ClickPipeVerdict Next2024(const cp::Pipe& p, cp::Trigger t) {
     case T::kResume:
       if (p.state == S::kRunning) return Refused(p, 400, "ClickPipe is already running");
       if (p.state == S::kPaused) {
-        if (p.resume_point_in_oplog) return Moves(In(p, S::kRunning));
+        // "You can resume the pipe from this state"; the point check is D1's.
+        if (p.resume_point_in_oplog) return Moves(In(p, S::kRunning), {"D1", "D11"});
         return Moves(FailedBy(p, cp::Cause::kResumePointLost), {"D1"});
       }
       // The 2024 document leaves Failed by resync (or support) only.
       return NotInThisState(p, t);
     case T::kResync:
-      if (p.state == S::kRunning || p.state == S::kFailed) {
-        return Moves(Fresh(p, S::kSnapshot, true));
-      }
+      // The document names Failed ("resync your pipe to recover"); it names
+      // no other starting state, so resync from Running is D3's (lifecycles.md
+      // 1.4 takes Running and Failed of D3's steady states).
+      if (p.state == S::kFailed) return Moves(Fresh(p, S::kSnapshot, true));
+      if (p.state == S::kRunning) return Moves(Fresh(p, S::kSnapshot, true), {"D3"});
       return NotInThisState(p, t);
     case T::kAddTables:
-      // D16: accepted in Running only.
-      if (p.state == S::kRunning) return Moves(AddingTables(p, S::kSnapshot));
+      // D16: accepted in Running only; the document names no starting state.
+      if (p.state == S::kRunning) return Moves(AddingTables(p, S::kSnapshot), {"D16"});
       return NotInThisState(p, t);
     case T::kRemoveTables:
     case T::kEditSettings:
