@@ -418,7 +418,10 @@ std::string ModeList(cp::ModeSet modes) {
   std::string out;
   for (std::size_t m = 0; m < cp::kModeCount; ++m) {
     if (cp::Contains(modes, static_cast<cp::Mode>(m))) {
-      out += (out.empty() ? "" : ",") + std::string(cp::kModeNames[m]);
+      // Appended piece by piece: `"," + std::string(...)` drew a false
+      // -Wrestrict from GCC 12 at -O3 (the Release build).
+      if (!out.empty()) out += ',';
+      out += cp::kModeNames[m];
     }
   }
   return out;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "model/input_error.h"
 #include "serve/control_api.h"
@@ -135,6 +136,11 @@ bool ProcessUp(const Session& session) { return session.world().ProcessStatus() 
 
 }  // namespace
 
+std::string ValidUtf8(const std::string& text) {
+  return nlohmann::json::parse(nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      .get<std::string>();
+}
+
 void SetApiErrors(httplib::Server& server, const std::string& known_paths_regex,
                   std::function<void(httplib::Response&, int, const std::string&)> shape) {
   const std::regex known(known_paths_regex);
@@ -145,10 +151,12 @@ void SetApiErrors(httplib::Server& server, const std::string& known_paths_regex,
     if (response.status == 413) {
       return shape(response, 413, fmt::format("the request body is over {} bytes", kMaxBodyBytes));
     }
+    // The path is the client's bytes, and a shape writes JSON: it need not be UTF-8.
+    const std::string path = ValidUtf8(request.path);
     if (response.status == 404 && std::regex_match(request.path, known)) {
-      return shape(response, 405, fmt::format("method {} is not allowed on {}", request.method, request.path));
+      return shape(response, 405, fmt::format("method {} is not allowed on {}", ValidUtf8(request.method), path));
     }
-    if (response.status == 404) return shape(response, 404, fmt::format("no such path: {}", request.path));
+    if (response.status == 404) return shape(response, 404, fmt::format("no such path: {}", path));
     if (response.body.empty()) shape(response, response.status, "bad request");
   });
 }

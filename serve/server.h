@@ -39,9 +39,13 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err);
 
 // The API's own error for an unknown path (404), a known path with another
 // method (405), or a body over the limit (413), as `shape(status, text)` writes it.
+// `text` is valid UTF-8 (a path's other bytes become U+FFFD), so a shape can write it as JSON.
 void SetApiErrors(httplib::Server& server, const std::string& known_paths_regex,
                   std::function<void(httplib::Response&, int, const std::string&)> shape);
 
 inline constexpr std::size_t kMaxBodyBytes = 1 << 20;
+
+// `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string ValidUtf8(const std::string& text);
 
 }  // namespace pipecheck::serve

@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
 # tests/determinism_builds_test.sh: the same seeds give the same traces in a
-# Debug and in an optimised build. Builds pipecheck in Debug beside the main
-# build, runs one campaign per model in both, and compares the trace digests
-# (FNV-1a over every seed's trace hash).
+# Debug and in an optimised build. Runs one campaign per model in both builds
+# and compares the trace digests (FNV-1a over every seed's trace hash).
+#   determinism_builds_test.sh SOURCE_DIR PIPECHECK SCRATCH [SEEDS]
+# The other build is $PIPECHECK_DETERMINISM_OTHER, a pipecheck binary of
+# another build (scripts/test gives the sanitizer Debug build the main
+# build's, tests/CMakeLists.txt); without it, pipecheck is built in Debug in
+# SCRATCH beside this build, as `ctest` alone does.
 set -euo pipefail
 source_dir=$1
-main_binary=$2
+this_binary=$2
 scratch=$3
 seeds=${4:-1..40}
-cmake -S "$source_dir" -B "$scratch" -DCMAKE_BUILD_TYPE=Debug -DPIPECHECK_BUILD_BENCH=OFF >/dev/null
-cmake --build "$scratch" --target pipecheck --parallel "$(nproc)" >/dev/null
+other_binary=${PIPECHECK_DETERMINISM_OTHER:-}
+if [ -z "$other_binary" ]; then
+  cmake -S "$source_dir" -B "$scratch" -DCMAKE_BUILD_TYPE=Debug -DPIPECHECK_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$scratch" --target pipecheck --parallel "$(nproc)" >/dev/null
+  other_binary=$scratch/pipecheck
+fi
+if [ ! -x "$other_binary" ]; then
+  echo "no pipecheck at $other_binary to compare with"
+  exit 1
+fi
 status=0
 for model in clickpipe mongosync; do
-  main=$("$main_binary" sim --model "$model" --seeds "$seeds" --duration 12h --faults swarm | grep '^trace digest:' || true)
-  debug=$("$scratch/pipecheck" sim --model "$model" --seeds "$seeds" --duration 12h --faults swarm | grep '^trace digest:' || true)
-  if [ -z "$main" ] || [ "$main" != "$debug" ]; then
-    echo "$model: main build '$main' but Debug build '$debug'"
+  this=$("$this_binary" sim --model "$model" --seeds "$seeds" --duration 12h --faults swarm | grep '^trace digest:' || true)
+  other=$("$other_binary" sim --model "$model" --seeds "$seeds" --duration 12h --faults swarm | grep '^trace digest:' || true)
+  if [ -z "$this" ] || [ "$this" != "$other" ]; then
+    echo "$model: $this_binary '$this' but $other_binary '$other'"
     status=1
   else
-    echo "$model seeds $seeds: $main in both builds"
+    echo "$model seeds $seeds: $this in $this_binary and $other_binary"
   fi
 done
 exit $status

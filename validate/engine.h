@@ -192,6 +192,14 @@ class Judge {
   // explain the history so far ending there, less the fewest over all nodes
   // (so the cheapest node costs 0), at most kCostCap.
   using Costs = std::vector<std::uint8_t>;
+  // Costs by size, then byte by byte: std::less<Costs> draws a false
+  // -Wstringop-overread from GCC 12 at -O3 (the Release build).
+  struct CostsLess {
+    bool operator()(const Costs& a, const Costs& b) const {
+      if (a.size() != b.size()) return a.size() < b.size();
+      return std::memcmp(a.data(), b.data(), a.size()) < 0;
+    }
+  };
   static constexpr std::uint8_t kAbsent = 0xFF;
   static constexpr std::uint8_t kCostCap = 8;
   std::uint32_t Intern(Costs costs);
@@ -217,7 +225,7 @@ class Judge {
   std::vector<Bits> label_nodes_;     // Per label: its matching allowed nodes.
   std::vector<Bits> beliefs_;         // Per belief: its nodes.
   std::vector<Costs> belief_costs_;
-  std::map<Costs, std::uint32_t> belief_ids_;
+  std::map<Costs, std::uint32_t, CostsLess> belief_ids_;
   std::vector<std::uint32_t> belief_modes_;
   std::vector<std::vector<Answer>> answers_;  // [belief][label].
   std::vector<Track> tracks_;
