@@ -13,11 +13,26 @@ namespace pipecheck::cli {
 using nlohmann::ordered_json;
 using properties::RunResult;
 
+void PrintTrace(const sim::Trace& trace, bool verbose, std::ostream& out) {
+  std::size_t hidden = 0;
+  for (const auto& event : trace.events()) {
+    if (!verbose && sim::Trace::IsData(event)) {
+      ++hidden;
+      continue;
+    }
+    out << sim::Trace::ToTextLine(event) << "\n";
+  }
+  if (hidden != 0) {
+    out << fmt::format("{:>14} {} data event{} hidden; --verbose shows them\n", "...", hidden,
+                       hidden == 1 ? "" : "s");
+  }
+}
+
 void PrintVerdicts(const RunResult& result, std::ostream& out) {
   for (const auto& property : result.properties) {
     if (property.verdict == properties::Verdict::kViolated) {
       out << fmt::format("  VIOLATED {} at {}: {}\n", property.name,
-                         sim::FormatDuration(property.at), property.message);
+                         sim::FormatClock(property.at), property.message);
     }
   }
   for (const auto& e : result.expectations) {

@@ -14,9 +14,13 @@
 #include "cli/run_commands.h"
 #include "properties/generate.h"
 #include "properties/runner.h"
+#include "sim/trace.h"
 
 namespace pipecheck::cli {
 
+// A run's trace as text, one event a line. Without `verbose`, data events
+// (sim::Trace::IsData) are left out and a last line says how many.
+void PrintTrace(const sim::Trace& trace, bool verbose, std::ostream& out);
 // The violated properties and every expectation of a run, one line each.
 void PrintVerdicts(const properties::RunResult& result, std::ostream& out);
 // The run's properties as `replay --format json` lists them.

@@ -172,7 +172,7 @@ void MongosyncMonitor::JudgeStep(const sim::TraceEvent& event) {
     const auto index = static_cast<std::size_t>(event.row);
     if (index >= rows.size()) {
       Hit(P("every_step_is_a_table_row"), fmt::format("{} at {} names row {}, and the table has {} rows",
-                                     event.what, sim::FormatDuration(event.t_ms), event.row,
+                                     event.what, sim::FormatClock(event.t_ms), event.row,
                                      rows.size()));
       return;
     }
@@ -182,13 +182,13 @@ void MongosyncMonitor::JudgeStep(const sim::TraceEvent& event) {
                          sim::TraceKindOf(ms::KindOf(row.trigger)) == event.kind;
     if (!matches) {
       Hit(P("every_step_is_a_table_row"), fmt::format("{} {} -> {} at {} is not row {} ({} {} -> {})", event.what,
-                                     event.from, event.to, sim::FormatDuration(event.t_ms),
+                                     event.from, event.to, sim::FormatClock(event.t_ms),
                                      event.row, ms::ToString(row.trigger), ms::ToString(row.from),
                                      ms::ToString(row.to)));
     } else if (row.from != traced_state_ || row.process_from != traced_process_) {
       Hit(P("every_step_is_a_table_row"), fmt::format("{} at {} leaves {} (process {}), but the previous step "
                                      "ended in {} (process {})",
-                                     event.what, sim::FormatDuration(event.t_ms), event.from,
+                                     event.what, sim::FormatClock(event.t_ms), event.from,
                                      ms::ToString(row.process_from), traced,
                                      ms::ToString(traced_process_)));
     }
@@ -200,7 +200,7 @@ void MongosyncMonitor::JudgeStep(const sim::TraceEvent& event) {
   } else if (event.from != traced || event.to != traced) {
     // A refusal or an injected disturbance changes no state.
     Hit(P("every_step_is_a_table_row"), fmt::format("{} at {} ({}) moves {} -> {} without a table row",
-                                   event.what, sim::FormatDuration(event.t_ms),
+                                   event.what, sim::FormatClock(event.t_ms),
                                    event.accepted ? "accepted" : "refused", event.from, event.to));
   }
   if (!IsStep(event)) return;

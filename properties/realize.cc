@@ -35,12 +35,12 @@ bool WaitFor(sim::World& world, const WorldAction& action, std::size_t& seen, st
     if (next == action.name) return true;
     if (!next.empty()) {
       why = fmt::format("at {} the world took {} where the trace takes {}",
-                        sim::FormatDuration(world.now()), next, action.name);
+                        sim::FormatClock(world.now()), next, action.name);
       return false;
     }
     if (!world.ProcessNext(deadline)) {
       why = fmt::format("the world never took {} (waited until {})", action.name,
-                        sim::FormatDuration(deadline));
+                        sim::FormatClock(deadline));
       return false;
     }
   }
@@ -65,7 +65,7 @@ bool DriveAlong(sim::World& world, const std::vector<WorldAction>& actions,
     seen = world.trace().size();
     const sim::StepOutcome outcome = world.Apply(step);
     if (!outcome.accepted) {
-      why = fmt::format("at {} the world refused {}: {}", sim::FormatDuration(step.at), action.name,
+      why = fmt::format("at {} the world refused {}: {}", sim::FormatClock(step.at), action.name,
                         outcome.message);
       return false;
     }

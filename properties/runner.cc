@@ -69,7 +69,7 @@ void CheckExpect(const sim::Scenario& scenario, const sim::World& world, int pip
     std::string why;
     for (const PropertyResult* violated : violations) {
       why += fmt::format("{}{} violated at {}: {}", why.empty() ? "" : "; ", violated->name,
-                         sim::FormatDuration(violated->at), violated->message);
+                         sim::FormatClock(violated->at), violated->message);
     }
     result.expectations.push_back({"every always-property holds", violations.empty(), why});
   } else {

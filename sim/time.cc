@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace pipecheck::sim {
 
 std::optional<Millis> ParseDuration(std::string_view text) {
@@ -53,6 +55,20 @@ std::string FormatDuration(Millis millis) {
   }
   if (millis == 0) return "0s";
   return std::to_string(millis) + "ms";
+}
+
+std::string FormatClock(Millis millis) {
+  // The magnitude as unsigned, so that the most negative Millis has one too.
+  const std::uint64_t size = millis < 0 ? 0 - static_cast<std::uint64_t>(millis)
+                                        : static_cast<std::uint64_t>(millis);
+  const auto day = static_cast<std::uint64_t>(kDay);
+  const std::uint64_t days = size / day;
+  const std::uint64_t rest = size % day;
+  const std::uint64_t ms = rest % 1000;
+  const std::uint64_t seconds = rest / 1000;
+  return fmt::format("{}{}{}:{:02}:{:02}.{:03}", millis < 0 ? "-" : "",
+                     days == 0 ? std::string() : fmt::format("{}d ", days), seconds / 3600,
+                     seconds / 60 % 60, seconds % 60, ms);
 }
 
 }  // namespace pipecheck::sim

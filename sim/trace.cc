@@ -49,7 +49,7 @@ std::string Trace::ToTextLine(const TraceEvent& event) {
     move = event.from == event.to ? fmt::format(" [{}]", event.from)
                                   : fmt::format(" {} -> {}", event.from, event.to);
   }
-  return fmt::format("{:>10} {}{:<9} {}{}{}{}{}", FormatDuration(event.t_ms), where,
+  return fmt::format("{:>14} {}{:<9} {}{}{}{}{}", FormatClock(event.t_ms), where,
                      ToString(event.kind), event.what, event.accepted ? "" : " REFUSED", move,
                      event.row >= 0 ? fmt::format(" (row {})", event.row) : std::string(),
                      event.detail.empty() ? std::string() : ": " + event.detail);

@@ -41,7 +41,13 @@ class Trace {
   std::size_t size() const { return events_.size(); }
 
   static std::string ToJsonLine(const TraceEvent& event);
+  // One line for people: the time as FormatClock spells it (right-aligned),
+  // the pipe, the kind, the name, the state change, the row and the detail.
   static std::string ToTextLine(const TraceEvent& event);
+  // A data event (kind `data`: CDC batches, applied changes, snapshot and
+  // copy progress, swaps, oplog truncation, compute restarts) changes no
+  // lifecycle state; text traces leave it out unless asked for it.
+  static bool IsData(const TraceEvent& event) { return event.kind == TraceKind::kData; }
   std::string ToJsonl() const;
   // FNV-1a 64 of ToJsonl(), computed without building the whole string.
   std::uint64_t Hash() const;
