@@ -19,12 +19,7 @@ namespace {
 
 nlohmann::json ReadConfig(const std::string& path) {
   if (path.empty()) return nlohmann::json::object();
-  std::ifstream file(path);
-  if (!file) throw InputError("cannot read the file", path);
-  std::stringstream text;
-  text << file.rdbuf();
-  nlohmann::json config = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (config.is_discarded()) throw InputError("not valid JSON", path);
+  nlohmann::json config = sim::ReadJsonFile(path);
   if (!config.is_object()) throw InputError("expected a JSON object of config keys", path);
   return config;
 }

@@ -1,9 +1,14 @@
 #include "sim/scenario.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -45,20 +50,48 @@ void RejectUnknownKeys(const json& object, const Path& path, const std::set<std:
   }
 }
 
-Millis Duration(const json& value, const Path& path) {
-  if (value.is_number_unsigned() || value.is_number_integer()) {
-    const auto seconds = value.get<std::int64_t>();
-    if (seconds < 0) path.Fail("a duration cannot be negative");
-    if (const auto parsed = ParseDuration(std::to_string(seconds))) return *parsed;
-    path.Fail("the duration is too long");
+// The longest duration ParseDuration accepts (sim/time.cc).
+constexpr Millis kMaxDuration = 3650 * kDay;
+
+// A plain number, or NUMBER UNIT parts, whatever their size: a text
+// ParseDuration refuses only for being too long.
+bool WellFormedDuration(std::string_view text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos) return true;
+  while (!text.empty()) {
+    const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    if (digits == 0) return false;
+    text.remove_prefix(digits);
+    if (text.starts_with("ms")) {
+      text.remove_prefix(2);
+    } else if (!text.empty() && std::string_view("smhd").find(text.front()) != std::string_view::npos) {
+      text.remove_prefix(1);
+    } else {
+      return false;
+    }
   }
+  return true;
+}
+
+Millis Duration(const json& value, const Path& path) {
+  if (value.is_number_unsigned()) {
+    if (const auto parsed = ParseDuration(std::to_string(value.get<std::uint64_t>()))) return *parsed;
+    path.Fail(fmt::format("the duration {} is too long: at most {}", value.dump(), FormatDuration(kMaxDuration)));
+  }
+  if (value.is_number_integer()) path.Fail("a duration cannot be negative");
   if (value.is_number_float()) {
     const double seconds = value.get<double>();
-    if (!(seconds >= 0) || seconds > 3.0e8) path.Fail("a duration must be 0 or more seconds");
+    if (!(seconds >= 0)) path.Fail("a duration cannot be negative");
+    if (seconds * 1000.0 > static_cast<double>(kMaxDuration)) {
+      path.Fail(fmt::format("the duration {} is too long: at most {}", value.dump(), FormatDuration(kMaxDuration)));
+    }
     return static_cast<Millis>(std::llround(seconds * 1000.0));
   }
   if (value.is_string()) {
-    if (const auto parsed = ParseDuration(value.get<std::string>())) return *parsed;
+    const std::string text = value.get<std::string>();
+    if (const auto parsed = ParseDuration(text)) return *parsed;
+    if (WellFormedDuration(text)) {
+      path.Fail(fmt::format("the duration {} is too long: at most {}", value.dump(), FormatDuration(kMaxDuration)));
+    }
     path.Fail(fmt::format("bad duration {}: expected a number of seconds or a number with a unit "
                           "ms, s, m, h or d, such as \"90s\" or \"24h\"",
                           value.dump()));
@@ -67,7 +100,14 @@ Millis Duration(const json& value, const Path& path) {
 }
 
 std::int64_t Integer(const json& value, const Path& path, std::int64_t low, std::int64_t high) {
+  if (value.is_number_float() && std::isfinite(value.get<double>()) &&
+      value.get<double>() == std::trunc(value.get<double>())) {
+    path.Fail(fmt::format("{} is out of range [{}, {}]", value.dump(), low, high));
+  }
   if (!value.is_number_integer()) path.Fail(fmt::format("expected a whole number, not {}", value.dump()));
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(high)) {
+    path.Fail(fmt::format("{} is out of range [{}, {}]", value.dump(), low, high));
+  }
   const auto number = value.get<std::int64_t>();
   if (number < low || number > high) {
     path.Fail(fmt::format("{} is out of range [{}, {}]", number, low, high));
@@ -334,7 +374,8 @@ Scenario ParseScenario(const json& document, const std::string& file) {
   if (document.contains("seed")) {
     const json& seed = document["seed"];
     if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0)) {
-      root.Key("seed").Fail("seed must be a whole number 0 or more");
+      root.Key("seed").Fail(fmt::format("seed must be a whole number from 0 to {}, not {}",
+                                        std::numeric_limits<std::uint64_t>::max(), seed.dump()));
     }
     scenario.seed = seed.get<std::uint64_t>();
   }
@@ -358,18 +399,189 @@ Scenario ParseScenario(const json& document, const std::string& file) {
   return scenario;
 }
 
-Scenario LoadScenario(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw InputError("cannot read the file", path);
-  std::stringstream text;
-  text << file.rdbuf();
-  json document;
-  try {
-    document = json::parse(text.str());
-  } catch (const json::parse_error& error) {
-    throw InputError(fmt::format("not valid JSON: {}", error.what()), path);
+Scenario LoadScenario(const std::string& path) { return ParseScenario(ReadJsonFile(path), path); }
+
+namespace {
+
+// "FILE: line L column C" of the byte at `offset` (lines and columns from 1,
+// columns in bytes).
+std::string Position(std::string_view text, std::size_t offset, const std::string& file) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
   }
-  return ParseScenario(document, path);
+  return fmt::format("{}: line {} column {}", file, line, column);
+}
+
+// The length of the valid UTF-8 sequence at text[i], or 0 when the bytes
+// there are not valid UTF-8.
+std::size_t Utf8Length(std::string_view text, std::size_t i) {
+  const auto byte = static_cast<unsigned char>(text[i]);
+  if (byte < 0x80) return 1;
+  std::size_t length = 0;
+  if (byte >= 0xc2 && byte <= 0xdf) length = 2;
+  if (byte >= 0xe0 && byte <= 0xef) length = 3;
+  if (byte >= 0xf0 && byte <= 0xf4) length = 4;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0U) != 0x80U) return 0;
+  }
+  const auto second = static_cast<unsigned char>(text[i + 1]);
+  if (byte == 0xe0 && second < 0xa0) return 0;  // Overlong.
+  if (byte == 0xed && second > 0x9f) return 0;  // A surrogate.
+  if (byte == 0xf0 && second < 0x90) return 0;  // Overlong.
+  if (byte == 0xf4 && second > 0x8f) return 0;  // Past U+10FFFF.
+  return length;
+}
+
+// What nlohmann's parser would otherwise report in its own words, or not
+// survive: bytes that are not UTF-8, raw control characters in strings,
+// nesting deep enough to exhaust the stack, numbers past a double.
+void ScanJsonText(std::string_view text, const std::string& file) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = Utf8Length(text, i);
+    if (length == 0) {
+      throw InputError(fmt::format("not valid UTF-8: byte \\x{:02x}", static_cast<unsigned char>(text[i])),
+                       Position(text, i, file));
+    }
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        i += std::min<std::size_t>(2, text.size() - i);  // An escaped byte cannot end the string.
+        continue;
+      }
+      if (c == '"') in_string = false;
+      if (static_cast<unsigned char>(c) < 0x20) {
+        throw InputError(fmt::format("not valid JSON: control character U+{:04X} inside a string "
+                                     "(write it as an escape, such as \\n)",
+                                     static_cast<unsigned char>(c)),
+                         Position(text, i, file));
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw InputError(fmt::format("nested deeper than {} levels", kMaxJsonDepth), Position(text, i, file));
+      }
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t end = i + 1;
+      while (end < text.size() && std::string_view("0123456789+-.eE").find(text[end]) != std::string_view::npos) {
+        ++end;
+      }
+      const std::string number(text.substr(i, end - i));
+      if (std::isinf(std::strtod(number.c_str(), nullptr))) {
+        throw InputError(fmt::format("the number {} is too large", number), Position(text, i, file));
+      }
+      i = end;
+      continue;
+    }
+    i += length;
+  }
+}
+
+// One level of the document being parsed, for the JSON path of a repeated key.
+struct JsonFrame {
+  bool object = false;
+  std::string key;        // An object's current key.
+  std::size_t index = 0;  // An array's current index.
+  std::set<std::string> keys;
+};
+
+std::string JsonPath(const std::vector<JsonFrame>& frames) {
+  std::string path = "$";
+  for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+    path += frames[i].object ? fmt::format(".{}", frames[i].key) : fmt::format("[{}]", frames[i].index);
+  }
+  return path;
+}
+
+}  // namespace
+
+json ParseJsonText(std::string_view text, const std::string& file) {
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);  // A UTF-8 byte order mark.
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    throw InputError("the file is empty; expected a JSON object", file);
+  }
+  ScanJsonText(text, file);
+  std::vector<JsonFrame> frames;
+  const json::parser_callback_t track = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        frames.emplace_back();
+        frames.back().object = event == json::parse_event_t::object_start;
+        break;
+      case json::parse_event_t::key: {
+        JsonFrame& frame = frames.back();
+        frame.key = parsed.get<std::string>();
+        if (!frame.keys.insert(frame.key).second) {
+          throw InputError(fmt::format("the key \"{}\" appears twice", frame.key),
+                           fmt::format("{}: {}.{}", file, JsonPath(frames), frame.key));
+        }
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames.pop_back();
+        if (!frames.empty() && !frames.back().object) ++frames.back().index;
+        break;
+      case json::parse_event_t::value:
+        if (!frames.empty() && !frames.back().object) ++frames.back().index;
+        break;
+    }
+    return true;
+  };
+  try {
+    return json::parse(text.begin(), text.end(), track);
+  } catch (const json::parse_error& error) {
+    // error.byte counts from 1 and points at the last byte read.
+    std::size_t offset = error.byte == 0 ? 0 : error.byte - 1;
+    if (offset >= text.size() || text.find_first_not_of(" \t\r\n", offset) == std::string_view::npos) {
+      throw InputError("not valid JSON: the text ends before the JSON value does", Position(text, offset, file));
+    }
+    // The parser counts bytes: step back to the start of the character it stopped in.
+    while (offset > 0 && (static_cast<unsigned char>(text[offset]) & 0xc0U) == 0x80U) --offset;
+    const std::size_t length = std::max<std::size_t>(1, Utf8Length(text, offset));
+    throw InputError(fmt::format("not valid JSON: unexpected {}", json(std::string(text.substr(offset, length))).dump(-1, ' ', false, json::error_handler_t::replace)),
+                     Position(text, offset, file));
+  } catch (const json::exception&) {
+    throw InputError("not valid JSON", file);
+  }
+}
+
+json ReadJsonFile(const std::string& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    throw InputError(fmt::format("cannot read the file: {}", std::error_code(ENOENT, std::generic_category()).message()),
+                     path);
+  }
+  if (std::filesystem::is_directory(status)) throw InputError("is a directory, not a file", path);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw InputError(fmt::format("cannot read the file: {}", std::error_code(errno, std::generic_category()).message()),
+                     path);
+  }
+  std::string text;
+  char buffer[65536];
+  while (file.read(buffer, sizeof buffer) || file.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(file.gcount()));
+    if (text.size() > kMaxJsonFileBytes) {
+      throw InputError(fmt::format("the file is larger than {} MiB", kMaxJsonFileBytes >> 20), path);
+    }
+  }
+  return ParseJsonText(text, path);
 }
 
 nlohmann::ordered_json ToJson(const Scenario& scenario) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -84,7 +85,17 @@ struct Scenario {
 
 // REQUIRES: nothing. Throws InputError("...", "FILE: $.path") on bad input.
 Scenario ParseScenario(const nlohmann::json& document, const std::string& file);
-Scenario LoadScenario(const std::string& path);  // Reads, parses JSON, then ParseScenario.
+Scenario LoadScenario(const std::string& path);  // ReadJsonFile, then ParseScenario.
+
+// A JSON file of the user's (a scenario, serve's --config): an InputError in
+// the project's words, naming the file and the line and column, for a path
+// that is missing or a directory, a file over kMaxJsonFileBytes, bytes that
+// are not UTF-8, text that is not JSON, nesting deeper than kMaxJsonDepth, a
+// number past a double, and a key repeated in an object (JSON path).
+inline constexpr std::size_t kMaxJsonFileBytes = std::size_t{16} << 20;
+inline constexpr std::size_t kMaxJsonDepth = 64;
+nlohmann::json ReadJsonFile(const std::string& path);
+nlohmann::json ParseJsonText(std::string_view text, const std::string& file);
 
 // The scenario as `pipecheck-scenario/1` JSON; ParseScenario(ToJson(s)) == s.
 nlohmann::ordered_json ToJson(const Scenario& scenario);
