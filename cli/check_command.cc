@@ -1,9 +1,5 @@
 #include "cli/check_command.h"
 
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -13,6 +9,7 @@
 
 #include "bindings/registry.h"
 #include "cli/check_output.h"
+#include "cli/progress.h"
 #include "model/input_error.h"
 #include "properties/check.h"
 #include "sim/scenario.h"
@@ -59,6 +56,21 @@ void WriteScenarios(CheckReport& report, const std::string& directory) {
   }
 }
 
+// A progress reading as one line: the search's counts, or the liveness pass's.
+std::string ProgressText(const properties::ExploreProgress& p, double elapsed, double pass_seconds) {
+  auto rate = [pass_seconds](std::uint64_t count) {
+    return Thousands(pass_seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(count) / pass_seconds) : 0);
+  };
+  if (p.pass == "liveness") {
+    return fmt::format("liveness {}  subject {} of {}  visited {} of {} states ({}/s)  memory {}",
+                       FormatElapsed(elapsed), p.subject + 1, p.subjects, Thousands(p.visited),
+                       Thousands(p.states), rate(p.visited), FormatBytes(p.memory_bytes));
+  }
+  return fmt::format("search {}  generated {} ({}/s)  distinct {} ({}/s)  frontier {}  depth {}  memory {}",
+                     FormatElapsed(elapsed), Thousands(p.generated), rate(p.generated), Thousands(p.states),
+                     rate(p.states), Thousands(p.frontier), p.depth, FormatBytes(p.memory_bytes));
+}
+
 template <class B>
 int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
   B::ParseProfile(request.explore.profile);  // A bad --profile is refused before the limits.
@@ -66,39 +78,61 @@ int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
   properties::ExploreLimits limits;
   limits.max_states = static_cast<std::uint64_t>(request.max_states);
   limits.max_memory_bytes = ParseBytes(request.max_memory);
-  // The wall clock is read here, in the front end, never in properties/:
-  // a time limit can only stop a search, it never changes what is found.
-  const auto start = std::chrono::steady_clock::now();
   std::optional<sim::Millis> time_limit;
   if (!request.time_limit.empty()) {
     time_limit = sim::ParseDuration(request.time_limit);
     if (!time_limit) throw InputError(fmt::format("bad duration '{}'", request.time_limit), "--time-limit");
   }
-  if (time_limit) {
-    limits.interrupted = [start, limit = *time_limit] {
-      return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(limit);
-    };
-  }
-  if (request.progress || isatty(STDERR_FILENO) != 0) {
-    limits.progress = [&err, start](std::uint64_t states, std::uint64_t frontier, std::uint32_t depth,
-                                    std::uint64_t bytes) {
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      err << fmt::format("\rstates {}  {:.0f}/s  frontier {}  depth {}  memory {} MiB   ", states,
-                         seconds > 0 ? static_cast<double>(states) / seconds : 0.0, frontier, depth,
-                         bytes >> 20);
+  ProgressPrinter printer(ParseProgress(request.progress, StderrIsTerminal()), err);
+  // The wall clock, the Ctrl-C flag and the process's memory are read here,
+  // in the front end, never in properties/: they can only stop a search,
+  // never change what it finds.
+  const Stopwatch clock;
+  CatchInterrupt();
+  limits.stop_requested = [&clock, time_limit] {
+    if (Interrupted()) return properties::StopReason::kInterrupt;
+    if (time_limit && clock.Seconds() * 1000 > static_cast<double>(*time_limit)) {
+      return properties::StopReason::kTimeLimit;
+    }
+    return properties::StopReason::kNone;
+  };
+  limits.resident = ResidentBytes;
+  properties::ExploreProgress last;
+  double pass_start = 0;
+  if (printer.on()) {
+    limits.progress = [&](const properties::ExploreProgress& now) {
+      const double elapsed = clock.Seconds();
+      if (!last.pass.empty() && now.pass != last.pass) {
+        printer.Line(ProgressText(last, elapsed, elapsed - pass_start) + "  (done)");
+        pass_start = elapsed;
+      }
+      last = now;
+      printer.Update(ProgressText(now, elapsed, elapsed - pass_start));
     };
   }
   const typename B::Space space = B::MakeSpace(request.explore);
   CheckReport report = properties::Check(space, limits, /*scenarios=*/true);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (limits.progress) err << "\n";
+  CheckRun run;
+  run.seconds = clock.Seconds();
+  run.memory_bytes = report.memory_at_stop;
+  switch (report.stopped_by) {
+    case properties::StopReason::kMaxStates: run.limit = fmt::format("--max-states {}", request.max_states); break;
+    case properties::StopReason::kMaxMemory: run.limit = fmt::format("--max-memory {}", request.max_memory); break;
+    case properties::StopReason::kTimeLimit: run.limit = fmt::format("--time-limit {}", request.time_limit); break;
+    case properties::StopReason::kInterrupt: run.limit = "Ctrl-C"; break;
+    case properties::StopReason::kNone: break;
+  }
+  if (printer.on() && !last.pass.empty()) {
+    const double elapsed = clock.Seconds();
+    printer.Line(ProgressText(last, elapsed, elapsed - pass_start) +
+                 (report.stopped_by == properties::StopReason::kNone ? "  (done)" : "  (stopped)"));
+  }
+  if (report.stopped_by != properties::StopReason::kNone) printer.Line(StopLine(report, run));
   WriteScenarios(report, request.counterexamples);
   if (request.format == "json") {
-    out << ToJson(report, seconds).dump(2) << "\n";
+    out << ToJson(report, run).dump(2) << "\n";
   } else {
-    PrintText(report, seconds, out);
+    PrintText(report, run, out);
   }
   if (report.verdict == properties::CheckVerdict::kFail) return 1;
   if (report.verdict == properties::CheckVerdict::kIncomplete) return 3;

@@ -16,7 +16,8 @@ struct CheckRequest {
   std::string time_limit;    // A duration; empty: none.
   std::string format = "text";
   std::string counterexamples = "counterexamples";  // Where violated properties' scenarios go.
-  bool progress = false;
+  // --progress: "" (absent), "on" (the flag alone), "bar", "lines" or "off" (cli/progress.h).
+  std::string progress;
 };
 
 int RunCheck(const CheckRequest& request, std::ostream& out, std::ostream& err);

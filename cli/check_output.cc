@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/progress.h"
+
 namespace pipecheck::cli {
 
 using nlohmann::ordered_json;
@@ -16,9 +18,36 @@ void PrintSteps(const std::vector<properties::TraceStep>& steps, std::size_t fir
   }
 }
 
+std::string Join(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) text += (text.empty() ? "" : ", ") + word;
+  return text.empty() ? std::string("none") : text;
+}
+
+// Whether the breadth-first search itself stopped: then reachability,
+// deadlocks and coverage are only what it saw so far.
+bool SearchStopped(const CheckReport& report) { return report.stopped_in == "search"; }
+
 }  // namespace
 
-void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
+std::string StopLine(const CheckReport& report, const CheckRun& run) {
+  if (report.stopped_by == properties::StopReason::kNone) return "";
+  const std::string memory = run.memory_bytes ? ", memory " + FormatBytes(run.memory_bytes) : "";
+  if (!SearchStopped(report)) {
+    return fmt::format("stopped by {} ({}) in the liveness pass after a complete search of {} states, "
+                       "after {}{}",
+                       properties::ToString(report.stopped_by), run.limit, Thousands(report.states),
+                       FormatElapsed(run.seconds), memory);
+  }
+  return fmt::format("stopped by {} ({}) in the search at {} states, {} transitions, depth {}, "
+                     "{} states never expanded, after {}{}",
+                     properties::ToString(report.stopped_by), run.limit, Thousands(report.states),
+                     Thousands(report.transitions), report.depth, Thousands(report.frontier),
+                     FormatElapsed(run.seconds), memory);
+}
+
+void PrintText(const CheckReport& report, const CheckRun& run, std::ostream& out) {
+  const double seconds = run.seconds;
   std::string bounds;
   for (const auto& [name, value] : report.bounds) bounds += fmt::format(" {}={}", name, value);
   out << fmt::format("pipecheck check: {}{}; bounds:{}\n", report.model,
@@ -28,11 +57,18 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
                      "{:.1f} bytes/state\n",
                      report.states, report.transitions, report.depth, seconds, rate,
                      report.states ? static_cast<double>(report.memory_bytes) / static_cast<double>(report.states) : 0.0);
-  auto join = [](const std::vector<std::string>& words) {
-    std::string text;
-    for (const auto& word : words) text += (text.empty() ? "" : ", ") + word;
-    return text.empty() ? std::string("none") : text;
-  };
+  const auto& join = Join;
+  if (report.stopped_by != properties::StopReason::kNone) out << StopLine(report, run) << "\n";
+  if (SearchStopped(report)) {
+    // Nothing the search did not establish: what it saw, labelled as such.
+    std::size_t taken = 0;
+    for (const auto& row : report.rows) taken += row.taken ? 1 : 0;
+    out << "so far (not established: the search stopped before it was complete):\n";
+    out << fmt::format("  reached {} of {} declared states: {}\n", report.reachable.size(),
+                       report.reachable.size() + report.unreachable_declared.size(), join(report.reachable));
+    out << fmt::format("  rows taken: {} of {}\n", taken, report.rows.size());
+    if (!report.deadlocks.empty()) out << "deadlocks (found so far): " << join(report.deadlocks) << "\n";
+  } else {
   out << "reachable: " << join(report.reachable) << "\n";
   out << "unreachable declared states: " << join(report.unreachable_declared)
       << (report.unreachable_declared.empty() ? "" : "  (a finding: declared by the documents, reached by no transition)")
@@ -49,6 +85,7 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
   }
   out << fmt::format("coverage: {} of {} rows taken{}\n", taken, report.rows.size(),
                      never.empty() ? "" : "; never taken:" + never);
+  }
   out << "properties:\n";
   for (const auto& property : report.properties) {
     out << fmt::format("  {:<11} {:<10} {}  [{}]{}\n", properties::ToString(property.verdict),
@@ -76,10 +113,16 @@ void PrintText(const CheckReport& report, double seconds, std::ostream& out) {
       }
     }
   }
-  out << fmt::format("\nverdict: {}\n", properties::ToString(report.verdict));
+  if (report.verdict == properties::CheckVerdict::kIncomplete) {
+    out << fmt::format("\nverdict: incomplete (stopped by {}: {})\n", properties::ToString(report.stopped_by),
+                       run.limit);
+  } else {
+    out << fmt::format("\nverdict: {}\n", properties::ToString(report.verdict));
+  }
 }
 
-ordered_json ToJson(const CheckReport& report, double seconds) {
+ordered_json ToJson(const CheckReport& report, const CheckRun& run) {
+  const double seconds = run.seconds;
   ordered_json out;
   out["model"] = report.model;
   if (!report.profile.empty()) out["profile"] = report.profile;
@@ -92,12 +135,31 @@ ordered_json ToJson(const CheckReport& report, double seconds) {
   out["seconds"] = seconds;
   out["states_per_second"] = seconds > 0 ? static_cast<double>(report.states) / seconds : 0.0;
   out["bytes_per_state"] = report.states ? report.memory_bytes / report.states : 0;
-  out["reachable"] = report.reachable;
-  out["unreachable_declared"] = report.unreachable_declared;
-  out["deadlocks"] = report.deadlocks;
-  out["coverage"] = ordered_json::array();
-  for (const auto& row : report.rows) {
-    out["coverage"].push_back({{"row", row.index}, {"transition", row.description}, {"taken", row.taken}});
+  if (report.stopped_by != properties::StopReason::kNone) {
+    out["stopped_by"] = std::string(properties::ToString(report.stopped_by));
+    out["stopped"] = {{"in", report.stopped_in}, {"limit", run.limit},
+                      {"states", report.states}, {"transitions", report.transitions},
+                      {"depth", report.depth}, {"frontier", report.frontier},
+                      {"memory_bytes", run.memory_bytes}, {"seconds", seconds}};
+  }
+  if (SearchStopped(report)) {
+    // Only what the search saw, never a "none" it did not establish.
+    ordered_json so_far;
+    so_far["reached"] = report.reachable;
+    so_far["deadlocks"] = report.deadlocks;
+    so_far["rows_taken"] = ordered_json::array();
+    for (const auto& row : report.rows) {
+      if (row.taken) so_far["rows_taken"].push_back(row.index);
+    }
+    out["so_far"] = std::move(so_far);
+  } else {
+    out["reachable"] = report.reachable;
+    out["unreachable_declared"] = report.unreachable_declared;
+    out["deadlocks"] = report.deadlocks;
+    out["coverage"] = ordered_json::array();
+    for (const auto& row : report.rows) {
+      out["coverage"].push_back({{"row", row.index}, {"transition", row.description}, {"taken", row.taken}});
+    }
   }
   out["properties"] = ordered_json::array();
   for (const auto& property : report.properties) {

@@ -1,8 +1,10 @@
 // cli/check_output.h: `pipecheck check`'s report as text and as JSON
-// (interfaces.md section 6). `seconds` is the wall time the search took.
+// (interfaces.md section 6, extended for incomplete runs: docs/decisions.md).
 #pragma once
 
+#include <cstdint>
 #include <ostream>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -10,7 +12,16 @@
 
 namespace pipecheck::cli {
 
-void PrintText(const properties::CheckReport& report, double seconds, std::ostream& out);
-nlohmann::ordered_json ToJson(const properties::CheckReport& report, double seconds);
+// What the front end knows of the run beside the report.
+struct CheckRun {
+  double seconds = 0;             // Wall time of the whole check.
+  std::uint64_t memory_bytes = 0;  // At a stop: the memory the limit was judged on (0: unknown).
+  std::string limit;              // The limit that stopped it, as given: "--max-states 1000", "Ctrl-C".
+};
+
+// "stopped by max_states (--max-states 1000) in the search at 1,001 states, ..." for an incomplete run.
+std::string StopLine(const properties::CheckReport& report, const CheckRun& run);
+void PrintText(const properties::CheckReport& report, const CheckRun& run, std::ostream& out);
+nlohmann::ordered_json ToJson(const properties::CheckReport& report, const CheckRun& run);
 
 }  // namespace pipecheck::cli

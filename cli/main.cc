@@ -2,8 +2,13 @@
 //
 // Thin: parses flags with CLI11, hands them to a command, and turns bad
 // input into one line `pipecheck: error: WHAT (WHERE)` and exit code 2.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <limits>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +26,11 @@
 #include "model/describe.h"
 #include "model/input_error.h"
 #include "report/table_format.h"
+#include "sim/time.h"
+
+#ifndef PIPECHECK_VERSION
+#define PIPECHECK_VERSION "unknown"
+#endif
 
 namespace pipecheck::cli {
 namespace {
@@ -46,11 +56,107 @@ int RunSpec(const SpecRequest& request, std::ostream& out) {
   return 0;
 }
 
+// Flag values are checked as they are parsed, in the project's words: a value
+// that is not a number, does not fit, or is out of range is one line naming
+// the flag, never the parser's own text. (CLI11 lets any exception other than
+// its own ValidationError through its validators, so these throw InputError.)
+std::string RangeText(long long low, long long high) {
+  if (high == std::numeric_limits<long long>::max()) return fmt::format("at least {}", low);
+  return fmt::format("{} to {}", low, high);
+}
+
+CLI::Validator WholeNumber(std::string flag, long long low, long long high) {
+  return CLI::Validator(
+      [flag, low, high](std::string& text) -> std::string {
+        long long value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || stop != end || (error != std::errc() && error != std::errc::result_out_of_range)) {
+          throw InputError(fmt::format("'{}' is not a whole number; expected {}", text, RangeText(low, high)), flag);
+        }
+        if (error == std::errc::result_out_of_range || value < low || value > high) {
+          throw InputError(fmt::format("{} is out of range; expected {}", text, RangeText(low, high)), flag);
+        }
+        return "";
+      },
+      "");
+}
+
+CLI::Validator Seed(std::string flag) {
+  return CLI::Validator(
+      [flag](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || stop != end || error != std::errc()) {
+          throw InputError(fmt::format("'{}' is not a seed (a whole number from 0 to {})", text,
+                                       std::numeric_limits<std::uint64_t>::max()),
+                           flag);
+        }
+        return "";
+      },
+      "");
+}
+
+CLI::Validator PositiveDecimal(std::string flag, double high) {
+  return CLI::Validator(
+      [flag, high](std::string& text) -> std::string {
+        char* stop = nullptr;
+        const double value = text.empty() ? 0.0 : std::strtod(text.c_str(), &stop);
+        if (text.empty() || stop != text.c_str() + text.size() || !std::isfinite(value)) {
+          throw InputError(fmt::format("'{}' is not a number; expected above 0 and at most {}", text, high), flag);
+        }
+        if (!(value > 0) || value > high) {
+          throw InputError(fmt::format("{} is out of range; expected above 0 and at most {}", text, high), flag);
+        }
+        return "";
+      },
+      "");
+}
+
+// A size such as 4G: 0 would stop every search at once, as --max-states 0
+// would; anything else is judged where the size is read.
+CLI::Validator MemoryLimit(std::string flag) {
+  return CLI::Validator(
+      [flag](std::string& text) -> std::string {
+        const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+        if (digits > 0 && text.find_first_not_of('0') >= digits) {
+          throw InputError(fmt::format("'{}' is no memory at all; expected more than 0, such as 4G", text), flag);
+        }
+        return "";
+      },
+      "");
+}
+
+// A duration that stops a run: a duration above 0.
+CLI::Validator TimeLimit(std::string flag) {
+  return CLI::Validator(
+      [flag](std::string& text) -> std::string {
+        const auto limit = sim::ParseDuration(text);
+        if (!limit) {
+          throw InputError(fmt::format("bad duration '{}'; expected a number of seconds or a number with a "
+                                       "unit ms, s, m, h or d, such as 10m",
+                                       text),
+                           flag);
+        }
+        if (*limit <= 0) {
+          throw InputError(fmt::format("a time limit of '{}' stops at once; expected more than 0, such as 10m", text),
+                           flag);
+        }
+        return "";
+      },
+      "");
+}
+
+constexpr long long kMaxPipesFlag = 8;
+constexpr long long kNoLimit = std::numeric_limits<long long>::max();
+
 int Main(int argc, char** argv) {
   CLI::App app{"pipecheck: deterministic simulation and model checking of the MongoDB ClickPipe "
                "and mongosync lifecycles"};
   app.name("pipecheck");
   app.require_subcommand(1);
+  app.set_version_flag("--version", "pipecheck " PIPECHECK_VERSION, "print the version and exit");
 
   SpecRequest spec;
   CLI::App* spec_command = app.add_subcommand("spec", "Print a lifecycle's transition table");
@@ -66,8 +172,9 @@ int Main(int argc, char** argv) {
   step_command->add_option("--mode", step.flags.mode, "ClickPipe mode: cdc (default), cdc_only, snapshot");
   step_command->add_option("--state", step.flags.state, "the state before the step (or none)")->required();
   step_command->add_option("--do", step.flags.trigger, "the operation, event or fault")->required();
-  step_command->add_option("--set", step.flags.settings, "context KEY=VALUE (repeatable)");
-  step_command->add_option("--body", step.flags.body, "mongosync start: the JSON request body");
+  step_command->add_option("--set", step.flags.settings, "context KEY=VALUE, repeatable (default: each key's documented default, "
+                            "such as resume_point_in_oplog=true)");
+  step_command->add_option("--body", step.flags.body, "mongosync start: the JSON request body (default: {})");
   step_command->add_option("--format", step.format, "text (default) or json");
 
   std::string report_dir = "reports";
@@ -82,11 +189,12 @@ int Main(int argc, char** argv) {
   graph_command->add_option("--profile", graph.profile, "ClickPipe profile: current (default) or 2024");
   graph_command->add_flag("--explored", graph.explored,
                           "the explored state graph (in full up to 10,000 states, 1,000 for SVG; "
-                          "otherwise quotiented)");
-  graph_command->add_option("--pipes", graph.pipes, "with --explored: ClickPipes sharing the service (default 2)");
-  graph_command->add_option("--diff", graph.diff, "ClickPipe profiles: 2024..current or current..2024");
+                          "otherwise quotiented; default: the lifecycle table)");
+  graph_command->add_option("--pipes", graph.pipes, "with --explored: ClickPipes sharing the service (default 2, max 8)")
+      ->check(WholeNumber("--pipes", 1, kMaxPipesFlag));
+  graph_command->add_option("--diff", graph.diff, "ClickPipe profiles: 2024..current or current..2024 (default: none)");
   graph_command->add_option("--highlight", graph.highlight,
-                            "a scenario file (or a counterexample check wrote): draw its run");
+                            "a scenario file (or a counterexample check wrote): draw its run (default: none)");
   graph_command->add_option("--format", graph.format, "dot (default), svg (needs Graphviz) or json");
 
   ReplayRequest replay;
@@ -94,7 +202,9 @@ int Main(int argc, char** argv) {
       app.add_subcommand("replay", "Run scenario files, print their traces, check expectations");
   replay_command->add_option("files", replay.files, "pipecheck-scenario/1 files")->required();
   replay_command->add_option("--format", replay.format, "text (default) or json");
-  replay_command->add_flag("--quiet", replay.quiet, "print only the verdicts, not the traces");
+  replay_command->add_flag("--quiet", replay.quiet, "print only the verdicts, not the traces (default: off)");
+  replay_command->add_flag("--verbose", replay.verbose,
+                           "also print the data events (CDC batches, copy progress ...) of the traces");
 
   SimRequest sim;
   CLI::App* sim_command =
@@ -102,17 +212,26 @@ int Main(int argc, char** argv) {
   sim_command->add_option("--model", sim.model, bindings::BindingNames())->required();
   sim_command->add_option("--profile", sim.profile, "ClickPipe profile: current (default) or 2024");
   sim_command->add_option("--mode", sim.mode, "ClickPipe mode (default: drawn from each seed)");
-  sim_command->add_option("--seed", sim.seed, "run one seed and print its trace")->expected(1);
-  sim_command->add_option("--seeds", sim.seeds, "run a range of seeds A..B and summarise");
+  sim_command->add_option("--seed", sim.seed, "run one seed and print its trace (default: none; give --seed or --seeds)")->expected(1);
+  sim_command->add_option("--seeds", sim.seeds, "run a range of seeds A..B and summarise (default: none)");
   sim_command->add_option("--duration", sim.duration, "virtual time per run (default 24h)");
   sim_command->add_option("--faults", sim.faults,
                           "fault kinds: a comma list, all (default), none, or swarm (on/off per seed)");
-  sim_command->add_option("--format", sim.format, "text (default) or jsonl (one seed's trace)");
+  sim_command->add_option("--format", sim.format,
+                          "text (default), jsonl (one seed's trace) or json (the summary as one object)");
   sim_command->add_option("--save-failures", sim.save_failures,
-                          "write each failing run as a scenario file into this directory");
+                          "write each failing run as a scenario file into this directory (default: none)");
   sim_command->add_flag("--check-determinism", sim.check_determinism,
-                        "run each seed twice and compare trace hashes");
-  sim_command->add_flag("--progress", sim.progress, "a progress line on stderr");
+                        "run each seed twice and compare trace hashes (default: off)");
+  sim_command->add_flag("--verbose", sim.verbose,
+                        "with --seed: also print the data events (CDC batches, copy progress ...)");
+  sim_command->add_option("--time-limit", sim.time_limit,
+                          "stop (exit 3, summary so far) after this long, e.g. 10m (default: none)")
+      ->check(TimeLimit("--time-limit"));
+  sim_command->add_flag("--progress{on}", sim.progress,
+                        "progress on stderr: --progress=bar (one line redrawn), =lines (a line every "
+                        "5 s, for logs) or =off; the flag alone: bar on a terminal, else lines "
+                        "(default: bar on a terminal for a range, else off)");
 
   CheckRequest check;
   CLI::App* check_command = app.add_subcommand(
@@ -120,15 +239,22 @@ int Main(int argc, char** argv) {
   check_command->add_option("--model", check.model, bindings::BindingNames())->required();
   check_command->add_option("--profile", check.explore.profile, "ClickPipe profile: current (default) or 2024");
   check_command->add_option("--mode", check.explore.mode, "explore one ClickPipe mode (default: all)");
-  check_command->add_option("--pipes", check.explore.pipes, "ClickPipes sharing the service (default 2, max 8)");
+  check_command->add_option("--pipes", check.explore.pipes, "ClickPipes sharing the service (default 2, max 8)")
+      ->check(WholeNumber("--pipes", 1, kMaxPipesFlag));
   check_command->add_option("--budget", check.explore.budget,
                             "fault budgets, e.g. crash=1,expiry=1,irrecoverable=1,outage=1,lag=1 "
                             "(mongosync: crash,rollover,mismatch,lag); each 0-3, default 1");
-  check_command->add_option("--max-states", check.max_states, "stop (incomplete) past this many states");
-  check_command->add_option("--max-memory", check.max_memory, "stop (incomplete) past this much memory, e.g. 4G");
-  check_command->add_option("--time-limit", check.time_limit, "stop (incomplete) after this long, e.g. 10m");
+  check_command->add_option("--max-states", check.max_states, "stop (incomplete) past this many states (default 50,000,000)")
+      ->check(WholeNumber("--max-states", 1, kNoLimit));
+  check_command->add_option("--max-memory", check.max_memory, "stop (incomplete) past this much memory, e.g. 4G (default 8G)")
+      ->check(MemoryLimit("--max-memory"));
+  check_command->add_option("--time-limit", check.time_limit, "stop (incomplete) after this long, e.g. 10m (default: none)")
+      ->check(TimeLimit("--time-limit"));
   check_command->add_option("--format", check.format, "text (default) or json");
-  check_command->add_flag("--progress", check.progress, "a progress line on stderr");
+  check_command->add_flag("--progress{on}", check.progress,
+                          "progress on stderr: --progress=bar (one line redrawn), =lines (a line every "
+                          "5 s, for logs) or =off; the flag alone: bar on a terminal, else lines "
+                          "(default: bar on a terminal, else off)");
 
   MutateRequest mutate;
   CLI::App* mutate_command = app.add_subcommand(
@@ -138,9 +264,10 @@ int Main(int argc, char** argv) {
       "or a listed equivalent was killed)");
   mutate_command->add_option("--model", mutate.model, bindings::BindingNames())->required();
   mutate_command->add_option("--profile", mutate.profile, "ClickPipe profile: current (default) or 2024");
-  mutate_command->add_option("--pipes", mutate.pipes, "ClickPipes explored per mutant (default 1, max 8)");
+  mutate_command->add_option("--pipes", mutate.pipes, "ClickPipes explored per mutant (default 1, max 8)")
+      ->check(WholeNumber("--pipes", 1, kMaxPipesFlag));
   mutate_command->add_option("--format", mutate.format, "text (default) or json");
-  mutate_command->add_flag("--progress", mutate.progress, "a progress line on stderr");
+  mutate_command->add_flag("--progress", mutate.progress, "a progress line on stderr (default: off)");
 
   ValidateRequest validate;
   CLI::App* validate_command = app.add_subcommand(
@@ -163,14 +290,18 @@ int Main(int argc, char** argv) {
       "control API for time and faults; every session is a replayable scenario");
   serve_command->add_option("--model", serve.model, bindings::BindingNames())->required();
   serve_command->add_option("--profile", serve.profile, "ClickPipe profile: current (default) or 2024");
-  serve_command->add_option("--port", serve.port, "API port (default: mongosync 27182, clickpipe 18123; 0: any)");
+  serve_command->add_option("--port", serve.port, "API port (default: mongosync 27182, clickpipe 18123; 0: any)")
+      ->check(WholeNumber("--port", 0, 65535));
   serve_command->add_option("--bind", serve.bind, "address to listen on (default 127.0.0.1)");
-  serve_command->add_option("--control-port", serve.control_port, "control API port (default: API port + 1000)");
-  serve_command->add_option("--seed", serve.seed, "the world's seed (default 1)");
-  serve_command->add_option("--config", serve.config, "a JSON object of scenario config keys");
+  serve_command->add_option("--control-port", serve.control_port, "control API port (default: API port + 1000)")
+      ->check(WholeNumber("--control-port", 0, 65535));
+  serve_command->add_option("--seed", serve.seed, "the world's seed (default 1)")->check(Seed("--seed"));
+  serve_command->add_option("--config", serve.config,
+                            "a JSON file: an object of scenario config keys (default: each key's documented default)");
   serve_command->add_option("--clock", serve.clock, "manual (default: POST /pipecheck/v1/advance) or real");
-  serve_command->add_option("--speed", serve.speed, "with --clock real: simulated seconds per real second (default 1)");
-  serve_command->add_option("--record", serve.record, "write the session as a scenario file at exit");
+  serve_command->add_option("--speed", serve.speed, "with --clock real: simulated seconds per real second (default 1)")
+      ->check(PositiveDecimal("--speed", 1e6));
+  serve_command->add_option("--record", serve.record, "write the session as a scenario file at exit (default: none)");
   serve_command->add_option("--api-key", serve.api_key, "ClickPipes: require HTTP Basic auth ID:SECRET (default: any key)");
 
   bool known = argc < 2 || argv[1][0] == '-';
@@ -180,7 +311,7 @@ int Main(int argc, char** argv) {
   if (!known) {
     std::cerr << fmt::format(
         "pipecheck: error: unknown command '{}'; expected spec, step, check, sim, replay, report, graph, validate, serve or mutate (command line)\n",
-        argv[1]);
+        PrintableText(argv[1]));
     return 2;
   }
   try {
@@ -189,8 +320,13 @@ int Main(int argc, char** argv) {
     return app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
     return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::ParseError& error) {
-    std::cerr << fmt::format("pipecheck: error: {} (command line)\n", error.what());
+    std::cerr << fmt::format("pipecheck: error: {} (command line)\n", PrintableText(error.what()));
+    return 2;
+  } catch (const InputError& error) {
+    std::cerr << fmt::format("pipecheck: error: {} ({})\n", error.what(), error.where());
     return 2;
   }
 
@@ -219,7 +355,7 @@ int main(int argc, char** argv) {
   try {
     return pipecheck::cli::Main(argc, argv);
   } catch (const std::exception& error) {
-    std::cerr << fmt::format("pipecheck: error: {} (internal)\n", error.what());
+    std::cerr << fmt::format("pipecheck: error: {} (internal)\n", pipecheck::PrintableText(error.what()));
     return 2;
   }
 }

@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "bindings/registry.h"
+#include "cli/progress.h"
 #include "cli/run_parts.h"
 #include "model/input_error.h"
+#include "properties/explorer.h"
 #include "properties/generate.h"
 #include "properties/runner.h"
 #include "sim/fnv1a.h"
@@ -23,6 +26,28 @@ using nlohmann::ordered_json;
 using properties::RunResult;
 
 namespace {
+
+// The number of seeds of a range (up to 2^64, so not an integer type).
+std::string TotalText(long double total) {
+  return total < 1e19L ? Thousands(static_cast<std::uint64_t>(total)) : "18,446,744,073,709,551,616";
+}
+
+// "sim 0:00:10  seeds 1,234 of 1,000,000 (0.1%)  123/s  violations 0  ETA 2:15:00"
+std::string SimProgressText(double elapsed, std::uint64_t runs, long double total, std::size_t violations) {
+  const double rate = elapsed > 0 ? static_cast<double>(runs) / elapsed : 0;
+  const long double left = total - static_cast<long double>(runs);
+  const long double eta = rate > 0 ? left / static_cast<long double>(rate) : -1;
+  std::string eta_text = "ETA unknown";
+  if (eta >= 0 && eta < 100.0L * 365 * 86400) {
+    eta_text = "ETA " + FormatElapsed(static_cast<double>(eta));
+  } else if (eta >= 0) {
+    eta_text = "ETA over 100 years";
+  }
+  return fmt::format("sim {}  seeds {} of {} ({:.1f}%)  {}/s  violations {}  {}", FormatElapsed(elapsed),
+                     Thousands(runs), TotalText(total),
+                     static_cast<double>(100.0L * static_cast<long double>(runs) / total),
+                     Thousands(static_cast<std::uint64_t>(rate)), violations, eta_text);
+}
 
 // A campaign over the seeds of `request`, scenarios drawn by `generator`.
 template <properties::ScenarioGenerator Generator>
@@ -50,7 +75,20 @@ int Campaign(const SimRequest& request, const Generator& generator, std::ostream
       request.mode.empty() ? "" : " --mode " + request.mode, sim::FormatDuration(options.duration),
       request.faults);
   const bool single = first == last;
-  const bool show_progress = request.progress || (!single && isatty(STDERR_FILENO) != 0);
+  std::optional<sim::Millis> time_limit;
+  if (!request.time_limit.empty()) {
+    time_limit = sim::ParseDuration(request.time_limit);
+    if (!time_limit) throw InputError(fmt::format("bad duration '{}'", request.time_limit), "--time-limit");
+  }
+  // One seed prints its trace and has no progress unless asked for.
+  ProgressPrinter printer(
+      ParseProgress(single && request.progress.empty() ? "off" : request.progress, StderrIsTerminal()), err);
+  // The wall clock and the Ctrl-C flag are read here, between seeds: they end
+  // a campaign early, never change a run.
+  const Stopwatch clock;
+  if (!single) CatchInterrupt();
+  properties::StopReason stopped = properties::StopReason::kNone;
+  const long double total = static_cast<long double>(last - first) + 1;
   std::uint64_t runs = 0;
   std::uint64_t events = 0;
   std::uint64_t checked = 0;
@@ -58,6 +96,8 @@ int Campaign(const SimRequest& request, const Generator& generator, std::ostream
   std::map<std::string, int> faults;
   std::map<std::string, int> witnessed;
   std::vector<std::string> failures;
+  ordered_json violations_json = ordered_json::array();
+  ordered_json nondeterministic_json = ordered_json::array();
   sim::Fnv1a digest;  // Over the seeds' trace hashes.
   for (std::uint64_t seed = first;; ++seed) {
     const sim::Scenario scenario = properties::GenerateScenario(generator, options, seed);
@@ -80,17 +120,25 @@ int Campaign(const SimRequest& request, const Generator& generator, std::ostream
         ++nondeterministic;
         failures.push_back(fmt::format("seed {}: NOT DETERMINISTIC: trace {:016x} then {:016x}",
                                        seed, result.trace_hash(), again.trace_hash()));
+        nondeterministic_json.push_back({{"seed", seed},
+                                         {"trace_hash", fmt::format("{:016x}", result.trace_hash())},
+                                         {"then", fmt::format("{:016x}", again.trace_hash())}});
       }
     }
     if (single && request.format == "jsonl") {
       out << result.trace.ToJsonl();
-    } else if (single) {
-      for (const auto& event : result.trace.events()) out << sim::Trace::ToTextLine(event) << "\n";
+    } else if (single && request.format == "text") {
+      PrintTrace(result.trace, request.verbose, out);
     }
     for (const auto* violated : result.violations()) {
       std::string line = fmt::format(
           "seed {}: {} violated at {}: {}\n  replay: pipecheck sim {} --seed {}", seed,
-          violated->name, sim::FormatDuration(violated->at), violated->message, model_flags, seed);
+          violated->name, sim::FormatClock(violated->at), violated->message, model_flags, seed);
+      ordered_json item{{"seed", seed},
+                        {"property", violated->name},
+                        {"at_ms", violated->at},
+                        {"message", violated->message},
+                        {"replay", fmt::format("pipecheck sim {} --seed {}", model_flags, seed)}};
       if (!request.save_failures.empty()) {
         sim::Scenario saved = scenario;
         saved.expect.properties = violated->name;
@@ -99,18 +147,68 @@ int Campaign(const SimRequest& request, const Generator& generator, std::ostream
                                      .string();
         std::ofstream(path) << sim::ToJson(saved).dump(2) << "\n";
         line += fmt::format("\n  saved: {} (pipecheck replay {})", path, path);
+        item["scenario"] = path;
       }
       failures.push_back(std::move(line));
+      violations_json.push_back(std::move(item));
     }
-    if (show_progress) {
-      err << fmt::format("\rseed {} ({}/{}), {} violation(s)", seed, runs, last - first + 1,
-                         failures.size());
-    }
+    if (printer.on()) printer.Update(SimProgressText(clock.Seconds(), runs, total, failures.size()));
     if (seed == last) break;
+    if (Interrupted()) {
+      stopped = properties::StopReason::kInterrupt;
+    } else if (time_limit && clock.Seconds() * 1000 > static_cast<double>(*time_limit)) {
+      stopped = properties::StopReason::kTimeLimit;
+    }
+    if (stopped != properties::StopReason::kNone) break;
   }
-  if (show_progress) err << "\n";
-  if (single && request.format == "jsonl") return failures.empty() ? 0 : 1;
+  const std::uint64_t last_run = first + (runs - 1);
+  std::string stop_line;
+  if (stopped != properties::StopReason::kNone) {
+    stop_line = fmt::format(
+        "stopped by {} ({}) after {} of {} seeds ({}..{}), after {}; the counts below are of those",
+        properties::ToString(stopped),
+        stopped == properties::StopReason::kInterrupt ? "Ctrl-C" : "--time-limit " + request.time_limit,
+        Thousands(runs), TotalText(total), first, last_run, FormatElapsed(clock.Seconds()));
+  }
+  if (printer.on()) {
+    printer.Line(SimProgressText(clock.Seconds(), runs, total, failures.size()) +
+                 (stopped == properties::StopReason::kNone ? "  (done)" : "  (stopped)"));
+    if (!stop_line.empty()) printer.Line(stop_line);
+  }
+  const int code = !failures.empty() ? 1 : stopped != properties::StopReason::kNone ? 3 : 0;
+  if (single && request.format == "jsonl") return code;
+  if (request.format == "json") {
+    ordered_json summary;
+    summary["model"] = request.model;
+    summary["flags"] = model_flags;
+    summary["seeds"] = {{"first", first}, {"last", last}};
+    summary["verdict"] = !failures.empty() ? "fail" : stopped != properties::StopReason::kNone ? "incomplete" : "pass";
+    if (stopped != properties::StopReason::kNone) {
+      summary["stopped_by"] = std::string(properties::ToString(stopped));
+      summary["stopped"] = {{"limit", stopped == properties::StopReason::kInterrupt
+                                          ? std::string("Ctrl-C")
+                                          : "--time-limit " + request.time_limit},
+                            {"last_seed", last_run},
+                            {"seconds", clock.Seconds()}};
+    }
+    summary["runs"] = runs;
+    summary["events"] = events;
+    summary["always_properties_checked"] = checked;
+    summary["faults_injected"] = ordered_json::object();
+    for (const auto& [kind, count] : faults) summary["faults_injected"][kind] = count;
+    summary["premises_witnessed"] = ordered_json::object();
+    for (const auto& [name, count] : witnessed) summary["premises_witnessed"][name] = count;
+    if (request.check_determinism) {
+      summary["determinism"] = {{"seeds", runs}, {"same_trace_hash", runs - nondeterministic},
+                                {"differing", nondeterministic_json}};
+    }
+    summary["trace_digest"] = fmt::format("{:016x}", digest.value());
+    summary["violations"] = violations_json;
+    out << summary.dump(2) << "\n";
+    return code;
+  }
   out << fmt::format("\nsim {}: seeds {}..{}\n", model_flags, first, last);
+  if (!stop_line.empty()) out << stop_line << "\n";
   out << fmt::format("runs: {}   simulated events: {}   always-properties checked: {}\n", runs,
                      events, checked);
   std::string fault_line;
@@ -126,7 +224,10 @@ int Campaign(const SimRequest& request, const Generator& generator, std::ostream
   out << fmt::format("trace digest: {:016x}\n", digest.value());
   out << fmt::format("violations: {}\n", failures.size());
   for (const auto& failure : failures) out << failure << "\n";
-  return failures.empty() ? 0 : 1;
+  if (stopped != properties::StopReason::kNone) {
+    out << fmt::format("verdict: incomplete (stopped by {})\n", properties::ToString(stopped));
+  }
+  return code;
 }
 
 }  // namespace
@@ -172,9 +273,7 @@ int RunReplay(const ReplayRequest& request, std::ostream& out) {
       continue;
     }
     out << fmt::format("== {} ({})\n", request.files[i], scenarios[i].name);
-    if (!request.quiet) {
-      for (const auto& event : result.trace.events()) out << sim::Trace::ToTextLine(event) << "\n";
-    }
+    if (!request.quiet) PrintTrace(result.trace, request.verbose, out);
     PrintVerdicts(result, out);
     out << fmt::format("{}: {} ({} events, trace {:016x})\n", result.passed() ? "PASS" : "FAIL",
                        request.files[i], result.events, result.trace_hash());
@@ -183,8 +282,8 @@ int RunReplay(const ReplayRequest& request, std::ostream& out) {
 }
 
 int RunSim(const SimRequest& request, std::ostream& out, std::ostream& err) {
-  if (request.format != "text" && request.format != "jsonl") {
-    throw InputError(fmt::format("unknown format '{}'; expected text or jsonl", request.format),
+  if (request.format != "text" && request.format != "jsonl" && request.format != "json") {
+    throw InputError(fmt::format("unknown format '{}'; expected text, jsonl or json", request.format),
                      "--format");
   }
   return bindings::WithBinding(request.model, [&]<class B>(B) {

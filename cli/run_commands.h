@@ -10,7 +10,8 @@ namespace pipecheck::cli {
 struct ReplayRequest {
   std::vector<std::string> files;
   std::string format = "text";
-  bool quiet = false;  // No trace, only the verdicts.
+  bool quiet = false;    // No trace, only the verdicts.
+  bool verbose = false;  // The trace's data events too.
 };
 int RunReplay(const ReplayRequest& request, std::ostream& out);
 
@@ -25,7 +26,10 @@ struct SimRequest {
   std::string format = "text";
   std::string save_failures;
   bool check_determinism = false;
-  bool progress = false;
+  bool verbose = false;  // One seed's text trace with its data events.
+  std::string time_limit;  // A duration; empty: none. Checked between seeds.
+  // --progress: "" (absent), "on" (the flag alone), "bar", "lines" or "off" (cli/progress.h).
+  std::string progress;
 };
 int RunSim(const SimRequest& request, std::ostream& out, std::ostream& err);
 

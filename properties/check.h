@@ -51,6 +51,15 @@ struct CheckReport {
   std::string profile;
   std::map<std::string, int> bounds;
   bool complete = false;
+  // Why an incomplete check stopped (kNone when complete), and in which
+  // pass: "search" (breadth-first; the counts are where it stopped) or
+  // "liveness" (the search was complete; only liveness is unknown).
+  StopReason stopped_by = StopReason::kNone;
+  std::string stopped_in;
+  std::uint64_t frontier = 0;  // States stored but never expanded.
+  // The memory the limit was judged on when a limit stopped the check (the
+  // process's when the caller measures it, else the tables').
+  std::uint64_t memory_at_stop = 0;
   CheckVerdict verdict = CheckVerdict::kPass;
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
@@ -97,6 +106,10 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
   Explorer<Space> explorer(space);
   const bool complete = explorer.Run(limits);
   CheckReport report;
+  report.stopped_by = explorer.stopped_by();
+  if (!complete) report.stopped_in = "search";
+  report.frontier = explorer.frontier();
+  if (!complete) report.memory_at_stop = explorer.Progress().memory_bytes;
   report.model = std::string(space.Model());
   report.profile = space.Profile();
   report.bounds = space.BoundsMap();
@@ -136,9 +149,17 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     out.premise_of = std::string(spec.premise_of);
     FirstFound finding = explorer.findings()[p];
     Lasso lasso;
+    bool judged = complete;  // Whether this property's verdict is established (found or not).
     if (spec.expectation == Expectation::kEventually && complete) {
-      lasso = FindFairTrap(explorer, space);
+      lasso = FindFairTrap(explorer, space, limits);
       finding = FirstFound{lasso.found, lasso.entry, 0, 0};
+      if (lasso.stopped_by != StopReason::kNone) {
+        judged = false;
+        report.complete = false;
+        report.stopped_by = lasso.stopped_by;
+        report.stopped_in = "liveness";
+        report.memory_at_stop = lasso.memory_bytes;
+      }
     }
     if (finding.found) {
       out.path = explorer.PathTo(finding.state);
@@ -165,20 +186,20 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     }
     switch (spec.expectation) {
       case Expectation::kSometimes:
-        out.verdict = finding.found ? Verdict::kWitnessed : complete ? Verdict::kUnwitnessed : Verdict::kUnknown;
-        failed |= complete && !finding.found;
-        unknown |= !complete && !finding.found;
+        out.verdict = finding.found ? Verdict::kWitnessed : judged ? Verdict::kUnwitnessed : Verdict::kUnknown;
+        failed |= judged && !finding.found;
+        unknown |= !judged && !finding.found;
         break;
       default:
-        out.verdict = finding.found ? Verdict::kViolated : complete ? Verdict::kHolds : Verdict::kUnknown;
+        out.verdict = finding.found ? Verdict::kViolated : judged ? Verdict::kHolds : Verdict::kUnknown;
         failed |= finding.found;
-        unknown |= !complete && !finding.found;
+        unknown |= !judged && !finding.found;
         break;
     }
     report.properties.push_back(std::move(out));
   }
   report.verdict = failed ? CheckVerdict::kFail
-                 : (complete && !unknown) ? CheckVerdict::kPass
+                 : (report.complete && !unknown) ? CheckVerdict::kPass
                                           : CheckVerdict::kIncomplete;
   return report;
 }

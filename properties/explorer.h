@@ -10,9 +10,13 @@
 //    same counts, verdicts and counterexamples on every run. Successors are
 //    generated in the Space's fixed action order; the state store is a flat
 //    open-addressing table with a fixed hash; nothing depends on addresses.
-//  - Limits (states, memory, an external interrupt such as a time limit)
-//    stop the search and make the result incomplete; an incomplete search
-//    never reports that an always-property holds.
+//  - Limits (states, memory, an external stop such as a time limit or an
+//    interrupt) stop the search and make the result incomplete, saying which
+//    limit stopped it; an incomplete search never reports that an
+//    always-property holds. The memory limit is judged before each state is
+//    expanded, on the tables plus the growth the expansion may need (and,
+//    when the caller measures it, the rest of the process), so a search stops
+//    before it exceeds the limit rather than after.
 //  - The Space is the only place that knows the model; it drives the
 //    model's Step with the lifecycle table, so there is no second copy of
 //    the transition logic here.
@@ -65,9 +69,11 @@
 //       whether the action is a run's step of that trigger and subject
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -90,14 +96,49 @@ struct RowMask {
   bool Has(std::size_t row) const { return (bits[row / 64] >> (row % 64)) & 1U; }
 };
 
+// Why a search stopped before it was complete.
+enum class StopReason { kNone, kMaxStates, kMaxMemory, kTimeLimit, kInterrupt };
+
+// "max_states", "max_memory", "time_limit", "interrupt" (empty for kNone).
+inline std::string_view ToString(StopReason reason) {
+  switch (reason) {
+    case StopReason::kNone: return "";
+    case StopReason::kMaxStates: return "max_states";
+    case StopReason::kMaxMemory: return "max_memory";
+    case StopReason::kTimeLimit: return "time_limit";
+    case StopReason::kInterrupt: return "interrupt";
+  }
+  return "";
+}
+
+// What a search has done so far, for a progress line.
+struct ExploreProgress {
+  std::string_view pass;         // "search" (breadth-first) or "liveness".
+  std::uint64_t generated = 0;   // search: successor states generated (initial states included).
+  std::uint64_t states = 0;      // Distinct states stored.
+  std::uint64_t frontier = 0;    // search: stored states not yet expanded.
+  std::uint32_t depth = 0;       // search: the level being expanded.
+  std::uint64_t memory_bytes = 0;  // The memory the limit is judged on.
+  int subject = 0;               // liveness: the subject being judged, from 0 ...
+  int subjects = 0;              // ... of this many.
+  std::uint64_t visited = 0;     // liveness: states of that subject's pass visited.
+};
+
 struct ExploreLimits {
   std::uint64_t max_states = 50'000'000;
   std::uint64_t max_memory_bytes = 8ULL << 30;
-  // Polled every few thousand states; returning true stops the search
-  // (a time limit lives in the caller, which may read a clock).
-  std::function<bool()> interrupted;
-  // Called every few thousand states with (states, frontier, depth, bytes).
-  std::function<void(std::uint64_t, std::uint64_t, std::uint32_t, std::uint64_t)> progress;
+  // Polled every few thousand states (and in the liveness pass); returning
+  // anything but kNone stops the search with that reason. The caller may read
+  // a clock or a signal flag here: it only ends a run, never changes it.
+  std::function<StopReason()> stop_requested;
+  // Called every few thousand states.
+  std::function<void(const ExploreProgress&)> progress;
+  // The process's resident memory in bytes, read by the caller (properties/
+  // reads no operating-system state). With it, max_memory_bytes bounds the
+  // whole process: the memory outside the explorer's tables is measured, and
+  // a table is grown only when the growth fits. Without it, only the tables
+  // are counted.
+  std::function<std::uint64_t()> resident;
 };
 
 // Where the search first met a property: the state (and for a transition the edge)
@@ -131,32 +172,42 @@ class Explorer {
         open_states_ |= std::uint64_t{1} << p;
       }
     }
+    if (limits.resident) outside_ = limits.resident();
     Grow(1U << 16);
     std::vector<State> initial;
     space_.Initial(initial);
     for (const State& state : initial) Insert(state, kNoParent, 0);
     std::uint64_t level_end = count_;
     complete_ = true;
+    stopped_by_ = StopReason::kNone;
     for (std::uint64_t index = 0; index < count_; ++index) {
       if (index == level_end) {
         ++depth_;
         level_end = count_;
       }
-      if (count_ > limits.max_states || MemoryBytes() > limits.max_memory_bytes) {
+      expanded_ = index;
+      if ((index & 4095U) == 0) {
+        if (limits.resident) {
+          const std::uint64_t resident = limits.resident();
+          outside_ = resident > MemoryBytes() ? resident - MemoryBytes() : 0;
+        }
+        if (limits.progress) limits.progress(Progress());
+        if (limits.stop_requested) stopped_by_ = limits.stop_requested();
+      }
+      if (stopped_by_ == StopReason::kNone && count_ > limits.max_states) stopped_by_ = StopReason::kMaxStates;
+      if (stopped_by_ == StopReason::kNone && !MakeRoom(limits.max_memory_bytes)) {
+        stopped_by_ = StopReason::kMaxMemory;
+      }
+      if (stopped_by_ != StopReason::kNone) {
         complete_ = false;  // States remain that were never expanded.
         break;
       }
-      if ((index & 4095U) == 0) {
-        if (limits.progress) limits.progress(count_, count_ - index, depth_, MemoryBytes());
-        if (limits.interrupted && limits.interrupted()) {
-          complete_ = false;
-          break;
-        }
-      }
       const State state = Unpack(static_cast<std::uint32_t>(index));
       bool any = false;
+      std::uint64_t fanout = 0;
       space_.Successors(state, [&](Action action, const State& next, const RowMask& rows) {
         any = true;
+        ++fanout;
         ++transitions_;
         for (std::size_t w = 0; w < 2; ++w) rows_taken_.bits[w] |= rows.bits[w];
         const std::uint32_t target = Insert(next, static_cast<std::uint32_t>(index), action);
@@ -168,40 +219,60 @@ class Explorer {
           findings_[p] = FirstFound{true, target, static_cast<std::uint32_t>(index), action};
         }
       });
+      slack_ = std::max(slack_, 2 * fanout);
       if (!any) deadlocks_.push_back(static_cast<std::uint32_t>(index));
     }
+    if (complete_) expanded_ = count_;
+    if (limits.progress) limits.progress(Progress());
     return complete_;
+  }
+
+  // The search's counts now, as a progress line shows them.
+  ExploreProgress Progress() const {
+    ExploreProgress progress;
+    progress.pass = "search";
+    progress.generated = transitions_ + initial_;
+    progress.states = count_;
+    progress.frontier = count_ - expanded_;
+    progress.depth = depth_;
+    progress.memory_bytes = outside_ + MemoryBytes();
+    return progress;
   }
 
   std::uint64_t states() const { return count_; }
   std::uint64_t transitions() const { return transitions_; }
   std::uint32_t depth() const { return depth_; }
   bool complete() const { return complete_; }
+  StopReason stopped_by() const { return stopped_by_; }
+  std::uint64_t frontier() const { return count_ - expanded_; }
+  // The process's memory outside the tables, as last measured (0 unmeasured).
+  std::uint64_t outside_bytes() const { return outside_; }
   const RowMask& rows_taken() const { return rows_taken_; }
   const std::vector<std::uint32_t>& deadlocks() const { return deadlocks_; }
   const std::vector<FirstFound>& findings() const { return findings_; }
 
+  // The bytes of the explorer's tables (states, parent links, actions, hash slots).
   std::uint64_t MemoryBytes() const {
-    return words_.capacity() * sizeof(std::uint64_t) + parent_.capacity() * sizeof(std::uint32_t) +
-           action_.capacity() * sizeof(Action) + slots_.capacity() * sizeof(std::uint32_t);
+    return chunks_.size() * kChunkBytes + chunks_.capacity() * sizeof(Chunk*) +
+           slots_.capacity() * sizeof(std::uint32_t);
   }
 
-  State Unpack(std::uint32_t index) const { return space_.Unpack(&words_[index * kWords]); }
-  std::uint32_t parent(std::uint32_t index) const { return parent_[index]; }
-  Action action(std::uint32_t index) const { return action_[index]; }
-  bool is_initial(std::uint32_t index) const { return parent_[index] == kNoParent; }
+  State Unpack(std::uint32_t index) const { return space_.Unpack(Words(index)); }
+  std::uint32_t parent(std::uint32_t index) const { return Parent(index); }
+  Action action(std::uint32_t index) const { return ActionOf(index); }
+  bool is_initial(std::uint32_t index) const { return Parent(index) == kNoParent; }
 
   // The actions from an initial state to `index`, in order.
   std::vector<Action> PathTo(std::uint32_t index) const {
     std::vector<Action> path;
     while (!is_initial(index)) {
-      path.push_back(action_[index]);
-      index = parent_[index];
+      path.push_back(ActionOf(index));
+      index = Parent(index);
     }
     return {path.rbegin(), path.rend()};
   }
   std::uint32_t RootOf(std::uint32_t index) const {
-    while (!is_initial(index)) index = parent_[index];
+    while (!is_initial(index)) index = Parent(index);
     return index;
   }
 
@@ -212,13 +283,52 @@ class Explorer {
     for (std::size_t slot = Hash(packed) & mask_;; slot = (slot + 1) & mask_) {
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) return kNoParent;
-      if (Equal(&words_[(entry - 1) * kWords], packed)) return entry - 1;
+      if (Equal(Words(entry - 1), packed)) return entry - 1;
     }
   }
 
   static constexpr std::uint32_t kNoParent = 0xffffffffU;
 
  private:
+  // States are stored in fixed-size chunks that never move: the tables grow
+  // a chunk at a time, with no copy, so memory grows smoothly up to a limit.
+  static constexpr std::size_t kChunkShift = 16;
+  static constexpr std::size_t kChunkStates = std::size_t{1} << kChunkShift;
+  struct Chunk {
+    std::uint64_t words[kChunkStates * kWords];
+    std::uint32_t parent[kChunkStates];
+    Action action[kChunkStates];
+  };
+  static constexpr std::uint64_t kChunkBytes = sizeof(Chunk);
+
+  const std::uint64_t* Words(std::uint64_t index) const {
+    return &chunks_[index >> kChunkShift]->words[(index & (kChunkStates - 1)) * kWords];
+  }
+  std::uint32_t Parent(std::uint64_t index) const {
+    return chunks_[index >> kChunkShift]->parent[index & (kChunkStates - 1)];
+  }
+  Action ActionOf(std::uint64_t index) const {
+    return chunks_[index >> kChunkShift]->action[index & (kChunkStates - 1)];
+  }
+
+  // Before a state is expanded: grows the tables for the states its
+  // expansion may add (at most slack_) when that growth fits in
+  // `max_bytes` with the memory outside them; false when it does not.
+  bool MakeRoom(std::uint64_t max_bytes) {
+    const std::uint64_t ahead = count_ + slack_;
+    std::uint64_t growth = 0;
+    const bool new_chunk = ahead > chunks_.size() * kChunkStates;
+    if (new_chunk) growth += kChunkBytes * ((ahead >> kChunkShift) + 1 - chunks_.size());
+    const bool new_slots = ahead * 2 > slots_.size();
+    // The new slot table is filled while the old one is still held.
+    if (new_slots) growth += 2 * slots_.size() * sizeof(std::uint32_t);
+    if (outside_ + MemoryBytes() + growth > max_bytes) return false;
+    if (new_slots) Grow(slots_.size() * 2);
+    while (ahead > chunks_.size() * kChunkStates) AddChunk();
+    return true;
+  }
+
+  void AddChunk() { chunks_.push_back(std::unique_ptr<Chunk>(new Chunk)); }  // Not zeroed: written before read.
   static std::uint64_t Hash(const std::uint64_t* words) {
     std::uint64_t hash = 0x243f6a8885a308d3ULL;
     for (std::size_t w = 0; w < kWords; ++w) {
@@ -239,7 +349,7 @@ class Explorer {
     slots_.assign(capacity, 0);
     mask_ = capacity - 1;
     for (std::uint32_t index = 0; index < count_; ++index) {
-      std::size_t slot = Hash(&words_[index * kWords]) & mask_;
+      std::size_t slot = Hash(Words(index)) & mask_;
       while (slots_[slot] != 0) slot = (slot + 1) & mask_;
       slots_[slot] = index + 1;
     }
@@ -253,13 +363,17 @@ class Explorer {
     for (;; slot = (slot + 1) & mask_) {
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) break;
-      if (Equal(&words_[(entry - 1) * kWords], packed)) return entry - 1;
+      if (Equal(Words(entry - 1), packed)) return entry - 1;
     }
     PIPECHECK_ASSERT(count_ < kNoParent - 1);
     const auto index = static_cast<std::uint32_t>(count_++);
-    words_.insert(words_.end(), packed, packed + kWords);
-    parent_.push_back(parent);
-    action_.push_back(action);
+    if (parent == kNoParent) ++initial_;
+    if (index >= chunks_.size() * kChunkStates) AddChunk();
+    Chunk& chunk = *chunks_[index >> kChunkShift];
+    const std::size_t at = index & (kChunkStates - 1);
+    std::memcpy(&chunk.words[at * kWords], packed, sizeof(packed));
+    chunk.parent[at] = parent;
+    chunk.action[at] = action;
     slots_[slot] = index + 1;
     if (open_states_ != 0) {
       std::uint64_t found = space_.FoundIn(state, open_states_) & open_states_;
@@ -273,15 +387,18 @@ class Explorer {
   }
 
   const Space& space_;
-  std::vector<std::uint64_t> words_;
-  std::vector<std::uint32_t> parent_;
-  std::vector<Action> action_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;
   std::vector<std::uint32_t> slots_;
   std::size_t mask_ = 0;
   std::uint64_t count_ = 0;
   std::uint64_t transitions_ = 0;
   std::uint32_t depth_ = 0;
   bool complete_ = false;
+  StopReason stopped_by_ = StopReason::kNone;
+  std::uint64_t expanded_ = 0;   // States expanded so far.
+  std::uint64_t initial_ = 0;    // Initial states stored.
+  std::uint64_t slack_ = 256;    // States one expansion may add: twice the largest fan-out seen.
+  std::uint64_t outside_ = 0;    // The process's memory outside the tables, as last measured.
   RowMask rows_taken_;
   std::uint64_t open_states_ = 0;  // State properties not yet found, one bit each.
   std::vector<std::uint32_t> deadlocks_;

@@ -35,13 +35,20 @@ struct Lasso {
   std::uint32_t entry = 0;      // A state of the trap reached by the shortest path.
   std::vector<Action> cycle;    // Actions from `entry` back to `entry`; empty: stuttering.
   int subject = 0;              // Which subject of the space (0 when it has one).
+  // Not kNone: a limit stopped the pass and nothing was established.
+  StopReason stopped_by = StopReason::kNone;
+  std::uint64_t memory_bytes = 0;  // When stopped: the memory judged at the stop.
 };
 
 // The space gives the subjects (`Subjects()`), the transient state a subject
 // is in (`TransientKey(state, subject)`, or -1) and the classes of actions
-// (`Space::IsFault(action)`, `Space::IsFair(action)`).
+// (`Space::IsFault(action)`, `Space::IsFair(action)`). The limits' memory
+// bound, stop request and progress apply to this pass as to the search: it
+// polls them every few thousand states and stops, before it allocates what
+// would not fit, with `stopped_by` set.
 template <typename Space>
-Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
+Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
+                   const ExploreLimits& limits = {}) {
   using State = typename Space::State;
   const int subjects = space.Subjects();
   auto key = [&space](const State& state, int subject) { return space.TransientKey(state, subject); };
@@ -58,14 +65,42 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
     std::vector<Edge> edges;          // Restricted, fault-free, staying in T.
     std::vector<Action> enabled_fair;  // Sorted.
   };
+  constexpr std::uint64_t kArrayBytes = 4 + 4 + 1 + 4 + 4;  // order, low, on_stack, component, keys.
   for (int subject = 0; subject < subjects; ++subject) {
+    // What the pass holds besides the explorer's tables: the arrays above,
+    // the nodes and their edges (counted as allocated).
+    std::uint64_t held = 0;
+    auto memory = [&]() -> std::uint64_t {
+      if (limits.resident) return limits.resident();
+      return explorer.MemoryBytes() + held;
+    };
+    ExploreProgress progress;
+    progress.pass = "liveness";
+    progress.states = count;
+    progress.subject = subject;
+    progress.subjects = subjects;
+    if (memory() + count * kArrayBytes > limits.max_memory_bytes) {
+      return Lasso{false, 0, {}, subject, StopReason::kMaxMemory, memory()};
+    }
     std::vector<std::uint32_t> order(count, kUnseen);  // DFS index.
     std::vector<std::uint32_t> low(count, 0);
     std::vector<std::uint8_t> on_stack(count, 0);
     std::vector<std::uint32_t> component(count, kUnseen);
     std::vector<int> keys(count, -1);
-    for (std::uint32_t s = 0; s < count; ++s) keys[s] = key(explorer.Unpack(s), subject);
+    std::uint64_t transient = 0;
+    for (std::uint32_t s = 0; s < count; ++s) {
+      keys[s] = key(explorer.Unpack(s), subject);
+      if (keys[s] >= 0) ++transient;
+    }
+    held = count * kArrayBytes;
+    if (memory() + transient * sizeof(Node) > limits.max_memory_bytes) {
+      return Lasso{false, 0, {}, subject, StopReason::kMaxMemory, memory()};
+    }
     std::vector<Node> nodes;  // Indexed by DFS index.
+    nodes.reserve(transient);  // At most one node a transient state: one allocation, never moved.
+    held += transient * sizeof(Node);
+    std::uint64_t node_bytes = 0;  // Edges and fair actions of the nodes so far.
+    StopReason stopped = StopReason::kNone;
     std::vector<std::uint32_t> stack;
     std::uint32_t next_order = 0;
     std::uint32_t next_component = 0;
@@ -83,7 +118,22 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
       std::sort(node.enabled_fair.begin(), node.enabled_fair.end());
       node.enabled_fair.erase(std::unique(node.enabled_fair.begin(), node.enabled_fair.end()),
                               node.enabled_fair.end());
+      node_bytes += node.edges.capacity() * sizeof(Edge) + node.enabled_fair.capacity() * sizeof(Action) +
+                    (node.edges.empty() ? 0 : 32) + (node.enabled_fair.empty() ? 0 : 32);
       return node;
+    };
+    // Every few thousand states: progress, a stop request, and whether the
+    // next few thousand nodes fit (judged by the nodes so far).
+    auto poll = [&]() {
+      held = count * kArrayBytes + transient * sizeof(Node) + node_bytes;
+      progress.visited = next_order;
+      progress.memory_bytes = memory();
+      if (limits.progress) limits.progress(progress);
+      if (limits.stop_requested) stopped = limits.stop_requested();
+      const std::uint64_t ahead = next_order == 0 ? 0 : 2 * 4096 * (node_bytes / next_order + 1);
+      if (stopped == StopReason::kNone && progress.memory_bytes + ahead > limits.max_memory_bytes) {
+        stopped = StopReason::kMaxMemory;
+      }
     };
 
     auto judge = [&](const std::vector<std::uint32_t>& members, std::uint32_t id) {
@@ -142,10 +192,11 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
       std::uint32_t state;
       std::size_t next_edge;
     };
-    for (std::uint32_t root = 0; root < count; ++root) {
+    for (std::uint32_t root = 0; root < count && stopped == StopReason::kNone; ++root) {
       if (keys[root] < 0 || order[root] != kUnseen) continue;
       std::vector<Frame> frames;
       auto visit = [&](std::uint32_t s) {
+        if ((next_order & 4095U) == 0) poll();
         order[s] = low[s] = next_order++;
         nodes.push_back(expand(s));
         stack.push_back(s);
@@ -153,7 +204,7 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
         frames.push_back({s, 0});
       };
       visit(root);
-      while (!frames.empty()) {
+      while (!frames.empty() && stopped == StopReason::kNone) {
         Frame& frame = frames.back();
         const Node& node = nodes[order[frame.state]];
         if (frame.next_edge < node.edges.size()) {
@@ -181,6 +232,9 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space) {
         judge(members, next_component++);
       }
     }
+    if (stopped != StopReason::kNone) return Lasso{false, 0, {}, subject, stopped, progress.memory_bytes};
+    progress.visited = next_order;
+    if (limits.progress) limits.progress(progress);
   }
   return best;
 }
