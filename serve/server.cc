@@ -181,7 +181,7 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
       saved = fmt::format("not saved: {} ({})", error.what(), error.where());
     }
     err << fmt::format("pipecheck serve: property {} violated at {}: {}; scenario: {}\n", violated.name,
-                       sim::FormatDuration(violated.at), violated.message, saved);
+                       sim::FormatClock(violated.at), violated.message, saved);
     err.flush();
   };
   PortWish wish;
