@@ -468,8 +468,9 @@ TEST(MongosyncWorld, DifferentSeedsGiveDifferentTraces) {
 TEST(MongosyncWorld, FollowsTheTableItIsGivenEvenWithoutTheConnectedRow) {
   // The world given a table without the connected row never connects, and
   // the trace stays consistent with that table: refusals are not steps.
-  std::vector<ms::Row> rows(ms::DefaultTable().rows().begin(), ms::DefaultTable().rows().end());
-  rows.erase(rows.begin());
+  const auto& all = ms::DefaultTable().rows();
+  ASSERT_FALSE(all.empty());
+  const std::vector<ms::Row> rows(std::next(all.begin()), all.end());  // Every row but the first.
   const ms::Table table(rows);
   sim::Scenario scenario = Base(12, 10 * kMinute);
   scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{})};
