@@ -32,16 +32,6 @@ std::string FormatElapsed(double seconds) {
                    : fmt::format("{}d {}", days, clock);
 }
 
-std::string Thousands(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string FormatBytes(std::uint64_t bytes) {
   const auto value = static_cast<double>(bytes);
   if (bytes >= (std::uint64_t{1} << 30)) return fmt::format("{:.1f} GiB", value / (1U << 30));

@@ -10,6 +10,8 @@
 #include <ostream>
 #include <string>
 
+#include "graphs/graph.h"
+
 namespace pipecheck::cli {
 
 enum class ProgressMode { kOff, kBar, kLines };
@@ -23,8 +25,8 @@ bool StderrIsTerminal();
 
 // "h:mm:ss", or "Nd h:mm:ss" from a day on.
 std::string FormatElapsed(double seconds);
-// 12,345,678
-std::string Thousands(std::uint64_t value);
+// 12,345,678: the graphs' own digit grouping.
+using graphs::Thousands;
 // "812 KiB", "48 MiB", "1.5 GiB"
 std::string FormatBytes(std::uint64_t bytes);
 

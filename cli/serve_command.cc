@@ -81,15 +81,7 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
         serve::RegisterMongosyncApi(server, live);
       } else {
         serve::RegisterClickPipesApi(server, live, clickpipes);
-        // Answered before routing: a body over the limit (413), in the API's error shape.
-        serve::SetApiErrors(server, "/v1(/.*)?", [](httplib::Response& response, int status, const std::string& text) {
-          response.status = status;
-          response.set_content(nlohmann::ordered_json({{"status", status},
-                                               {"error", text},
-                                               {"requestId", "00000000-0000-4000-8000-000000000000"}})
-                                   .dump(),
-                               "application/json");
-        });
+        serve::SetClickPipesApiErrors(server);
       }
     };
     return serve::Serve(live, options, err);

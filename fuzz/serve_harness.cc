@@ -281,15 +281,7 @@ void Run(Input input, sim::ModelKind model) {
   } else {
     if (api_key.find(':') == std::string::npos) api_key.clear();  // serve refuses such a key.
     serve::RegisterClickPipesApi(api, *session, serve::ClickPipesApiOptions{api_key});
-    // As cli/serve_command.cc registers it (keep the two alike).
-    serve::SetApiErrors(api, "/v1(/.*)?", [](httplib::Response& response, int status, const std::string& text) {
-      response.status = status;
-      response.set_content(nlohmann::ordered_json({{"status", status},
-                                                   {"error", text},
-                                                   {"requestId", "00000000-0000-4000-8000-000000000000"}})
-                               .dump(),
-                           "application/json");
-    });
+    serve::SetClickPipesApiErrors(api);
   }
   serve::RegisterControlApi(control, *session, [](bool) {});
   // As serve/server.cc registers it (keep the two alike).

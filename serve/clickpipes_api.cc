@@ -1,4 +1,5 @@
 #include "serve/clickpipes_api.h"
+#include "serve/server.h"
 
 #include <array>
 #include <cstddef>
@@ -657,6 +658,17 @@ void RegisterClickPipesApi(httplib::Server& server, Session& session,
          });
        });
   }
+}
+
+void SetClickPipesApiErrors(httplib::Server& server) {
+  SetApiErrors(server, "/v1(/.*)?", [](httplib::Response& response, int status, const std::string& text) {
+    response.status = status;
+    response.set_content(nlohmann::ordered_json({{"status", status},
+                                                 {"error", text},
+                                                 {"requestId", "00000000-0000-4000-8000-000000000000"}})
+                             .dump(),
+                         "application/json");
+  });
 }
 
 }  // namespace pipecheck::serve

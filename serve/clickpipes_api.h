@@ -89,6 +89,10 @@ struct ClickPipesApiOptions {
 void RegisterClickPipesApi(httplib::Server& server, Session& session,
                            const ClickPipesApiOptions& options);
 
+// Answers requests that reach no route or break a server limit (404, 413,
+// ...) under /v1 in the ClickPipes error shape, through SetApiErrors.
+void SetClickPipesApiErrors(httplib::Server& server);
+
 // The API id of pipe slot `slot` of a session with this seed: a UUID-like
 // string (version 4 layout) derived from the seed and the slot only.
 std::string ClickPipeId(std::uint64_t seed, int slot);
