@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,6 +52,9 @@ struct CheckReport {
   std::string profile;
   std::map<std::string, int> bounds;
   bool complete = false;
+  // Whether states were stored one per orbit of interchangeable subjects
+  // (the space's Reduced(); see Check below).
+  bool symmetry = false;
   // Why an incomplete check stopped (kNone when complete), and in which
   // pass: "search" (breadth-first; the counts are where it stopped) or
   // "liveness" (the search was complete; only liveness is unknown).
@@ -95,12 +99,60 @@ std::vector<TraceStep> Steps(const Space& space, typename Space::State state,
   return steps;
 }
 
+// Whether the space stores one state per orbit of interchangeable subjects.
+template <class Space>
+bool Reduced(const Space& space) {
+  if constexpr (requires { space.Reduced(); }) {
+    return space.Reduced();
+  } else {
+    return false;
+  }
+}
+
+// A path of stored actions from the stored (canonical) `initial` made
+// concrete: each stored action was taken on the canonical form of the state
+// the concrete trace has reached, and stands for the action the space's
+// ConcreteAction names on that state. The result is a trace of the
+// unreduced space of the same length.
+template <class Space>
+std::vector<Action> Concrete(const Space& space, typename Space::State state,
+                             const std::vector<Action>& stored) {
+  if constexpr (!requires { space.ConcreteAction(state, Action{}); }) {
+    return stored;
+  } else {
+  if (!Reduced(space)) return stored;
+  std::vector<Action> concrete;
+  for (const Action action : stored) {
+    const Action taken = space.ConcreteAction(state, action);
+    bool found = false;
+    space.Successors(state, [&](Action a, const typename Space::State& next, const RowMask&) {
+      if (a == taken && !found) {
+        state = next;
+        found = true;
+      }
+    });
+    PIPECHECK_ASSERT(found);
+    concrete.push_back(taken);
+  }
+  return concrete;
+  }
+}
+
 }  // namespace check_detail
 
 // Explores `space` and judges every property of its catalogue. The Space
 // provides the explore and check members listed in explorer.h. With
 // `scenarios`, each violated always or transition property's trace is
 // realized as a scenario by the space's Realize (see realize.h).
+//
+// Symmetry: a space whose Reduced() is true stores one state per orbit of
+// its interchangeable subjects (its Pack canonicalises), and lists only
+// properties that judge every subject alike, so each verdict, witness and
+// shortest trace length is that of the unreduced space (BFS depths are
+// preserved because the initial states are closed under the permutations).
+// Traces are made concrete while walking the parent links forward
+// (check_detail::Concrete). Liveness names its subjects, so an eventually
+// property is judged on the space's Unreduced() copy, explored again.
 template <class Space>
 CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenarios = false) {
   Explorer<Space> explorer(space);
@@ -114,6 +166,7 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
   report.profile = space.Profile();
   report.bounds = space.BoundsMap();
   report.complete = complete;
+  report.symmetry = check_detail::Reduced(space);
   report.states = explorer.states();
   report.transitions = explorer.transitions();
   report.depth = explorer.depth();
@@ -137,6 +190,9 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     report.rows.push_back({row, rows[row], explorer.rows_taken().Has(row)});
   }
 
+  // The unreduced space and its search, for liveness under symmetry.
+  std::unique_ptr<Space> unreduced;
+  std::unique_ptr<Explorer<Space>> full;
   bool failed = !report.deadlocks.empty();
   bool unknown = false;
   const auto specs = space.Properties();
@@ -150,8 +206,26 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     FirstFound finding = explorer.findings()[p];
     Lasso lasso;
     bool judged = complete;  // Whether this property's verdict is established (found or not).
+    const Explorer<Space>* source = &explorer;  // Where the finding's state is stored.
+    const Space* on = &space;
     if (spec.expectation == Expectation::kEventually && complete) {
-      lasso = FindFairTrap(explorer, space, limits);
+      if constexpr (requires { space.Unreduced(); }) {
+        if (space.Reduced()) {
+          if (!full) {
+            unreduced = std::make_unique<Space>(space.Unreduced());
+            full = std::make_unique<Explorer<Space>>(*unreduced);
+            full->Run(limits);
+          }
+          source = full.get();
+          on = unreduced.get();
+        }
+      }
+      if (source->complete()) {
+        lasso = FindFairTrap(*source, *on, limits);
+      } else {
+        lasso.stopped_by = source->stopped_by();
+        lasso.memory_bytes = source->Progress().memory_bytes;
+      }
       finding = FirstFound{lasso.found, lasso.entry, 0, 0};
       if (lasso.stopped_by != StopReason::kNone) {
         judged = false;
@@ -162,12 +236,13 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
       }
     }
     if (finding.found) {
-      out.path = explorer.PathTo(finding.state);
+      out.path = source->PathTo(finding.state);
       if (spec.expectation == Expectation::kTransition) {
-        out.path = explorer.PathTo(finding.from);
+        out.path = source->PathTo(finding.from);
         out.path.push_back(finding.action);
       }
-      const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
+      const auto initial = source->Unpack(source->RootOf(finding.state));
+      out.path = check_detail::Concrete(*on, initial, out.path);
       out.initial = space.Describe(initial);
       out.trace = check_detail::Steps(space, initial, out.path);
       const bool safety =
@@ -181,7 +256,7 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
         }
       }
       if (lasso.found) {
-        out.cycle = check_detail::Steps(space, explorer.Unpack(lasso.entry), lasso.cycle);
+        out.cycle = check_detail::Steps(*on, source->Unpack(lasso.entry), lasso.cycle);
       }
     }
     switch (spec.expectation) {
