@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -114,8 +113,9 @@ bool Reduced(const Space& space) {
 // the concrete trace has reached, and stands for the action the space's
 // ConcreteAction names on that state. The result is a trace of the
 // unreduced space of the same length.
+// `state` ends as the state the trace reaches.
 template <class Space>
-std::vector<Action> Concrete(const Space& space, typename Space::State state,
+std::vector<Action> Concrete(const Space& space, typename Space::State& state,
                              const std::vector<Action>& stored) {
   if constexpr (!requires { space.ConcreteAction(state, Action{}); }) {
     return stored;
@@ -151,8 +151,9 @@ std::vector<Action> Concrete(const Space& space, typename Space::State state,
 // shortest trace length is that of the unreduced space (BFS depths are
 // preserved because the initial states are closed under the permutations).
 // Traces are made concrete while walking the parent links forward
-// (check_detail::Concrete). Liveness names its subjects, so an eventually
-// property is judged on the space's Unreduced() copy, explored again.
+// (check_detail::Concrete). Liveness tracks its subject through the
+// permutations (liveness.h), and a lasso's cycle, found in the frame of the
+// stored state, is carried over to the concrete state the trace reaches.
 template <class Space>
 CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenarios = false) {
   Explorer<Space> explorer(space);
@@ -190,9 +191,6 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     report.rows.push_back({row, rows[row], explorer.rows_taken().Has(row)});
   }
 
-  // The unreduced space and its search, for liveness under symmetry.
-  std::unique_ptr<Space> unreduced;
-  std::unique_ptr<Explorer<Space>> full;
   bool failed = !report.deadlocks.empty();
   bool unknown = false;
   const auto specs = space.Properties();
@@ -206,26 +204,8 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
     FirstFound finding = explorer.findings()[p];
     Lasso lasso;
     bool judged = complete;  // Whether this property's verdict is established (found or not).
-    const Explorer<Space>* source = &explorer;  // Where the finding's state is stored.
-    const Space* on = &space;
     if (spec.expectation == Expectation::kEventually && complete) {
-      if constexpr (requires { space.Unreduced(); }) {
-        if (space.Reduced()) {
-          if (!full) {
-            unreduced = std::make_unique<Space>(space.Unreduced());
-            full = std::make_unique<Explorer<Space>>(*unreduced);
-            full->Run(limits);
-          }
-          source = full.get();
-          on = unreduced.get();
-        }
-      }
-      if (source->complete()) {
-        lasso = FindFairTrap(*source, *on, limits);
-      } else {
-        lasso.stopped_by = source->stopped_by();
-        lasso.memory_bytes = source->Progress().memory_bytes;
-      }
+      lasso = FindFairTrap(explorer, space, limits);
       finding = FirstFound{lasso.found, lasso.entry, 0, 0};
       if (lasso.stopped_by != StopReason::kNone) {
         judged = false;
@@ -236,13 +216,14 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
       }
     }
     if (finding.found) {
-      out.path = source->PathTo(finding.state);
+      out.path = explorer.PathTo(finding.state);
       if (spec.expectation == Expectation::kTransition) {
-        out.path = source->PathTo(finding.from);
+        out.path = explorer.PathTo(finding.from);
         out.path.push_back(finding.action);
       }
-      const auto initial = source->Unpack(source->RootOf(finding.state));
-      out.path = check_detail::Concrete(*on, initial, out.path);
+      const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
+      auto reached = initial;  // The concrete state the trace ends in.
+      out.path = check_detail::Concrete(space, reached, out.path);
       out.initial = space.Describe(initial);
       out.trace = check_detail::Steps(space, initial, out.path);
       const bool safety =
@@ -256,7 +237,18 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
         }
       }
       if (lasso.found) {
-        out.cycle = check_detail::Steps(*on, source->Unpack(lasso.entry), lasso.cycle);
+        std::vector<Action> cycle = lasso.cycle;
+        if constexpr (requires { space.ConcreteAction(reached, Action{}); }) {
+          // The cycle leaves the stored state; the trace reached a permutation of it.
+          if (check_detail::Reduced(space)) {
+            for (Action& action : cycle) action = space.ConcreteAction(reached, action);
+          } else {
+            reached = explorer.Unpack(lasso.entry);
+          }
+        } else {
+          reached = explorer.Unpack(lasso.entry);
+        }
+        out.cycle = check_detail::Steps(space, reached, cycle);
       }
     }
     switch (spec.expectation) {

@@ -319,8 +319,8 @@ struct Entry {
   // rather than judging every pipe alike: listing it turns the symmetry
   // reduction off. Every entry below judges all pipes alike (Any, None, or
   // the step of each pipe that moved), so none sets it; the eventually
-  // property's subjects do name pipes, and it is judged on the unreduced
-  // space (properties/check.h).
+  // property's subject is tracked through the permutations rather than
+  // named (properties/liveness.h).
   bool names_a_pipe = false;
 };
 
@@ -800,6 +800,15 @@ Action ClickPipeSpace::ConcreteAction(const State& state, Action stored) const {
                      return PackPipe(state.pipes[a]) < PackPipe(state.pipes[b]);
                    });
   return ActionOf(order[static_cast<std::size_t>(pipe)], TriggerOf(stored));
+}
+
+int ClickPipeSpace::CanonicalPosition(const State& state, int pipe) const {
+  const std::uint64_t mine = PackPipe(state.pipes[static_cast<std::size_t>(pipe)]);
+  int below = 0;
+  for (int p = 0; p < bounds_.pipes; ++p) {
+    if (PackPipe(state.pipes[static_cast<std::size_t>(p)]) < mine) ++below;
+  }
+  return below;
 }
 
 ClickPipeSpace ClickPipeSpace::Unreduced() const {

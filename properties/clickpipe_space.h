@@ -85,11 +85,13 @@ class ClickPipeSpace {
   // `state`'s canonical form stands for (the same trigger on the pipe that
   // canonicalisation moved to the stored action's index); a trace of stored
   // actions is made concrete step by step with it. Unreduced(): the same
-  // space without the reduction, where liveness is judged (its subjects name
-  // a pipe).
+  // space without the reduction (liveness packs concrete states with it).
   bool Reduced() const { return reduced_; }
   Action ConcreteAction(const State& state, Action stored) const;
   ClickPipeSpace Unreduced() const;
+  // Where canonicalisation puts `pipe` of `state`: the first index of its run
+  // of equal records (the pipes whose records pack lower come first).
+  int CanonicalPosition(const State& state, int pipe) const;
   void Initial(std::vector<State>& out) const;
 
   // Every enabled action in a fixed order: pipe by pipe, trigger by trigger,

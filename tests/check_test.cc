@@ -538,7 +538,9 @@ TEST(CheckSymmetry, EveryStoredPathMadeConcreteLeadsToItsState) {
     for (std::uint32_t s = 0; s < explorer.states(); ++s) {
       const std::vector<Action> stored = explorer.PathTo(s);
       ClickPipeSpace::State state = explorer.Unpack(explorer.RootOf(s));
-      const std::vector<Action> concrete = check_detail::Concrete(space, state, stored);
+      ClickPipeSpace::State reached = state;
+      const std::vector<Action> concrete = check_detail::Concrete(space, reached, stored);
+      EXPECT_EQ(explorer.Find(reached), s);
       ASSERT_EQ(concrete.size(), stored.size());
       if (concrete != stored) ++permuted;
       for (const Action action : concrete) {
@@ -624,6 +626,58 @@ TEST(CheckSymmetry, VerdictsWitnessesAndShortestTracesAreTheSameWithAndWithout) 
     row.to = cp::State::kPausing;
     row.effect = cp::Effect::kNone;
     ExpectSameWithAndWithout(cp::Table(cp::Profile::kCurrent, rows), Pipes(2), "cdc_stopped loops");
+  }
+}
+
+// Liveness under symmetry tracks its pipe through the permutations: for
+// every internal event that leaves a transient state, a mutant where it
+// stays (a fair self-loop) and one where the row is gone (the pipe may idle
+// there), the liveness verdict, trace and lasso lengths are those of the
+// unreduced search, with 2 pipes (current) and 3 pipes (2024).
+TEST(CheckSymmetry, LivenessIsJudgedByOrbitWithTheSameVerdictsAndLassos) {
+  for (const auto& [profile, pipes] : {std::pair{cp::Profile::kCurrent, 2}, std::pair{cp::Profile::k2024, 3}}) {
+    const std::vector<cp::Row> original = CopyRows(profile);
+    int mutants = 0;
+    int violated = 0;
+    for (std::size_t r = 0; r < original.size(); ++r) {
+      const cp::Row& row = original[r];
+      if (cp::KindOf(row.trigger) != model::TriggerKind::kEvent) continue;
+      if (row.from == cp::State::kNone || cp::KindOf(row.from) != model::StateKind::kTransient) continue;
+      for (const bool drop : {false, true}) {
+        std::vector<cp::Row> rows = original;
+        if (drop) {
+          rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(r));
+        } else {
+          rows[r].to = rows[r].from;
+          rows[r].effect = cp::Effect::kNone;
+        }
+        const cp::Table table(profile, rows);
+        const std::string what = std::string(drop ? "drop " : "loop ") + std::to_string(r);
+        const CheckReport off = Check(ClickPipeSpace(table, With(Pipes(pipes), false)), {});
+        const CheckReport on = Check(ClickPipeSpace(table, With(Pipes(pipes), true)), {});
+        const PropertyReport& a = Find(off, "transient_states_are_left");
+        const PropertyReport& b = Find(on, "transient_states_are_left");
+        ++mutants;
+        violated += a.verdict == Verdict::kViolated ? 1 : 0;
+        EXPECT_EQ(b.verdict, a.verdict) << what;
+        EXPECT_EQ(b.trace.size(), a.trace.size()) << what;
+        EXPECT_EQ(b.cycle.size(), a.cycle.size()) << what;
+        // Every state in a fair trap, by orbit: the same sets.
+        std::set<Canonical> trapped[2];
+        for (const bool symmetry : {false, true}) {
+          const ClickPipeSpace space(table, With(Pipes(pipes), symmetry));
+          Explorer<ClickPipeSpace> explorer(space);
+          ASSERT_TRUE(explorer.Run({}));
+          std::vector<std::uint32_t> traps;
+          FindFairTrap(explorer, space, {}, &traps);
+          for (const std::uint32_t t : traps) trapped[symmetry].insert(CanonicalForm(explorer.Unpack(t), pipes));
+        }
+        EXPECT_EQ(trapped[1].size(), trapped[0].size()) << what;
+        EXPECT_TRUE(trapped[1] == trapped[0]) << what;
+      }
+    }
+    EXPECT_GE(mutants, 8);
+    EXPECT_GT(violated, 4);
   }
 }
 
