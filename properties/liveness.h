@@ -32,12 +32,12 @@
 // the stored state (check.h makes it concrete).
 #pragma once
 
-#include <array>
-#include <map>
-
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <optional>
 #include <vector>
 
 #include "properties/explorer.h"
@@ -89,6 +89,7 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
   const std::uint32_t count = stored * per;  // Nodes.
   constexpr std::uint32_t kUnseen = 0xffffffffU;
   Lasso best;
+  std::optional<Space> unreduced;  // Reduced: packs the rebuilt components' concrete states.
   struct Edge {
     std::uint32_t to;
     Action action;
@@ -200,13 +201,13 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
         return;
       }
       if constexpr (requires { space.Unreduced(); }) {
-        const Space unreduced = space.Unreduced();
+        if (!unreduced) unreduced.emplace(space.Unreduced());
         std::map<std::array<std::uint64_t, Space::kWords>, std::uint32_t> index;  // Concrete states.
         std::vector<State> states = {explorer.Unpack(entry)};
         std::vector<std::vector<Edge>> edges(1);
         auto concrete_key = [&](const State& state) {
           std::array<std::uint64_t, Space::kWords> words{};
-          unreduced.Pack(state, words.data());
+          unreduced->Pack(state, words.data());
           return words;
         };
         index.emplace(concrete_key(states[0]), 0);

@@ -526,6 +526,16 @@ TEST(CheckSymmetry, TheReducedSpaceHasOneStatePerOrbitOfTheFullSpace) {
   }
 }
 
+// The same for the full 3-pipe current space (2,536,711 states unreduced,
+// about 6 s).
+TEST(CheckSymmetry, ThreePipesCurrentHasOneStatePerOrbit) {
+  const ClickPipeSpace reduced(cp::TableOf(cp::Profile::kCurrent), With(Pipes(3), true));
+  Explorer<ClickPipeSpace> explorer(reduced);
+  ASSERT_TRUE(explorer.Run({}));
+  EXPECT_EQ(explorer.states(), 443984U);
+  EXPECT_EQ(explorer.states(), Orbits(cp::TableOf(cp::Profile::kCurrent), Pipes(3)));
+}
+
 // Every stored state's path, made concrete, is a trace of the unreduced
 // space that ends in a member of that state's orbit.
 TEST(CheckSymmetry, EveryStoredPathMadeConcreteLeadsToItsState) {
