@@ -65,6 +65,10 @@ struct ExploreFlags {
   std::string mode;    // Explore one mode only (default: every mode of the profile).
   int pipes = 0;       // Instances sharing one service (0: the default).
   std::string budget;  // "crash=1,expiry=1": fault budgets, each 0..3.
+  // Store one state per orbit of interchangeable instances where the
+  // catalogue allows it (check --symmetry; a no-op with one instance kind
+  // of process, as in mongosync).
+  bool symmetry = false;
 };
 
 // The flags of `step`.

@@ -68,6 +68,7 @@ ClickPipe::Space ClickPipe::MakeSpace(Profile profile, const ExploreFlags& flags
   bounds.pipes = pipes;
   if (!flags.mode.empty()) bounds.modes = {ParseMode(profile, flags.mode)};
   ParseBudget(flags.budget, properties::kClickPipeFaultNames, bounds.budget);
+  bounds.symmetry = flags.symmetry;
   return Space(cp::TableOf(profile), bounds);
 }
 

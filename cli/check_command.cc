@@ -110,7 +110,12 @@ int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
       printer.Update(ProgressText(now, elapsed, elapsed - pass_start));
     };
   }
-  const typename B::Space space = B::MakeSpace(request.explore);
+  if (request.symmetry != "on" && request.symmetry != "off") {
+    throw InputError(fmt::format("unknown value '{}'; expected on or off", request.symmetry), "--symmetry");
+  }
+  bindings::ExploreFlags explore = request.explore;
+  explore.symmetry = request.symmetry == "on";
+  const typename B::Space space = B::MakeSpace(explore);
   CheckReport report = properties::Check(space, limits, /*scenarios=*/true);
   CheckRun run;
   run.seconds = clock.Seconds();

@@ -18,6 +18,9 @@ struct CheckRequest {
   std::string counterexamples = "counterexamples";  // Where violated properties' scenarios go.
   // --progress: "" (absent), "on" (the flag alone), "bar", "lines" or "off" (cli/progress.h).
   std::string progress;
+  // --symmetry: "on" (default) or "off"; on stores one state per orbit of
+  // interchangeable pipes where the catalogue allows it.
+  std::string symmetry = "on";
 };
 
 int RunCheck(const CheckRequest& request, std::ostream& out, std::ostream& err);

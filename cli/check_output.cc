@@ -57,6 +57,7 @@ void PrintText(const CheckReport& report, const CheckRun& run, std::ostream& out
                      "{:.1f} bytes/state\n",
                      report.states, report.transitions, report.depth, seconds, rate,
                      report.states ? static_cast<double>(report.memory_bytes) / static_cast<double>(report.states) : 0.0);
+  if (report.symmetry) out << "symmetry: on (states and transitions counted one per orbit of interchangeable pipes)\n";
   const auto& join = Join;
   if (report.stopped_by != properties::StopReason::kNone) out << StopLine(report, run) << "\n";
   if (SearchStopped(report)) {
@@ -129,6 +130,7 @@ ordered_json ToJson(const CheckReport& report, const CheckRun& run) {
   out["bounds"] = ordered_json::object();
   for (const auto& [name, value] : report.bounds) out["bounds"][name] = value;
   out["verdict"] = std::string(properties::ToString(report.verdict));
+  out["symmetry"] = report.symmetry;
   out["states"] = report.states;
   out["transitions"] = report.transitions;
   out["depth"] = report.depth;

@@ -250,6 +250,10 @@ int Main(int argc, char** argv) {
       ->check(MemoryLimit("--max-memory"));
   check_command->add_option("--time-limit", check.time_limit, "stop (incomplete) after this long, e.g. 10m (default: none)")
       ->check(TimeLimit("--time-limit"));
+  check_command->add_option("--symmetry", check.symmetry,
+                            "on (default): store one state per orbit of interchangeable pipes (the "
+                            "counts are of orbits; verdicts and shortest traces are unchanged); off: "
+                            "every state");
   check_command->add_option("--format", check.format, "text (default) or json");
   check_command->add_flag("--progress{on}", check.progress,
                           "progress on stderr: --progress=bar (one line redrawn), =lines (a line every "

@@ -51,6 +51,9 @@ struct CheckReport {
   std::string profile;
   std::map<std::string, int> bounds;
   bool complete = false;
+  // Whether states were stored one per orbit of interchangeable subjects
+  // (the space's Reduced(); see Check below).
+  bool symmetry = false;
   // Why an incomplete check stopped (kNone when complete), and in which
   // pass: "search" (breadth-first; the counts are where it stopped) or
   // "liveness" (the search was complete; only liveness is unknown).
@@ -95,12 +98,62 @@ std::vector<TraceStep> Steps(const Space& space, typename Space::State state,
   return steps;
 }
 
+// Whether the space stores one state per orbit of interchangeable subjects.
+template <class Space>
+bool Reduced(const Space& space) {
+  if constexpr (requires { space.Reduced(); }) {
+    return space.Reduced();
+  } else {
+    return false;
+  }
+}
+
+// A path of stored actions from the stored (canonical) `initial` made
+// concrete: each stored action was taken on the canonical form of the state
+// the concrete trace has reached, and stands for the action the space's
+// ConcreteAction names on that state. The result is a trace of the
+// unreduced space of the same length.
+// `state` ends as the state the trace reaches.
+template <class Space>
+std::vector<Action> Concrete(const Space& space, typename Space::State& state,
+                             const std::vector<Action>& stored) {
+  if constexpr (!requires { space.ConcreteAction(state, Action{}); }) {
+    return stored;
+  } else {
+  if (!Reduced(space)) return stored;
+  std::vector<Action> concrete;
+  for (const Action action : stored) {
+    const Action taken = space.ConcreteAction(state, action);
+    bool found = false;
+    space.Successors(state, [&](Action a, const typename Space::State& next, const RowMask&) {
+      if (a == taken && !found) {
+        state = next;
+        found = true;
+      }
+    });
+    PIPECHECK_ASSERT(found);
+    concrete.push_back(taken);
+  }
+  return concrete;
+  }
+}
+
 }  // namespace check_detail
 
 // Explores `space` and judges every property of its catalogue. The Space
 // provides the explore and check members listed in explorer.h. With
 // `scenarios`, each violated always or transition property's trace is
 // realized as a scenario by the space's Realize (see realize.h).
+//
+// Symmetry: a space whose Reduced() is true stores one state per orbit of
+// its interchangeable subjects (its Pack canonicalises), and lists only
+// properties that judge every subject alike, so each verdict, witness and
+// shortest trace length is that of the unreduced space (BFS depths are
+// preserved because the initial states are closed under the permutations).
+// Traces are made concrete while walking the parent links forward
+// (check_detail::Concrete). Liveness tracks its subject through the
+// permutations (liveness.h), and a lasso's cycle, found in the frame of the
+// stored state, is carried over to the concrete state the trace reaches.
 template <class Space>
 CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenarios = false) {
   Explorer<Space> explorer(space);
@@ -114,6 +167,7 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
   report.profile = space.Profile();
   report.bounds = space.BoundsMap();
   report.complete = complete;
+  report.symmetry = check_detail::Reduced(space);
   report.states = explorer.states();
   report.transitions = explorer.transitions();
   report.depth = explorer.depth();
@@ -168,6 +222,8 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
         out.path.push_back(finding.action);
       }
       const auto initial = explorer.Unpack(explorer.RootOf(finding.state));
+      auto reached = initial;  // The concrete state the trace ends in.
+      out.path = check_detail::Concrete(space, reached, out.path);
       out.initial = space.Describe(initial);
       out.trace = check_detail::Steps(space, initial, out.path);
       const bool safety =
@@ -181,7 +237,18 @@ CheckReport Check(const Space& space, const ExploreLimits& limits, bool scenario
         }
       }
       if (lasso.found) {
-        out.cycle = check_detail::Steps(space, explorer.Unpack(lasso.entry), lasso.cycle);
+        std::vector<Action> cycle = lasso.cycle;
+        if constexpr (requires { space.ConcreteAction(reached, Action{}); }) {
+          // The cycle leaves the stored state; the trace reached a permutation of it.
+          if (check_detail::Reduced(space)) {
+            for (Action& action : cycle) action = space.ConcreteAction(reached, action);
+          } else {
+            reached = explorer.Unpack(lasso.entry);
+          }
+        } else {
+          reached = explorer.Unpack(lasso.entry);
+        }
+        out.cycle = check_detail::Steps(space, reached, cycle);
       }
     }
     switch (spec.expectation) {

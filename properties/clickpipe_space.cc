@@ -315,6 +315,13 @@ struct Entry {
   StepJudge holds_over = nullptr;
   bool documented_copy = false;  // Compares the table with the Documented* copy above.
   S reaches = S::kNone;          // The state a reaches_<State> witness looks for.
+  // The judgement names a pipe (pipe 0, the pipe of a given mode ...)
+  // rather than judging every pipe alike: listing it turns the symmetry
+  // reduction off. Every entry below judges all pipes alike (Any, None, or
+  // the step of each pipe that moved), so none sets it; the eventually
+  // property's subject is tracked through the permutations rather than
+  // named (properties/liveness.h).
+  bool names_a_pipe = false;
 };
 
 constexpr Entry Always(std::string_view name, std::string_view source, Listed listed,
@@ -719,9 +726,11 @@ ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
   scope.lag = budget(ClickPipeFault::kLag);
   scope.expiry = budget(ClickPipeFault::kExpiry);
   std::vector<S> reached;  // The states of the listed reaches_<State> witnesses.
+  bool symmetric = true;   // Every listed property judges all pipes alike.
   for (std::size_t id = 0; id < kEntryCount; ++id) {
     const Entry& entry = kCatalogue[id];
     if (!entry.listed(scope)) continue;
+    symmetric &= !entry.names_a_pipe;
     const std::size_t index = properties_.size();
     properties_.push_back(entry.property);
     entries_.push_back(id);
@@ -738,6 +747,7 @@ ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
     expected.push_back(state);
   }
   PIPECHECK_ASSERT(reached == expected);
+  reduced_ = bounds_.symmetry && symmetric;
 }
 
 std::span<const std::string_view> ClickPipeSpace::DocumentedCopyComparisons() {
@@ -769,8 +779,42 @@ void ClickPipeSpace::Pack(const State& state, std::uint64_t* words) const {
     position += width;
   };
   words[0] = words[1] = 0;
-  for (int p = 0; p < bounds_.pipes; ++p) put(PackPipe(state.pipes[static_cast<std::size_t>(p)]), kPipeBits);
+  std::array<std::uint64_t, kMaxPipes> records{};
+  const auto pipes = static_cast<std::size_t>(bounds_.pipes);
+  for (std::size_t p = 0; p < pipes; ++p) records[p] = PackPipe(state.pipes[p]);
+  if (reduced_) std::sort(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(pipes));
+  for (std::size_t p = 0; p < pipes; ++p) put(records[p], kPipeBits);
   for (const std::uint8_t spent : state.spent) put(spent, 2);
+}
+
+Action ClickPipeSpace::ConcreteAction(const State& state, Action stored) const {
+  const int pipe = PipeOf(stored);
+  if (!reduced_ || pipe == kMaxPipes) return stored;
+  // The canonical order of `state`'s pipes: by packed record, ties by index
+  // (tied pipes are equal, so either stands for the other).
+  std::array<std::uint8_t, kMaxPipes> order{};
+  const auto pipes = static_cast<std::size_t>(bounds_.pipes);
+  for (std::size_t p = 0; p < pipes; ++p) order[p] = static_cast<std::uint8_t>(p);
+  std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(pipes),
+                   [&](std::uint8_t a, std::uint8_t b) {
+                     return PackPipe(state.pipes[a]) < PackPipe(state.pipes[b]);
+                   });
+  return ActionOf(order[static_cast<std::size_t>(pipe)], TriggerOf(stored));
+}
+
+int ClickPipeSpace::CanonicalPosition(const State& state, int pipe) const {
+  const std::uint64_t mine = PackPipe(state.pipes[static_cast<std::size_t>(pipe)]);
+  int below = 0;
+  for (int p = 0; p < bounds_.pipes; ++p) {
+    if (PackPipe(state.pipes[static_cast<std::size_t>(p)]) < mine) ++below;
+  }
+  return below;
+}
+
+ClickPipeSpace ClickPipeSpace::Unreduced() const {
+  ClickPipeBounds bounds = bounds_;
+  bounds.symmetry = false;
+  return ClickPipeSpace(table_, bounds);
 }
 
 ClickPipeSpace::State ClickPipeSpace::Unpack(const std::uint64_t* words) const {

@@ -55,6 +55,12 @@ struct ClickPipeBounds {
   int pipes = 2;                                     // 1..8.
   std::array<std::uint8_t, kClickPipeFaultCount> budget = {1, 1, 1, 1, 1};  // Each 0..3.
   std::vector<model::clickpipe::Mode> modes;         // Modes explored (default: the profile's).
+  // Symmetry reduction: pipes are interchangeable up to their own record
+  // (state, mode, load flags, resume point, cause), so a state is stored as
+  // one canonical representative of its orbit under permutations of the
+  // pipes (see Pack). Applied only when every listed property is symmetric
+  // (Reduced()); the fault budgets are the service's and are never permuted.
+  bool symmetry = false;
 };
 
 class ClickPipeSpace {
@@ -68,8 +74,24 @@ class ClickPipeSpace {
 
   ClickPipeSpace(const model::clickpipe::Table& table, ClickPipeBounds bounds);
 
+  // With symmetry (Reduced()), Pack writes the pipes' records sorted by
+  // their packed bits (a total order): every permutation of the pipes packs
+  // the same, and Unpack gives the canonical representative.
   void Pack(const State& state, std::uint64_t* words) const;
   State Unpack(const std::uint64_t* words) const;
+
+  // Symmetry (properties/check.h). Reduced(): states are stored one per
+  // orbit. ConcreteAction: the action on `state` that an action stored on
+  // `state`'s canonical form stands for (the same trigger on the pipe that
+  // canonicalisation moved to the stored action's index); a trace of stored
+  // actions is made concrete step by step with it. Unreduced(): the same
+  // space without the reduction (liveness packs concrete states with it).
+  bool Reduced() const { return reduced_; }
+  Action ConcreteAction(const State& state, Action stored) const;
+  ClickPipeSpace Unreduced() const;
+  // Where canonicalisation puts `pipe` of `state`: the first index of its run
+  // of equal records (the pipes whose records pack lower come first).
+  int CanonicalPosition(const State& state, int pipe) const;
   void Initial(std::vector<State>& out) const;
 
   // Every enabled action in a fixed order: pipe by pipe, trigger by trigger,
@@ -195,6 +217,7 @@ class ClickPipeSpace {
  private:
   const model::clickpipe::Table& table_;
   ClickPipeBounds bounds_;
+  bool reduced_ = false;  // bounds_.symmetry, and every listed property is symmetric.
   // Per lifecycle state, the per-pipe triggers that have a row from it, in
   // trigger order: the only ones Step could accept.
   std::array<std::vector<model::clickpipe::Trigger>, model::clickpipe::kStateCount> triggers_;

@@ -53,6 +53,11 @@
 //   Realized Realize(const State& initial, const std::vector<Action>& path,
 //                    const std::string& property) const;
 //       the trace as a scenario; a space that cannot returns Realized{false, {}, why}
+//   Optional, for symmetry reduction (check.h): bool Reduced() const; Pack then
+//   packs every permutation of interchangeable subjects alike (the canonical
+//   representative), and the space provides
+//   Action ConcreteAction(const State&, Action stored) const;  // see check_detail::Concrete
+//   Space Unreduced() const;                          // where liveness is judged
 //
 //  Draw (graphs::Explored in graphs/explored.h):
 //   std::string Title() const;                       // The legend's title.

@@ -9,9 +9,13 @@
 // Method: tables are values; each test alters a copy of a built-in table
 // (a row sent elsewhere, a row dropped) and checks the report.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -446,6 +450,269 @@ TEST(Check, EachMongosyncStepClaimCatchesAWrongRow) {
     EXPECT_EQ(property.verdict, Verdict::kViolated) << c.violated;
     ASSERT_FALSE(property.trace.empty()) << c.violated;
   }
+}
+
+// Symmetry reduction. Pipes of one service are
+// interchangeable up to their own record, so with ClickPipeBounds::symmetry
+// the explorer stores one state per orbit of pipe permutations.
+//
+// Method: the orbits are counted by brute force, from the unreduced search,
+// with a canonical form written here from the pipes' fields (not from the
+// space's packing): the sorted list of per-pipe records, with the faults
+// spent (the service's, never permuted). The reduced search must store
+// exactly that many states; every verdict, witness, coverage row and
+// shortest trace length must be those of the unreduced search; and every
+// stored state's trace, made concrete, must lead to that state.
+
+using Record = std::tuple<int, int, bool, bool, bool, int>;
+using Canonical = std::pair<std::vector<Record>, std::array<std::uint8_t, kClickPipeFaultCount>>;
+
+Canonical CanonicalForm(const ClickPipeSpace::State& state, int pipes) {
+  Canonical form;
+  for (int p = 0; p < pipes; ++p) {
+    const cp::Pipe& pipe = state.pipes[static_cast<std::size_t>(p)];
+    form.first.emplace_back(static_cast<int>(pipe.state), static_cast<int>(pipe.mode), pipe.in_resync,
+                            pipe.adding_tables, pipe.resume_point_in_oplog, static_cast<int>(pipe.cause));
+  }
+  std::sort(form.first.begin(), form.first.end());
+  form.second = state.spent;
+  return form;
+}
+
+ClickPipeBounds With(ClickPipeBounds bounds, bool symmetry) {
+  bounds.symmetry = symmetry;
+  return bounds;
+}
+
+// The number of distinct canonical forms of the unreduced space's states.
+std::size_t Orbits(const cp::Table& table, const ClickPipeBounds& bounds) {
+  const ClickPipeSpace space(table, With(bounds, false));
+  Explorer<ClickPipeSpace> explorer(space);
+  EXPECT_TRUE(explorer.Run({}));
+  std::set<Canonical> forms;
+  for (std::uint32_t s = 0; s < explorer.states(); ++s) {
+    forms.insert(CanonicalForm(explorer.Unpack(s), bounds.pipes));
+  }
+  return forms.size();
+}
+
+ClickPipeBounds Pipes(int pipes) {
+  ClickPipeBounds bounds;
+  bounds.pipes = pipes;
+  return bounds;
+}
+
+TEST(CheckSymmetry, TheReducedSpaceHasOneStatePerOrbitOfTheFullSpace) {
+  struct Case {
+    cp::Profile profile;
+    ClickPipeBounds bounds;
+  };
+  ClickPipeBounds three_cdc = Pipes(3);  // Current, 3 pipes, with a smaller fault budget.
+  three_cdc.budget = {1, 1, 0, 0, 1};
+  const std::vector<Case> cases = {
+      {cp::Profile::kCurrent, Pipes(2)},
+      {cp::Profile::k2024, Pipes(2)},
+      {cp::Profile::k2024, Pipes(3)},
+      {cp::Profile::kCurrent, three_cdc},
+  };
+  for (const Case& c : cases) {
+    const cp::Table& table = cp::TableOf(c.profile);
+    const ClickPipeSpace reduced(table, With(c.bounds, true));
+    ASSERT_TRUE(reduced.Reduced());
+    Explorer<ClickPipeSpace> explorer(reduced);
+    ASSERT_TRUE(explorer.Run({}));
+    const std::size_t orbits = Orbits(table, c.bounds);
+    EXPECT_EQ(explorer.states(), orbits) << cp::ToString(c.profile) << ", " << c.bounds.pipes << " pipes";
+  }
+}
+
+// The same for the full 3-pipe current space (2,536,711 states unreduced,
+// about 6 s).
+TEST(CheckSymmetry, ThreePipesCurrentHasOneStatePerOrbit) {
+  const ClickPipeSpace reduced(cp::TableOf(cp::Profile::kCurrent), With(Pipes(3), true));
+  Explorer<ClickPipeSpace> explorer(reduced);
+  ASSERT_TRUE(explorer.Run({}));
+  EXPECT_EQ(explorer.states(), 443984U);
+  EXPECT_EQ(explorer.states(), Orbits(cp::TableOf(cp::Profile::kCurrent), Pipes(3)));
+}
+
+// Every stored state's path, made concrete, is a trace of the unreduced
+// space that ends in a member of that state's orbit.
+TEST(CheckSymmetry, EveryStoredPathMadeConcreteLeadsToItsState) {
+  for (const auto& [profile, pipes] : {std::pair{cp::Profile::kCurrent, 2}, std::pair{cp::Profile::k2024, 3}}) {
+    const ClickPipeSpace space(cp::TableOf(profile), With(Pipes(pipes), true));
+    Explorer<ClickPipeSpace> explorer(space);
+    ASSERT_TRUE(explorer.Run({}));
+    std::uint64_t wrong = 0;
+    std::uint64_t permuted = 0;  // Paths whose concrete actions differ from the stored ones.
+    for (std::uint32_t s = 0; s < explorer.states(); ++s) {
+      const std::vector<Action> stored = explorer.PathTo(s);
+      ClickPipeSpace::State state = explorer.Unpack(explorer.RootOf(s));
+      ClickPipeSpace::State reached = state;
+      const std::vector<Action> concrete = check_detail::Concrete(space, reached, stored);
+      EXPECT_EQ(explorer.Find(reached), s);
+      ASSERT_EQ(concrete.size(), stored.size());
+      if (concrete != stored) ++permuted;
+      for (const Action action : concrete) {
+        bool found = false;
+        space.Successors(state, [&](Action a, const ClickPipeSpace::State& next, const RowMask&) {
+          if (a == action && !found) {
+            state = next;
+            found = true;
+          }
+        });
+        ASSERT_TRUE(found);
+      }
+      if (explorer.Find(state) != s) ++wrong;
+    }
+    EXPECT_EQ(wrong, 0U);
+    EXPECT_GT(permuted, 0U);  // The reconstruction is exercised, not vacuous.
+  }
+}
+
+// What must not depend on the reduction: verdicts, witnesses, the length of
+// every shortest trace and lasso, coverage, the states reached, whether
+// there are deadlocks, and the written scenarios (which must replay).
+void ExpectSameWithAndWithout(const cp::Table& table, const ClickPipeBounds& bounds, const std::string& what) {
+  const CheckReport off = Check(ClickPipeSpace(table, With(bounds, false)), {}, /*scenarios=*/true);
+  const CheckReport on = Check(ClickPipeSpace(table, With(bounds, true)), {}, /*scenarios=*/true);
+  EXPECT_FALSE(off.symmetry);
+  EXPECT_TRUE(on.symmetry);
+  EXPECT_LE(on.states, off.states);
+  EXPECT_EQ(on.verdict, off.verdict) << what;
+  EXPECT_EQ(on.depth, off.depth) << what;
+  EXPECT_EQ(on.reachable, off.reachable) << what;
+  EXPECT_EQ(on.unreachable_declared, off.unreachable_declared) << what;
+  EXPECT_EQ(on.deadlocks.empty(), off.deadlocks.empty()) << what;
+  ASSERT_EQ(on.rows.size(), off.rows.size());
+  for (std::size_t r = 0; r < on.rows.size(); ++r) EXPECT_EQ(on.rows[r].taken, off.rows[r].taken) << what << " row " << r;
+  ASSERT_EQ(on.properties.size(), off.properties.size());
+  for (std::size_t p = 0; p < on.properties.size(); ++p) {
+    const PropertyReport& a = off.properties[p];
+    const PropertyReport& b = on.properties[p];
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.verdict, a.verdict) << what << ": " << a.name;
+    EXPECT_EQ(b.trace.size(), a.trace.size()) << what << ": " << a.name;
+    EXPECT_EQ(b.cycle.size(), a.cycle.size()) << what << ": " << a.name;
+    EXPECT_EQ(b.scenario.has_value(), a.scenario.has_value()) << what << ": " << a.name << ": " << b.scenario_why;
+    if (b.scenario) {
+      const RunResult replay = RunScenario<ClickPipeMonitors>(*b.scenario, {&table, nullptr});
+      EXPECT_TRUE(replay.passed()) << what << ": " << a.name;
+    }
+  }
+}
+
+TEST(CheckSymmetry, VerdictsWitnessesAndShortestTracesAreTheSameWithAndWithout) {
+  ExpectSameWithAndWithout(cp::TableOf(cp::Profile::kCurrent), Pipes(2), "current, 2 pipes");
+  ExpectSameWithAndWithout(cp::TableOf(cp::Profile::k2024), Pipes(2), "2024, 2 pipes");
+  ExpectSameWithAndWithout(cp::TableOf(cp::Profile::k2024), Pipes(3), "2024, 3 pipes");
+  // Seeded bugs: a safety violation, a lost point that runs, a transition
+  // claim, and liveness (a dropped exit event; a transient self-loop).
+  {
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    rows[RowIndex(rows, cp::State::kRunning, cp::Trigger::kPause)].to = cp::State::kCompleted;
+    ExpectSameWithAndWithout(cp::Table(cp::Profile::kCurrent, rows), Pipes(2), "pause completes");
+  }
+  {
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    for (cp::Row& row : rows) {
+      if (row.from == cp::State::kPaused && row.trigger == cp::Trigger::kResume &&
+          row.guard == cp::Guard::kPointLost) {
+        row.to = cp::State::kRunning;
+        row.effect = cp::Effect::kNone;
+      }
+    }
+    ExpectSameWithAndWithout(cp::Table(cp::Profile::kCurrent, rows), Pipes(2), "lost point runs");
+  }
+  {
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(RowIndex(rows, cp::State::kPausing,
+                                                                   cp::Trigger::kCdcStopped)));
+    ExpectSameWithAndWithout(cp::Table(cp::Profile::kCurrent, rows), Pipes(2), "no cdc_stopped");
+  }
+  {
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    cp::Row& row = rows[RowIndex(rows, cp::State::kPausing, cp::Trigger::kCdcStopped)];
+    row.to = cp::State::kPausing;
+    row.effect = cp::Effect::kNone;
+    ExpectSameWithAndWithout(cp::Table(cp::Profile::kCurrent, rows), Pipes(2), "cdc_stopped loops");
+  }
+}
+
+// Liveness under symmetry tracks its pipe through the permutations: for
+// every internal event that leaves a transient state, a mutant where it
+// stays (a fair self-loop) and one where the row is gone (the pipe may idle
+// there), the liveness verdict, trace and lasso lengths are those of the
+// unreduced search, with 2 pipes (current) and 3 pipes (2024).
+TEST(CheckSymmetry, LivenessIsJudgedByOrbitWithTheSameVerdictsAndLassos) {
+  for (const auto& [profile, pipes] : {std::pair{cp::Profile::kCurrent, 2}, std::pair{cp::Profile::k2024, 3}}) {
+    const std::vector<cp::Row> original = CopyRows(profile);
+    int mutants = 0;
+    int violated = 0;
+    for (std::size_t r = 0; r < original.size(); ++r) {
+      const cp::Row& row = original[r];
+      if (cp::KindOf(row.trigger) != model::TriggerKind::kEvent) continue;
+      if (row.from == cp::State::kNone || cp::KindOf(row.from) != model::StateKind::kTransient) continue;
+      for (const bool drop : {false, true}) {
+        std::vector<cp::Row> rows = original;
+        if (drop) {
+          rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(r));
+        } else {
+          rows[r].to = rows[r].from;
+          rows[r].effect = cp::Effect::kNone;
+        }
+        const cp::Table table(profile, rows);
+        const std::string what = std::string(drop ? "drop " : "loop ") + std::to_string(r);
+        const CheckReport off = Check(ClickPipeSpace(table, With(Pipes(pipes), false)), {});
+        const CheckReport on = Check(ClickPipeSpace(table, With(Pipes(pipes), true)), {});
+        const PropertyReport& a = Find(off, "transient_states_are_left");
+        const PropertyReport& b = Find(on, "transient_states_are_left");
+        ++mutants;
+        violated += a.verdict == Verdict::kViolated ? 1 : 0;
+        EXPECT_EQ(b.verdict, a.verdict) << what;
+        EXPECT_EQ(b.trace.size(), a.trace.size()) << what;
+        EXPECT_EQ(b.cycle.size(), a.cycle.size()) << what;
+        // Every state in a fair trap, by orbit: the same sets.
+        std::set<Canonical> trapped[2];
+        for (const bool symmetry : {false, true}) {
+          const ClickPipeSpace space(table, With(Pipes(pipes), symmetry));
+          Explorer<ClickPipeSpace> explorer(space);
+          ASSERT_TRUE(explorer.Run({}));
+          std::vector<std::uint32_t> traps;
+          FindFairTrap(explorer, space, {}, &traps);
+          for (const std::uint32_t t : traps) trapped[symmetry].insert(CanonicalForm(explorer.Unpack(t), pipes));
+        }
+        EXPECT_EQ(trapped[1].size(), trapped[0].size()) << what;
+        EXPECT_TRUE(trapped[1] == trapped[0]) << what;
+      }
+    }
+    EXPECT_GE(mutants, 8);
+    EXPECT_GT(violated, 4);
+  }
+}
+
+// The reduced spaces are pinned as the unreduced ones are (the unreduced
+// counts are pinned above: 56225 / 277042 and 3557 / 17634 with 2 pipes).
+TEST(CheckSymmetry, ReducedCountsArePinned) {
+  const CheckReport current = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), With(Pipes(2), true)), {});
+  EXPECT_EQ(current.verdict, CheckVerdict::kPass);
+  EXPECT_EQ(current.states, 28428U);
+  EXPECT_EQ(current.transitions, 140397U);
+  const CheckReport old = Check(ClickPipeSpace(cp::TableOf(cp::Profile::k2024), With(Pipes(2), true)), {});
+  EXPECT_EQ(old.verdict, CheckVerdict::kPass);
+  EXPECT_EQ(old.states, 1847U);
+  EXPECT_EQ(old.transitions, 9261U);
+  const CheckReport old3 = Check(ClickPipeSpace(cp::TableOf(cp::Profile::k2024), With(Pipes(3), true)), {});
+  EXPECT_EQ(old3.states, 8219U);
+  EXPECT_EQ(old3.transitions, 56910U);
+  const CheckReport full3 = Check(ClickPipeSpace(cp::TableOf(cp::Profile::k2024), With(Pipes(3), false)), {});
+  EXPECT_EQ(full3.states, 41501U);
+  EXPECT_EQ(full3.transitions, 281607U);
+  // One pipe: nothing to permute.
+  const CheckReport one = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), With(Pipes(1), true)), {});
+  const CheckReport one_off = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), Pipes(1)), {});
+  EXPECT_EQ(one.states, one_off.states);
+  EXPECT_EQ(one.transitions, one_off.transitions);
 }
 
 }  // namespace

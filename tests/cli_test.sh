@@ -146,10 +146,25 @@ claim "check passes on mongosync with every property holding or witnessed"
 expect_exit 0 "$pipecheck" check --model mongosync --format json &&
   json 'assert all(p["verdict"] in ("holds","witnessed") for p in d["properties"]), d["properties"]' && ok
 
+claim "check stores one state per orbit of pipes by default, and every state with --symmetry off (pinned counts)"
+expect_exit 0 "$pipecheck" check --model clickpipe --format json &&
+  json 'assert d["symmetry"] is True and (d["states"], d["transitions"]) == (28428, 140397), d["states"]' &&
+  expect_exit 0 "$pipecheck" check --model clickpipe --symmetry off --format json &&
+  json 'assert d["symmetry"] is False and (d["states"], d["transitions"]) == (56225, 277042), d["states"]' &&
+  expect_exit 0 "$pipecheck" check --model clickpipe --profile 2024 --symmetry off --format json &&
+  json 'assert (d["states"], d["transitions"]) == (3557, 17634), d["states"]' &&
+  expect_exit 0 "$pipecheck" check --model clickpipe --profile 2024 --format json &&
+  json 'assert (d["states"], d["transitions"]) == (1847, 9261), d["states"]' &&
+  expect_exit 0 "$pipecheck" check --model clickpipe && grep -q '^symmetry: on' <<<"$out" && ok
+
+claim "check --symmetry on is accepted for mongosync (one process: nothing to permute, counts unchanged)"
+expect_exit 0 "$pipecheck" check --model mongosync --symmetry on --format json &&
+  json 'assert d["symmetry"] is False and (d["states"], d["transitions"]) == (5647, 12692), d["states"]' && ok
+
 claim "check stopped by --max-states exits 3 with verdict incomplete"
 expect_exit 3 "$pipecheck" check --model clickpipe --pipes 8 --max-states 1000 && grep -q '^verdict: incomplete' <<<"$out" && ! grep -q '^  holds' <<<"$out" && ok
 
-for bad_check in "check --model clickpipe --pipes 9" "check --model clickpipe --budget crash=9" "check --model clickpipe --budget meteor=1" "check --model mongosync --pipes 3" "check --model clickpipe --max-memory lots" "check --model clickpipe --time-limit soon"; do
+for bad_check in "check --model clickpipe --pipes 9" "check --model clickpipe --budget crash=9" "check --model clickpipe --budget meteor=1" "check --model mongosync --pipes 3" "check --model clickpipe --max-memory lots" "check --model clickpipe --time-limit soon" "check --model clickpipe --symmetry maybe"; do
   claim "bad check flags exit 2 with one line: $bad_check"
   # shellcheck disable=SC2086
   expect_exit 2 "$pipecheck" $bad_check && one_error_line && ok
