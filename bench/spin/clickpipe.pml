@@ -5,7 +5,10 @@
  * without partial-order reduction stores exactly the explorer's states.
  *
  *   spin -DN=2 -a clickpipe.pml && gcc -O2 -DNOREDUCE -DSAFETY -o pan pan.c
- *   ./pan -m100000000 -c1        # "states, stored" equals the explorer's count
+ *   ./pan -m1000000 -c1          # "states, stored" equals the explorer's count
+ *
+ * (-m1000000 is deep enough: 1,557 at 3 pipes; pan allocates the whole stack
+ * that -m asks for, 4.6 GB for -m100000000.)
  *
  * Macros (spin -D...): N pipes (1..8, default 2); B_CRASH, B_EXPIRY,
  * B_IRRECOVERABLE, B_OUTAGE, B_LAG the fault budgets (default 1 each);
