@@ -330,6 +330,15 @@ cp::StepResult ClickPipeWorld::TakeStep(int pipe, Trigger trigger) {
   }
   run.model = result.next;
   ApplyEffects(pipe, trigger, before);
+  // Only tables_created, resync and add_tables enter Snapshot in the built-in
+  // tables, and each creates the tables the load writes. A row of a mutated
+  // table that enters it by another trigger (provisioned, say) loads what
+  // the pipe's context says, as tables_created would: the load is never
+  // left without tables.
+  if (run.model.state == State::kSnapshot && before.state != State::kSnapshot &&
+      trigger != Trigger::kTablesCreated && trigger != Trigger::kResync && trigger != Trigger::kAddTables) {
+    CreateTables(pipe);
+  }
   const State from = before.state;
   const State to = run.model.state;
   if (from != to) {

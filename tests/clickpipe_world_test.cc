@@ -864,5 +864,33 @@ TEST(ClickPipeWorld, PrintsEventsPerSecond) {
   EXPECT_TRUE(driver.AllHold());
 }
 
+// A mutated table whose provisioned row skips Setup and enters Snapshot:
+// the load still has its tables (the simulator creates them as
+// tables_created would), so the pipe loads and converges instead of
+// stopping on an assertion.
+TEST(ClickPipeWorld, ARowIntoSnapshotByAnotherTriggerStillLoadsEveryTable) {
+  const auto builtin = cp::TableOf(cp::Profile::kCurrent).rows();
+  std::vector<cp::Row> rows(builtin.begin(), builtin.end());
+  int retargeted = 0;
+  for (cp::Row& row : rows) {
+    if (row.from == cp::State::kProvisioning && row.trigger == cp::Trigger::kProvisioned) {
+      row.to = cp::State::kSnapshot;
+      ++retargeted;
+    }
+  }
+  ASSERT_GT(retargeted, 0);
+  const cp::Table table(cp::Profile::kCurrent, rows);
+  sim::Scenario scenario = BaseScenario();
+  scenario.steps = {Op(0, "create")};
+  Driver driver(scenario, &table);
+  const auto outcomes = driver.RunAll();
+  ASSERT_TRUE(outcomes[0].accepted);
+  EXPECT_TRUE(driver.Visited("Snapshot"));
+  EXPECT_FALSE(driver.Visited("Setup"));
+  EXPECT_EQ(driver.CountData("snapshot_table"), 2);
+  EXPECT_EQ(driver.world().LifecycleState(0), "Running");
+  EXPECT_EQ(Converged(driver.world()), "converged");
+}
+
 }  // namespace
 }  // namespace pipecheck
