@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -97,6 +99,8 @@ int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
     return properties::StopReason::kNone;
   };
   limits.resident = ResidentBytes;
+  limits.workers =
+      request.workers > 0 ? request.workers : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   properties::ExploreProgress last;
   double pass_start = 0;
   if (printer.on()) {
@@ -119,6 +123,8 @@ int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
   CheckReport report = properties::Check(space, limits, /*scenarios=*/true);
   CheckRun run;
   run.seconds = clock.Seconds();
+  run.workers = limits.workers;
+  run.peak_resident_bytes = PeakResidentBytes();
   run.memory_bytes = report.memory_at_stop;
   switch (report.stopped_by) {
     case properties::StopReason::kMaxStates: run.limit = fmt::format("--max-states {}", request.max_states); break;

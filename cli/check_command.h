@@ -21,6 +21,9 @@ struct CheckRequest {
   // --symmetry: "on" (default) or "off"; on stores one state per orbit of
   // interchangeable pipes where the catalogue allows it.
   std::string symmetry = "on";
+  // --workers: threads that expand states; 0 (default): the machine's cores.
+  // Every count gives the same report (properties/explorer.h).
+  int workers = 0;
 };
 
 int RunCheck(const CheckRequest& request, std::ostream& out, std::ostream& err);

@@ -17,6 +17,8 @@ struct CheckRun {
   double seconds = 0;             // Wall time of the whole check.
   std::uint64_t memory_bytes = 0;  // At a stop: the memory the limit was judged on (0: unknown).
   std::string limit;              // The limit that stopped it, as given: "--max-states 1000", "Ctrl-C".
+  int workers = 1;                // Threads that expanded states.
+  std::uint64_t peak_resident_bytes = 0;  // The process's peak resident memory (0: unknown).
 };
 
 // "stopped by max_states (--max-states 1000) in the search at 1,001 states, ..." for an incomplete run.

@@ -254,6 +254,10 @@ int Main(int argc, char** argv) {
                             "on (default): store one state per orbit of interchangeable pipes (the "
                             "counts are of orbits; verdicts and shortest traces are unchanged); off: "
                             "every state");
+  check_command->add_option("--workers", check.workers,
+                            "threads that expand states (default: the machine's cores); every count "
+                            "gives the same report")
+      ->check(WholeNumber("--workers", 1, 256));
   check_command->add_option("--format", check.format, "text (default) or json");
   check_command->add_flag("--progress{on}", check.progress,
                           "progress on stderr: --progress=bar (one line redrawn), =lines (a line every "

@@ -105,4 +105,16 @@ std::uint64_t ResidentBytes() {
   return resident * static_cast<std::uint64_t>(page);
 }
 
+std::uint64_t PeakResidentBytes() {
+  std::FILE* file = std::fopen("/proc/self/status", "r");
+  if (file == nullptr) return 0;
+  char line[256];
+  unsigned long long kib = 0;
+  while (std::fgets(line, sizeof line, file) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %llu kB", &kib) == 1) break;
+  }
+  std::fclose(file);
+  return kib * 1024;
+}
+
 }  // namespace pipecheck::cli

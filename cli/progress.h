@@ -77,5 +77,7 @@ bool Interrupted();
 
 // The process's resident memory in bytes (Linux /proc/self/statm); 0 when unknown.
 std::uint64_t ResidentBytes();
+// The process's peak resident memory in bytes (VmHWM), or 0 when it cannot be read.
+std::uint64_t PeakResidentBytes();
 
 }  // namespace pipecheck::cli

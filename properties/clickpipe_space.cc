@@ -1,6 +1,7 @@
 #include "properties/clickpipe_space.h"
 
 #include <algorithm>
+#include <atomic>
 #include <iterator>
 #include <optional>
 
@@ -683,12 +684,16 @@ constexpr auto kDocumentedCopy =
 
 std::uint8_t ClickPipeSpace::TableFacts(const cp::Pipe& pipe) const {
   // The answers depend on the pipe alone, and a pipe packs into kPipeBits
-  // bits: each is computed once per space.
-  std::uint8_t& facts = facts_[PackPipe(pipe)];
-  if (facts == 0) {
-    facts = TableFactsOf<&AnswersAsDocumented, &OneRowDecides, &GuardDecides>(table_, pipe);
+  // bits: each is computed once per space. The explorer's workers share
+  // the cache: a byte is written whole (atomically), and every writer writes
+  // the same value.
+  std::atomic_ref<std::uint8_t> facts(facts_[PackPipe(pipe)]);
+  std::uint8_t known = facts.load(std::memory_order_relaxed);
+  if (known == 0) {
+    known = TableFactsOf<&AnswersAsDocumented, &OneRowDecides, &GuardDecides>(table_, pipe);
+    facts.store(known, std::memory_order_relaxed);
   }
-  return facts;
+  return known;
 }
 
 static_assert(cp::kStateCount <= 16, "a pipe's state packs into 4 bits");

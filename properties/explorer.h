@@ -6,10 +6,22 @@
 // trace that reaches it (BFS finds violations in order of depth).
 //
 // Contract:
-//  - Single-threaded and deterministic: the same Space and bounds give the
-//    same counts, verdicts and counterexamples on every run. Successors are
-//    generated in the Space's fixed action order; the state store is a flat
-//    open-addressing table with a fixed hash; nothing depends on addresses.
+//  - Deterministic, with any number of workers: the same Space and bounds
+//    give the same counts, verdicts and counterexamples on every run and for
+//    every worker count. Successors are generated in the Space's fixed action
+//    order; the state store is a flat open-addressing table with a fixed
+//    hash; nothing depends on addresses or on timing.
+//  - Workers: the states are expanded in batches of consecutive indices.
+//    Within a batch the workers expand disjoint slices at once, reading the
+//    tables (never writing them): each generates its states' successors,
+//    looks them up, and judges the properties on them. Then one thread
+//    merges the slices in index order, storing the successors not yet stored
+//    exactly as a single thread expanding the states one by one would store
+//    them (a successor first generated in the same batch is found then). So
+//    every index, parent link, depth and first finding is that of one
+//    thread, and a limit stops at the same state: the limits are judged
+//    during the merge, state by state, as before an expansion. The Space's
+//    const members must be safe to call from several threads.
 //  - Limits (states, memory, an external stop such as a time limit or an
 //    interrupt) stop the search and make the result incomplete, saying which
 //    limit stopped it; an incomplete search never reports that an
@@ -82,6 +94,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "model/assert.h"
@@ -144,6 +157,12 @@ struct ExploreLimits {
   // a table is grown only when the growth fits. Without it, only the tables
   // are counted.
   std::function<std::uint64_t()> resident;
+  // Threads that expand states, the calling thread included (at least 1).
+  // Every count gives the same result (see Explorer).
+  int workers = 1;
+  // States each worker expands per batch (at least 1). Only speed depends
+  // on it; the tests vary it to prove that.
+  std::uint64_t batch_states = 8192;
 };
 
 // Where the search first met a property: the state (and for a transition the edge)
@@ -185,47 +204,71 @@ class Explorer {
     std::uint64_t level_end = count_;
     complete_ = true;
     stopped_by_ = StopReason::kNone;
-    for (std::uint64_t index = 0; index < count_; ++index) {
-      if (index == level_end) {
-        ++depth_;
-        level_end = count_;
+    const auto workers = static_cast<std::size_t>(std::max(1, limits.workers));
+    const std::uint64_t batch = std::max<std::uint64_t>(1, limits.batch_states);
+    std::vector<Slice> slices(workers);
+    std::vector<std::thread> threads;
+    for (std::uint64_t begin = 0; begin < count_ && complete_;) {
+      // Expand the batch [begin, end), a slice per worker, reading the tables only.
+      const std::uint64_t end = std::min<std::uint64_t>(count_, begin + batch * workers);
+      const std::uint64_t per = (end - begin + workers - 1) / workers;
+      for (std::size_t w = 1; w < workers && begin + w * per < end; ++w) {
+        threads.emplace_back([&, w] {
+          Expand(begin + w * per, std::min(end, begin + (w + 1) * per), open_transitions, slices[w]);
+        });
       }
-      expanded_ = index;
-      if ((index & 4095U) == 0) {
-        if (limits.resident) {
-          const std::uint64_t resident = limits.resident();
-          outside_ = resident > MemoryBytes() ? resident - MemoryBytes() : 0;
+      Expand(begin, std::min(end, begin + per), open_transitions, slices[0]);
+      for (std::thread& thread : threads) thread.join();
+      threads.clear();
+      // Merge in index order, judging the limits before each state as a
+      // single thread would before expanding it.
+      std::uint64_t index = begin;
+      for (std::size_t w = 0; w < workers && index < end && complete_; ++w) {
+        const Slice& slice = slices[w];
+        std::size_t record = 0;
+        for (const SourceSummary& source : slice.sources) {
+          if (index == level_end) {
+            ++depth_;
+            level_end = count_;
+          }
+          expanded_ = index;
+          if ((index & 4095U) == 0) {
+            if (limits.resident) {
+              const std::uint64_t resident = limits.resident();
+              outside_ = resident > MemoryBytes() ? resident - MemoryBytes() : 0;
+            }
+            if (limits.progress) limits.progress(Progress());
+            if (limits.stop_requested) stopped_by_ = limits.stop_requested();
+          }
+          if (stopped_by_ == StopReason::kNone && count_ > limits.max_states) stopped_by_ = StopReason::kMaxStates;
+          if (stopped_by_ == StopReason::kNone && !MakeRoom(limits.max_memory_bytes)) {
+            stopped_by_ = StopReason::kMaxMemory;
+          }
+          if (stopped_by_ != StopReason::kNone) {
+            complete_ = false;  // States remain that were never expanded.
+            break;
+          }
+          transitions_ += source.fanout;
+          for (std::size_t w2 = 0; w2 < 2; ++w2) rows_taken_.bits[w2] |= source.rows.bits[w2];
+          for (; record < source.end; ++record) {
+            const Successor& next = slice.records[record];
+            const std::uint32_t target = next.stored != kNoParent
+                                             ? next.stored
+                                             : InsertPacked(next.words, static_cast<std::uint32_t>(index),
+                                                            next.action, next.found);
+            std::uint64_t violated = next.violated & open_transitions;
+            open_transitions &= ~violated;
+            for (; violated != 0; violated &= violated - 1) {
+              const auto p = static_cast<std::size_t>(__builtin_ctzll(violated));
+              findings_[p] = FirstFound{true, target, static_cast<std::uint32_t>(index), next.action};
+            }
+          }
+          slack_ = std::max(slack_, 2 * std::uint64_t{source.fanout});
+          if (source.fanout == 0) deadlocks_.push_back(static_cast<std::uint32_t>(index));
+          ++index;
         }
-        if (limits.progress) limits.progress(Progress());
-        if (limits.stop_requested) stopped_by_ = limits.stop_requested();
       }
-      if (stopped_by_ == StopReason::kNone && count_ > limits.max_states) stopped_by_ = StopReason::kMaxStates;
-      if (stopped_by_ == StopReason::kNone && !MakeRoom(limits.max_memory_bytes)) {
-        stopped_by_ = StopReason::kMaxMemory;
-      }
-      if (stopped_by_ != StopReason::kNone) {
-        complete_ = false;  // States remain that were never expanded.
-        break;
-      }
-      const State state = Unpack(static_cast<std::uint32_t>(index));
-      bool any = false;
-      std::uint64_t fanout = 0;
-      space_.Successors(state, [&](Action action, const State& next, const RowMask& rows) {
-        any = true;
-        ++fanout;
-        ++transitions_;
-        for (std::size_t w = 0; w < 2; ++w) rows_taken_.bits[w] |= rows.bits[w];
-        const std::uint32_t target = Insert(next, static_cast<std::uint32_t>(index), action);
-        if (open_transitions == 0) return;
-        std::uint64_t violated = space_.ViolatedOver(state, action, next, open_transitions) & open_transitions;
-        open_transitions &= ~violated;
-        for (; violated != 0; violated &= violated - 1) {
-          const auto p = static_cast<std::size_t>(__builtin_ctzll(violated));
-          findings_[p] = FirstFound{true, target, static_cast<std::uint32_t>(index), action};
-        }
-      });
-      slack_ = std::max(slack_, 2 * fanout);
-      if (!any) deadlocks_.push_back(static_cast<std::uint32_t>(index));
+      begin = end;
     }
     if (complete_) expanded_ = count_;
     if (limits.progress) limits.progress(Progress());
@@ -285,11 +328,7 @@ class Explorer {
   std::uint32_t Find(const State& state) const {
     std::uint64_t packed[kWords] = {};
     space_.Pack(state, packed);
-    for (std::size_t slot = Hash(packed) & mask_;; slot = (slot + 1) & mask_) {
-      const std::uint32_t entry = slots_[slot];
-      if (entry == 0) return kNoParent;
-      if (Equal(Words(entry - 1), packed)) return entry - 1;
-    }
+    return FindPacked(packed);
   }
 
   static constexpr std::uint32_t kNoParent = 0xffffffffU;
@@ -364,6 +403,16 @@ class Explorer {
   std::uint32_t Insert(const State& state, std::uint32_t parent, Action action) {
     std::uint64_t packed[kWords] = {};
     space_.Pack(state, packed);
+    const std::uint32_t stored = FindPacked(packed);
+    if (stored != kNoParent) return stored;
+    const std::uint64_t found = open_states_ != 0 ? space_.FoundIn(state, open_states_) : 0;
+    return InsertPacked(packed, parent, action, found);
+  }
+
+  // Stores the packed state if new and returns its index; `found` holds the
+  // state properties found in it (FoundIn), applied when it is new.
+  std::uint32_t InsertPacked(const std::uint64_t* packed, std::uint32_t parent, Action action,
+                             std::uint64_t found) {
     std::size_t slot = Hash(packed) & mask_;
     for (;; slot = (slot + 1) & mask_) {
       const std::uint32_t entry = slots_[slot];
@@ -376,19 +425,74 @@ class Explorer {
     if (index >= chunks_.size() * kChunkStates) AddChunk();
     Chunk& chunk = *chunks_[index >> kChunkShift];
     const std::size_t at = index & (kChunkStates - 1);
-    std::memcpy(&chunk.words[at * kWords], packed, sizeof(packed));
+    std::memcpy(&chunk.words[at * kWords], packed, kWords * sizeof(std::uint64_t));
     chunk.parent[at] = parent;
     chunk.action[at] = action;
     slots_[slot] = index + 1;
-    if (open_states_ != 0) {
-      std::uint64_t found = space_.FoundIn(state, open_states_) & open_states_;
-      open_states_ &= ~found;
-      for (; found != 0; found &= found - 1) {
-        findings_[static_cast<std::size_t>(__builtin_ctzll(found))] = FirstFound{true, index, 0, 0};
-      }
+    found &= open_states_;
+    open_states_ &= ~found;
+    for (; found != 0; found &= found - 1) {
+      findings_[static_cast<std::size_t>(__builtin_ctzll(found))] = FirstFound{true, index, 0, 0};
     }
     if (count_ * 2 > slots_.size()) Grow(slots_.size() * 2);
     return index;
+  }
+
+  std::uint32_t FindPacked(const std::uint64_t* packed) const {
+    for (std::size_t slot = Hash(packed) & mask_;; slot = (slot + 1) & mask_) {
+      const std::uint32_t entry = slots_[slot];
+      if (entry == 0) return kNoParent;
+      if (Equal(Words(entry - 1), packed)) return entry - 1;
+    }
+  }
+
+  // A worker's share of a batch: per state expanded, its successors that
+  // the merge needs (those not yet stored, and those that violate a
+  // transition property), in the order they were generated.
+  struct Successor {
+    std::uint64_t words[kWords];
+    std::uint64_t found;     // State properties found in it (when not stored).
+    std::uint64_t violated;  // Transition properties the step violates.
+    std::uint32_t stored;    // Its index when already stored; kNoParent: the merge stores it.
+    Action action;
+  };
+  struct SourceSummary {
+    std::size_t end;      // One past its last record.
+    std::uint32_t fanout;  // Successors generated.
+    RowMask rows;          // The rows its transitions took.
+  };
+  struct Slice {
+    std::vector<SourceSummary> sources;
+    std::vector<Successor> records;
+  };
+
+  // Expands the states [from, to) into `slice`, reading the tables only:
+  // safe on several threads at once while nothing is stored.
+  void Expand(std::uint64_t from, std::uint64_t to, std::uint64_t open_transitions, Slice& slice) const {
+    slice.sources.clear();
+    slice.records.clear();
+    const std::uint64_t open_states = open_states_;
+    for (std::uint64_t index = from; index < to; ++index) {
+      SourceSummary source{0, 0, {}};
+      const State state = Unpack(static_cast<std::uint32_t>(index));
+      space_.Successors(state, [&](Action action, const State& next, const RowMask& rows) {
+        ++source.fanout;
+        for (std::size_t w = 0; w < 2; ++w) source.rows.bits[w] |= rows.bits[w];
+        Successor record;
+        std::fill(std::begin(record.words), std::end(record.words), 0);
+        space_.Pack(next, record.words);
+        record.stored = FindPacked(record.words);
+        record.violated = open_transitions != 0
+                              ? space_.ViolatedOver(state, action, next, open_transitions) & open_transitions
+                              : 0;
+        if (record.stored != kNoParent && record.violated == 0) return;
+        record.found = record.stored == kNoParent && open_states != 0 ? space_.FoundIn(next, open_states) : 0;
+        record.action = action;
+        slice.records.push_back(record);
+      });
+      source.end = slice.records.size();
+      slice.sources.push_back(source);
+    }
   }
 
   const Space& space_;

@@ -1,6 +1,7 @@
 #include "properties/mongosync_space.h"
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <iterator>
 #include <optional>
@@ -526,11 +527,15 @@ std::uint8_t MongosyncSpace::TableFacts(const ms::Sync& sync) const {
   // The answers depend on the sync alone: each is computed once per space.
   std::uint64_t words[kWords];
   Pack(State{sync, {}}, words);
-  std::uint8_t& facts = facts_[words[0] & ((std::uint64_t{1} << kSyncBits) - 1)];
-  if (facts == 0) {
-    facts = TableFactsOf<&AnswersAsDocumented, &OneRowDecides, &GuardDecides>(table_, sync);
+  // The explorer's workers share the cache: a byte is written whole
+  // (atomically), and every writer writes the same value.
+  std::atomic_ref<std::uint8_t> facts(facts_[words[0] & ((std::uint64_t{1} << kSyncBits) - 1)]);
+  std::uint8_t known = facts.load(std::memory_order_relaxed);
+  if (known == 0) {
+    known = TableFactsOf<&AnswersAsDocumented, &OneRowDecides, &GuardDecides>(table_, sync);
+    facts.store(known, std::memory_order_relaxed);
   }
-  return facts;
+  return known;
 }
 
 MongosyncSpace::MongosyncSpace(const ms::Table& table, MongosyncBounds bounds)
