@@ -226,7 +226,8 @@ class Explorer {
       for (std::size_t w = 0; w < workers && index < end && complete_; ++w) {
         const Slice& slice = slices[w];
         std::size_t record = 0;
-        for (const SourceSummary& source : slice.sources) {
+        for (std::size_t j = 0; j < slice.sources.size(); ++j) {
+          const SourceSummary& source = slice.sources[j];
           if (index == level_end) {
             ++depth_;
             level_end = count_;
@@ -248,14 +249,20 @@ class Explorer {
             complete_ = false;  // States remain that were never expanded.
             break;
           }
+          if (j + 1 < slice.sources.size()) {  // The next state's new successors' slots, ahead.
+            for (std::size_t ahead = source.end; ahead < slice.sources[j + 1].end; ++ahead) {
+              __builtin_prefetch(&slots_[slice.records[ahead].hash & mask_]);
+            }
+          }
           transitions_ += source.fanout;
           for (std::size_t w2 = 0; w2 < 2; ++w2) rows_taken_.bits[w2] |= source.rows.bits[w2];
           for (; record < source.end; ++record) {
             const Successor& next = slice.records[record];
             const std::uint32_t target = next.stored != kNoParent
                                              ? next.stored
-                                             : InsertPacked(next.words, static_cast<std::uint32_t>(index),
-                                                            next.action, next.found);
+                                             : InsertPacked(next.words, next.hash,
+                                                            static_cast<std::uint32_t>(index), next.action,
+                                                            next.found);
             std::uint64_t violated = next.violated & open_transitions;
             open_transitions &= ~violated;
             for (; violated != 0; violated &= violated - 1) {
@@ -413,7 +420,11 @@ class Explorer {
   // state properties found in it (FoundIn), applied when it is new.
   std::uint32_t InsertPacked(const std::uint64_t* packed, std::uint32_t parent, Action action,
                              std::uint64_t found) {
-    std::size_t slot = Hash(packed) & mask_;
+    return InsertPacked(packed, Hash(packed), parent, action, found);
+  }
+  std::uint32_t InsertPacked(const std::uint64_t* packed, std::uint64_t hash, std::uint32_t parent, Action action,
+                             std::uint64_t found) {
+    std::size_t slot = hash & mask_;
     for (;; slot = (slot + 1) & mask_) {
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) break;
@@ -438,8 +449,9 @@ class Explorer {
     return index;
   }
 
-  std::uint32_t FindPacked(const std::uint64_t* packed) const {
-    for (std::size_t slot = Hash(packed) & mask_;; slot = (slot + 1) & mask_) {
+  std::uint32_t FindPacked(const std::uint64_t* packed) const { return FindPacked(packed, Hash(packed)); }
+  std::uint32_t FindPacked(const std::uint64_t* packed, std::uint64_t hash) const {
+    for (std::size_t slot = hash & mask_;; slot = (slot + 1) & mask_) {
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) return kNoParent;
       if (Equal(Words(entry - 1), packed)) return entry - 1;
@@ -451,6 +463,7 @@ class Explorer {
   // transition property), in the order they were generated.
   struct Successor {
     std::uint64_t words[kWords];
+    std::uint64_t hash;      // Hash(words).
     std::uint64_t found;     // State properties found in it (when not stored).
     std::uint64_t violated;  // Transition properties the step violates.
     std::uint32_t stored;    // Its index when already stored; kNoParent: the merge stores it.
@@ -461,35 +474,55 @@ class Explorer {
     std::uint32_t fanout;  // Successors generated.
     RowMask rows;          // The rows its transitions took.
   };
+  struct Pending {  // A successor generated, not yet looked up.
+    State next;
+    Action action;
+    Successor record;
+  };
   struct Slice {
     std::vector<SourceSummary> sources;
     std::vector<Successor> records;
+    std::vector<Pending> pending;  // Scratch: one state's successors.
   };
 
   // Expands the states [from, to) into `slice`, reading the tables only:
   // safe on several threads at once while nothing is stored.
+  // A state's successors are generated first, each hash slot prefetched as
+  // it is packed, and looked up after: the lookups' cache misses overlap
+  // the generation of the next successors instead of following each other.
   void Expand(std::uint64_t from, std::uint64_t to, std::uint64_t open_transitions, Slice& slice) const {
     slice.sources.clear();
     slice.records.clear();
     const std::uint64_t open_states = open_states_;
+    std::vector<Pending>& pending = slice.pending;
     for (std::uint64_t index = from; index < to; ++index) {
       SourceSummary source{0, 0, {}};
       const State state = Unpack(static_cast<std::uint32_t>(index));
+      pending.clear();
       space_.Successors(state, [&](Action action, const State& next, const RowMask& rows) {
-        ++source.fanout;
         for (std::size_t w = 0; w < 2; ++w) source.rows.bits[w] |= rows.bits[w];
-        Successor record;
-        std::fill(std::begin(record.words), std::end(record.words), 0);
-        space_.Pack(next, record.words);
-        record.stored = FindPacked(record.words);
-        record.violated = open_transitions != 0
-                              ? space_.ViolatedOver(state, action, next, open_transitions) & open_transitions
-                              : 0;
-        if (record.stored != kNoParent && record.violated == 0) return;
-        record.found = record.stored == kNoParent && open_states != 0 ? space_.FoundIn(next, open_states) : 0;
-        record.action = action;
-        slice.records.push_back(record);
+        Pending& generated = pending.emplace_back();
+        generated.next = next;
+        generated.action = action;
+        std::fill(std::begin(generated.record.words), std::end(generated.record.words), 0);
+        space_.Pack(next, generated.record.words);
+        generated.record.hash = Hash(generated.record.words);
+        __builtin_prefetch(&slots_[generated.record.hash & mask_]);
       });
+      source.fanout = static_cast<std::uint32_t>(pending.size());
+      for (Pending& generated : pending) {
+        Successor& record = generated.record;
+        record.stored = FindPacked(record.words, record.hash);
+        record.violated = open_transitions != 0 ? space_.ViolatedOver(state, generated.action, generated.next,
+                                                                      open_transitions) &
+                                                      open_transitions
+                                                : 0;
+        if (record.stored != kNoParent && record.violated == 0) continue;
+        record.found =
+            record.stored == kNoParent && open_states != 0 ? space_.FoundIn(generated.next, open_states) : 0;
+        record.action = generated.action;
+        slice.records.push_back(record);
+      }
       source.end = slice.records.size();
       slice.sources.push_back(source);
     }
