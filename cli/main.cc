@@ -2,8 +2,6 @@
 //
 // Thin: parses flags with CLI11, hands them to a command, and turns bad
 // input into one line `pipecheck: error: WHAT (WHERE)` and exit code 2.
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
@@ -16,6 +14,7 @@
 
 #include "bindings/registry.h"
 #include "cli/check_command.h"
+#include "cli/flag_checks.h"
 #include "cli/graph_command.h"
 #include "cli/mutate_command.h"
 #include "cli/report_command.h"
@@ -26,7 +25,6 @@
 #include "model/describe.h"
 #include "model/input_error.h"
 #include "report/table_format.h"
-#include "sim/time.h"
 
 #ifndef PIPECHECK_VERSION
 #define PIPECHECK_VERSION "unknown"
@@ -54,98 +52,6 @@ int RunSpec(const SpecRequest& request, std::ostream& out) {
     out << report::TableMarkdown(view);
   }
   return 0;
-}
-
-// Flag values are checked as they are parsed, in the project's words: a value
-// that is not a number, does not fit, or is out of range is one line naming
-// the flag, never the parser's own text. (CLI11 lets any exception other than
-// its own ValidationError through its validators, so these throw InputError.)
-std::string RangeText(long long low, long long high) {
-  if (high == std::numeric_limits<long long>::max()) return fmt::format("at least {}", low);
-  return fmt::format("{} to {}", low, high);
-}
-
-CLI::Validator WholeNumber(std::string flag, long long low, long long high) {
-  return CLI::Validator(
-      [flag, low, high](std::string& text) -> std::string {
-        long long value = 0;
-        const char* end = text.data() + text.size();
-        const auto [stop, error] = std::from_chars(text.data(), end, value);
-        if (text.empty() || stop != end || (error != std::errc() && error != std::errc::result_out_of_range)) {
-          throw InputError(fmt::format("'{}' is not a whole number; expected {}", text, RangeText(low, high)), flag);
-        }
-        if (error == std::errc::result_out_of_range || value < low || value > high) {
-          throw InputError(fmt::format("{} is out of range; expected {}", text, RangeText(low, high)), flag);
-        }
-        return "";
-      },
-      "");
-}
-
-CLI::Validator Seed(std::string flag) {
-  return CLI::Validator(
-      [flag](std::string& text) -> std::string {
-        std::uint64_t value = 0;
-        const char* end = text.data() + text.size();
-        const auto [stop, error] = std::from_chars(text.data(), end, value);
-        if (text.empty() || stop != end || error != std::errc()) {
-          throw InputError(fmt::format("'{}' is not a seed (a whole number from 0 to {})", text,
-                                       std::numeric_limits<std::uint64_t>::max()),
-                           flag);
-        }
-        return "";
-      },
-      "");
-}
-
-CLI::Validator PositiveDecimal(std::string flag, double high) {
-  return CLI::Validator(
-      [flag, high](std::string& text) -> std::string {
-        char* stop = nullptr;
-        const double value = text.empty() ? 0.0 : std::strtod(text.c_str(), &stop);
-        if (text.empty() || stop != text.c_str() + text.size() || !std::isfinite(value)) {
-          throw InputError(fmt::format("'{}' is not a number; expected above 0 and at most {}", text, high), flag);
-        }
-        if (!(value > 0) || value > high) {
-          throw InputError(fmt::format("{} is out of range; expected above 0 and at most {}", text, high), flag);
-        }
-        return "";
-      },
-      "");
-}
-
-// A size such as 4G: 0 would stop every search at once, as --max-states 0
-// would; anything else is judged where the size is read.
-CLI::Validator MemoryLimit(std::string flag) {
-  return CLI::Validator(
-      [flag](std::string& text) -> std::string {
-        const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
-        if (digits > 0 && text.find_first_not_of('0') >= digits) {
-          throw InputError(fmt::format("'{}' is no memory at all; expected more than 0, such as 4G", text), flag);
-        }
-        return "";
-      },
-      "");
-}
-
-// A duration that stops a run: a duration above 0.
-CLI::Validator TimeLimit(std::string flag) {
-  return CLI::Validator(
-      [flag](std::string& text) -> std::string {
-        const auto limit = sim::ParseDuration(text);
-        if (!limit) {
-          throw InputError(fmt::format("bad duration '{}'; expected a number of seconds or a number with a "
-                                       "unit ms, s, m, h or d, such as 10m",
-                                       text),
-                           flag);
-        }
-        if (*limit <= 0) {
-          throw InputError(fmt::format("a time limit of '{}' stops at once; expected more than 0, such as 10m", text),
-                           flag);
-        }
-        return "";
-      },
-      "");
 }
 
 constexpr long long kMaxPipesFlag = 8;
