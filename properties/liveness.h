@@ -53,9 +53,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -109,6 +111,25 @@ struct Fairness {
     any_enabled |= other.any_enabled;
   }
 };
+
+// Whether two objects hold the same bytes (word by word, inlined).
+template <typename T>
+bool SameBytes(const T& a, const T& b) {
+  const auto* x = reinterpret_cast<const unsigned char*>(&a);
+  const auto* y = reinterpret_cast<const unsigned char*>(&b);
+  std::size_t at = 0;
+  for (; at + 8 <= sizeof(T); at += 8) {
+    std::uint64_t u = 0;
+    std::uint64_t v = 0;
+    std::memcpy(&u, x + at, 8);
+    std::memcpy(&v, y + at, 8);
+    if (u != v) return false;
+  }
+  for (; at < sizeof(T); ++at) {
+    if (x[at] != y[at]) return false;
+  }
+  return true;
+}
 
 // A shortest cycle from node `start` back to it (breadth-first, edges in
 // the order given), over nodes numbered from 0 with their edges
@@ -276,6 +297,7 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
       State next;
       Action action;
       std::uint8_t bit;
+      std::uint32_t at;  // Its place in `edges`.
     };
     std::vector<Staying> staying;  // The edges of the node being opened, before the lookup.
 
@@ -316,10 +338,18 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
           if (bit != kNoBit) frame.fairness.enabled.Add(bit);
         }
         if (key(next, tracked) != k) return;
-        staying.push_back({next, action, bit});
+        // A step that changes nothing leads back to the node itself.
+        if constexpr (std::has_unique_object_representations_v<State>) {
+          if (liveness_detail::SameBytes(next, state)) {
+            edges.push_back({v, action, bit});
+            return;
+          }
+        }
+        staying.push_back({next, action, bit, static_cast<std::uint32_t>(edges.size())});
+        edges.push_back({v, action, bit});
       });
       // Looked up together, so that the table's cache misses overlap.
-      for (const Staying& edge : staying) edges.push_back({node_of(edge.next, tracked), edge.action, edge.bit});
+      for (const Staying& edge : staying) edges[edge.at].to = node_of(edge.next, tracked);
       for (std::uint32_t e = frame.first; e < edges.size(); ++e) __builtin_prefetch(&rindex[edges[e].to]);
       staying.clear();
       frame.next = frame.first;
