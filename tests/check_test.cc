@@ -12,7 +12,9 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <random>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -849,6 +851,145 @@ TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleWithThreePipesAndOnMongosync) {
   }
 }
 
+// A space that is a graph given edge by edge: every structure of components
+// (nested cycles, self-loops, edges between components, fair actions enabled
+// in some nodes of a component and not others, faults, two subjects with
+// their own transient keys) shows up among small random graphs.
+struct GraphSpace {
+  struct State {
+    std::uint32_t node = 0;
+  };
+  static constexpr std::size_t kWords = 1;
+  std::vector<std::vector<std::pair<Action, std::uint32_t>>> out;  // Per node, in emission order.
+  std::vector<std::array<int, 2>> keys;                            // Per node and subject.
+  void Pack(const State& state, std::uint64_t* words) const { words[0] = state.node; }
+  State Unpack(const std::uint64_t* words) const { return {static_cast<std::uint32_t>(words[0])}; }
+  void Initial(std::vector<State>& states) const { states.push_back({0}); }
+  template <typename Emit>
+  void Successors(const State& state, Emit&& emit) const {
+    for (const auto& [action, to] : out[state.node]) emit(action, State{to}, RowMask{});
+  }
+  std::span<const Property> Properties() const { return {}; }
+  std::uint64_t FoundIn(const State&, std::uint64_t) const { return 0; }
+  std::uint64_t ViolatedOver(const State&, Action, const State&, std::uint64_t) const { return 0; }
+  int Subjects() const { return 2; }
+  int TransientKey(const State& state, int subject) const {
+    return keys[state.node][static_cast<std::size_t>(subject)];
+  }
+  static bool IsFault(Action action) { return action >= 8; }
+  static bool IsFair(Action action) { return action < 5; }
+};
+
+TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleOnRandomGraphs) {
+  std::mt19937 random(14);
+  auto below = [&random](std::uint32_t n) { return std::uniform_int_distribution<std::uint32_t>(0, n - 1)(random); };
+  int found = 0;
+  int cycles = 0;
+  for (int graph = 0; graph < 3000; ++graph) {
+    GraphSpace space;
+    const std::uint32_t nodes = 2 + below(14);
+    space.out.resize(nodes);
+    space.keys.resize(nodes);
+    for (std::uint32_t v = 0; v < nodes; ++v) {
+      for (std::size_t subject = 0; subject < 2; ++subject) {
+        space.keys[v][subject] = below(4) == 0 ? -1 : static_cast<int>(below(2));
+      }
+      const std::uint32_t degree = below(4);
+      for (std::uint32_t e = 0; e < degree; ++e) {
+        space.out[v].emplace_back(static_cast<Action>(below(10)), below(nodes));
+      }
+    }
+    const std::string what = "graph " + std::to_string(graph);
+    const Lasso lasso = ExpectLivenessAsTheOracle(space, what);
+    found += lasso.found ? 1 : 0;
+    cycles += lasso.cycle.size() > 1 ? 1 : 0;
+    if (::testing::Test::HasFailure()) break;
+  }
+  EXPECT_GT(found, 300);
+  EXPECT_GT(cycles, 30);
+}
+
+// Three interchangeable subjects sharing one random lifecycle (up to five
+// local states, triggers 0-2 fair events, 3-4 operations, 5 a fault), with
+// and without symmetry: a reduced space's components are judged through the
+// tracked subject's own actions first, then rebuilt concretely; both must
+// agree with the oracle, which always rebuilds.
+struct TrioSpace {
+  struct State {
+    std::array<std::uint8_t, 3> at{};
+  };
+  static constexpr std::size_t kWords = 1;
+  std::vector<std::array<int, 6>> next;  // Per local state and trigger: the next local state, or -1.
+  std::vector<int> key;                  // Per local state: its transient key, or -1.
+  bool reduced = false;
+  static int PipeOf(Action action) { return action / 8; }
+  static int TriggerOf(Action action) { return action % 8; }
+  static bool IsFault(Action action) { return action % 8 == 5; }
+  static bool IsFair(Action action) { return action % 8 < 3; }
+  void Pack(const State& state, std::uint64_t* words) const {
+    std::array<std::uint8_t, 3> at = state.at;
+    if (reduced) std::sort(at.begin(), at.end());
+    words[0] = at[0] | (std::uint64_t{at[1]} << 8) | (std::uint64_t{at[2]} << 16);
+  }
+  State Unpack(const std::uint64_t* words) const {
+    return {{static_cast<std::uint8_t>(words[0] & 0xff), static_cast<std::uint8_t>((words[0] >> 8) & 0xff),
+             static_cast<std::uint8_t>(words[0] >> 16)}};
+  }
+  void Initial(std::vector<State>& states) const { states.push_back({}); }
+  template <typename Emit>
+  void Successors(const State& state, Emit&& emit) const {
+    for (std::size_t p = 0; p < 3; ++p) {
+      for (std::size_t t = 0; t < 6; ++t) {
+        const int to = next[state.at[p]][t];
+        if (to < 0) continue;
+        State after = state;
+        after.at[p] = static_cast<std::uint8_t>(to);
+        emit(static_cast<Action>(p * 8 + t), after, RowMask{});
+      }
+    }
+  }
+  std::span<const Property> Properties() const { return {}; }
+  std::uint64_t FoundIn(const State&, std::uint64_t) const { return 0; }
+  std::uint64_t ViolatedOver(const State&, Action, const State&, std::uint64_t) const { return 0; }
+  int Subjects() const { return 3; }
+  int TransientKey(const State& state, int subject) const { return key[state.at[static_cast<std::size_t>(subject)]]; }
+  bool Reduced() const { return reduced; }
+  int CanonicalPosition(const State& state, int subject) const {
+    int below = 0;
+    for (const std::uint8_t other : state.at) below += other < state.at[static_cast<std::size_t>(subject)] ? 1 : 0;
+    return below;
+  }
+  TrioSpace Unreduced() const {
+    TrioSpace copy = *this;
+    copy.reduced = false;
+    return copy;
+  }
+};
+
+TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleOnRandomSymmetricSpaces) {
+  std::mt19937 random(3);
+  auto below = [&random](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
+  int found[2] = {0, 0};
+  for (int lifecycle = 0; lifecycle < 1500 && !::testing::Test::HasFailure(); ++lifecycle) {
+    TrioSpace space;
+    const int states = 2 + below(4);
+    space.next.resize(static_cast<std::size_t>(states));
+    space.key.resize(static_cast<std::size_t>(states));
+    for (int s = 0; s < states; ++s) {
+      space.key[static_cast<std::size_t>(s)] = below(3) == 0 ? -1 : below(2);
+      for (int& to : space.next[static_cast<std::size_t>(s)]) to = below(3) == 0 ? below(states) : -1;
+    }
+    for (const bool reduced : {false, true}) {
+      space.reduced = reduced;
+      const Lasso lasso =
+          ExpectLivenessAsTheOracle(space, "lifecycle " + std::to_string(lifecycle) + (reduced ? ", symmetry" : ""));
+      found[reduced] += lasso.found ? 1 : 0;
+    }
+  }
+  EXPECT_GT(found[0], 200);
+  EXPECT_EQ(found[1], found[0]);
+}
+
 // A stop request during the pass stops it where the oracle stops, saying
 // so and establishing nothing; the pass holds one word per node, so a
 // memory limit below that stops it before it allocates, and one just above
@@ -889,7 +1030,7 @@ TEST(Liveness, StopsAtTheSamePollAsTheOracleAndFitsInOneWordPerNode) {
     EXPECT_EQ(stopped.stopped_by, StopReason::kMaxMemory);
     EXPECT_FALSE(stopped.found);
     ExploreLimits enough;
-    enough.max_memory_bytes = explorer.MemoryBytes() + 4 * nodes + (1U << 20);
+    enough.max_memory_bytes = explorer.MemoryBytes() + 4 * nodes + (64U << 10);
     const Lasso done = FindFairTrap(explorer, space, enough);
     EXPECT_EQ(done.stopped_by, StopReason::kNone);
     EXPECT_EQ(done.entry, free.entry);
