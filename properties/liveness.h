@@ -31,7 +31,8 @@
 // target is still open), and whether it has one. So nothing is kept per
 // node but the one word, and a closed component is judged without looking
 // at its states again; only a fair trap that gives a shorter lasso has its
-// members' edges generated once more, to find the cycle.
+// members' edges generated once more, to find the cycle (and every
+// component, should a space have more fair actions than kFairBits).
 //
 // Symmetry: on a space whose Reduced() is true (one state stored per orbit
 // of interchangeable subjects), the subject is tracked rather than named.
