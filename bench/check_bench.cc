@@ -4,8 +4,12 @@
 // state, the parent link and action, and the open-addressing slots) for the
 // ClickPipe service model with enough pipes that the space holds at least
 // 10^6 states, and for mongosync. The search includes every property check;
-// the liveness pass after it is measured separately.
+// the whole check (search, liveness pass, coverage, report) is measured
+// separately, and next to the search alone.
 #include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <ctime>
 
 #include "properties/check.h"
 #include "properties/clickpipe_space.h"
@@ -58,9 +62,51 @@ void BM_CheckClickPipe(benchmark::State& state) {
                                                   benchmark::Counter::kIsRate);
 }
 
+// The whole `check` next to the pure search (Explorer::Run alone), on the
+// same space in the same iteration, with symmetry off (0) or on (1): the
+// processor seconds of each, the states per second of each, and the whole
+// check's rate as a share of the search's (the goal: at least 0.5).
+void BM_CheckVersusSearchClickPipe(benchmark::State& state) {
+  ClickPipeBounds bounds;
+  bounds.pipes = static_cast<int>(state.range(0));
+  bounds.symmetry = state.range(1) != 0;
+  const ClickPipeSpace space(model::clickpipe::TableOf(model::clickpipe::Profile::kCurrent), bounds);
+  auto seconds = [] { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; };
+  double search = 0;
+  double check = 0;
+  std::uint64_t states = 0;
+  for (auto _ : state) {
+    const double start = seconds();
+    {
+      Explorer<ClickPipeSpace> explorer(space);
+      explorer.Run({});
+      states = explorer.states();
+    }
+    const double searched = seconds();
+    const CheckReport report = Check(space, {});
+    benchmark::DoNotOptimize(report.verdict);
+    search += searched - start;
+    check += seconds() - searched;
+  }
+  const auto iterations = static_cast<double>(state.iterations());
+  state.counters["states"] = static_cast<double>(states);
+  state.counters["search_s"] = search / iterations;
+  state.counters["check_s"] = check / iterations;
+  state.counters["search_states/s"] = static_cast<double>(states) * iterations / search;
+  state.counters["check_states/s"] = static_cast<double>(states) * iterations / check;
+  state.counters["check/search_rate"] = search / check;
+}
+
 BENCHMARK(BM_ExploreClickPipe)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_ExploreMongosync)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CheckClickPipe)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_CheckVersusSearchClickPipe)
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->Args({3, 0})
+    ->Args({3, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace pipecheck::properties

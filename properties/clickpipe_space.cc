@@ -713,6 +713,7 @@ ClickPipeSpace::ClickPipeSpace(const cp::Table& table, ClickPipeBounds bounds)
       const auto trigger = static_cast<T>(t);
       if (IsServiceWide(trigger) || table_.RowsOf(static_cast<S>(state), trigger).empty()) continue;
       triggers_[state].push_back(trigger);
+      if (FaultOf(trigger) < 0) fault_free_triggers_[state].push_back(trigger);
     }
   }
   auto explored = [&](cp::Mode mode) {

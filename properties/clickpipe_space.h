@@ -136,6 +136,25 @@ class ClickPipeSpace {
     }
   }
 
+  // The actions of Successors that are not faults (!IsFault), in the same
+  // order, without generating the faults (the liveness pass, liveness.h).
+  template <typename Emit>
+  void FaultFreeSuccessors(const State& state, Emit&& emit) const {
+    namespace cp = model::clickpipe;
+    for (int p = 0; p < bounds_.pipes; ++p) {
+      const auto pipe = static_cast<std::size_t>(p);
+      for (const cp::Trigger trigger : fault_free_triggers_[static_cast<std::size_t>(state.pipes[pipe].state)]) {
+        const cp::StepResult result = cp::Step(table_, state.pipes[pipe], trigger);
+        if (!result.accepted) continue;
+        State next = state;
+        next.pipes[pipe] = result.next;
+        RowMask rows;
+        rows.Set(result.row);
+        emit(ActionOf(p, trigger), next, rows);
+      }
+    }
+  }
+
   // The properties that compare the table with the documents' answers
   // transcribed a second time in clickpipe_space.cc (Documented*): they check the
   // table against that copy, trigger by trigger, rather than a behaviour.
@@ -221,6 +240,7 @@ class ClickPipeSpace {
   // Per lifecycle state, the per-pipe triggers that have a row from it, in
   // trigger order: the only ones Step could accept.
   std::array<std::vector<model::clickpipe::Trigger>, model::clickpipe::kStateCount> triggers_;
+  std::array<std::vector<model::clickpipe::Trigger>, model::clickpipe::kStateCount> fault_free_triggers_;  // Of those, no fault.
   // The catalogue's entries that these bounds list (see the .cc), in order.
   std::vector<Property> properties_;
   std::vector<std::size_t> entries_;                // Per property: its catalogue entry.

@@ -8,10 +8,9 @@
 // only fault-free transitions are considered.
 //
 // Method: for each subject of the space (one of several parallel instances
-// of the lifecycle, or the only one), restrict the explored
-// graph to the states where the subject is in a transient state T and to
-// the fault-free edges that keep it in T; find the strongly connected
-// components (iterative Tarjan, successors recomputed on demand); a
+// of the lifecycle, or the only one), restrict the explored graph to the
+// states where the subject is in a transient state T and to the fault-free
+// edges that keep it in T; find the strongly connected components; a
 // component is a fair trap when
 //  - it has an internal edge and every fair action enabled in all of its
 //    states is taken on one of its edges, or
@@ -19,6 +18,21 @@
 //    enabled there (the system may idle forever).
 // The counterexample is a lasso: the shortest path to the component and a
 // shortest cycle inside it (empty: the system stutters).
+//
+// The components are found by Pearce's space-efficient variant of Tarjan's
+// algorithm: one 32-bit word per node (its DFS index while the node is open,
+// its component's number once closed, components numbered downwards from the
+// top of the range so the two never meet) and one stack of open nodes. A
+// node's restricted edges are generated when the DFS reaches it (the edges
+// that leave T are dropped before the stored state is looked up) and held
+// only while it is on the DFS path. What fairness needs is gathered on the
+// way, per open component: the fair actions enabled in all of its nodes, the
+// fair actions on its internal edges (an edge is internal exactly when its
+// target is still open), and whether it has one. So nothing is kept per
+// node but the one word, and a closed component is judged without looking
+// at its states again; only a fair trap that gives a shorter lasso has its
+// members' edges generated once more, to find the cycle (and every
+// component, should a space have more fair actions than kFairBits).
 //
 // Symmetry: on a space whose Reduced() is true (one state stored per orbit
 // of interchangeable subjects), the subject is tracked rather than named.
@@ -29,15 +43,23 @@
 // unreduced graph, one of which is rebuilt concretely (from the stored
 // state, following the tracked subject) to judge fairness on concrete
 // actions and to find the cycle; the lasso's cycle is then in the frame of
-// the stored state (check.h makes it concrete).
+// the stored state (check.h makes it concrete). Before that rebuild, a
+// component is dismissed when the tracked subject has a fair action enabled
+// in all of its nodes that no internal edge takes (for a space that names
+// the subject and trigger of an action, Space::PipeOf and Space::TriggerOf):
+// the rebuilt component would then leave that action enabled and untaken.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <optional>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "properties/explorer.h"
@@ -54,6 +76,96 @@ struct Lasso {
   std::uint64_t memory_bytes = 0;  // When stopped: the memory judged at the stop.
 };
 
+namespace liveness_detail {
+
+// A set of fair actions, each given one of kBits bits (see FindFairTrap).
+template <std::size_t kBits>
+struct FairSet {
+  std::array<std::uint64_t, (kBits + 63) / 64> words{};
+  void Add(std::size_t bit) { words[bit / 64] |= std::uint64_t{1} << (bit % 64); }
+  // Whether every action of this set is in `other`.
+  bool Within(const FairSet& other) const {
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      if ((words[w] & ~other.words[w]) != 0) return false;
+    }
+    return true;
+  }
+  void Intersect(const FairSet& other) {
+    for (std::size_t w = 0; w < words.size(); ++w) words[w] &= other.words[w];
+  }
+  void Unite(const FairSet& other) {
+    for (std::size_t w = 0; w < words.size(); ++w) words[w] |= other.words[w];
+  }
+};
+
+// What fairness needs of an open component (its nodes so far).
+template <std::size_t kBits>
+struct Fairness {
+  FairSet<kBits> enabled;    // Fair actions enabled in every node.
+  FairSet<kBits> taken;      // Fair actions on an internal edge.
+  bool internal = false;     // Some edge is internal.
+  bool any_enabled = false;  // Some fair action is enabled (judged on a single node).
+  void Merge(const Fairness& other) {
+    enabled.Intersect(other.enabled);
+    taken.Unite(other.taken);
+    internal |= other.internal;
+    any_enabled |= other.any_enabled;
+  }
+};
+
+// Whether two objects hold the same bytes (word by word, inlined).
+template <typename T>
+bool SameBytes(const T& a, const T& b) {
+  const auto* x = reinterpret_cast<const unsigned char*>(&a);
+  const auto* y = reinterpret_cast<const unsigned char*>(&b);
+  std::size_t at = 0;
+  for (; at + 8 <= sizeof(T); at += 8) {
+    std::uint64_t u = 0;
+    std::uint64_t v = 0;
+    std::memcpy(&u, x + at, 8);
+    std::memcpy(&v, y + at, 8);
+    if (u != v) return false;
+  }
+  for (; at < sizeof(T); ++at) {
+    if (x[at] != y[at]) return false;
+  }
+  return true;
+}
+
+// A shortest cycle from node `start` back to it (breadth-first, edges in
+// the order given), over nodes numbered from 0 with their edges
+// (target, action); the component is strongly connected, so one exists.
+inline std::vector<Action> ShortestCycle(
+    const std::vector<std::vector<std::pair<std::uint32_t, Action>>>& edges, std::uint32_t start) {
+  constexpr std::uint32_t kUnseen = 0xffffffffU;
+  std::vector<std::uint32_t> previous(edges.size(), kUnseen);
+  std::vector<Action> via(edges.size(), 0);
+  std::deque<std::uint32_t> queue = {start};
+  std::uint32_t closing = kUnseen;
+  Action closing_action = 0;
+  while (!queue.empty() && closing == kUnseen) {
+    const std::uint32_t at = queue.front();
+    queue.pop_front();
+    for (const auto& [to, action] : edges[at]) {
+      if (to == start) {
+        closing = at;
+        closing_action = action;
+        break;
+      }
+      if (previous[to] != kUnseen) continue;
+      previous[to] = at;
+      via[to] = action;
+      queue.push_back(to);
+    }
+  }
+  PIPECHECK_ASSERT(closing != kUnseen);
+  std::vector<Action> cycle = {closing_action};
+  for (std::uint32_t at = closing; at != start; at = previous[at]) cycle.push_back(via[at]);
+  return {cycle.rbegin(), cycle.rend()};
+}
+
+}  // namespace liveness_detail
+
 // The space gives the subjects (`Subjects()`), the transient state a subject
 // is in (`TransientKey(state, subject)`, or -1) and the classes of actions
 // (`Space::IsFault(action)`, `Space::IsFair(action)`). The limits' memory
@@ -64,10 +176,16 @@ struct Lasso {
 // With `traps`, every stored state that lies in a fair trap (for some
 // subject) is listed there, sorted: the tests compare these sets with and
 // without symmetry.
-template <typename Space>
+//
+// kFairBits: how many distinct fair actions a component's fairness is
+// gathered for on the way (beyond them, components are judged by generating
+// their edges again); a parameter so that the tests can reach that path.
+template <typename Space, std::size_t kFairBits = 128>
 Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
                    const ExploreLimits& limits = {}, std::vector<std::uint32_t>* traps = nullptr) {
   using State = typename Space::State;
+  static_assert(kFairBits >= 1 && kFairBits < 0xff);
+  using Fairness = liveness_detail::Fairness<kFairBits>;
   const int subjects = space.Subjects();
   bool reduced = false;
   if constexpr (requires { space.CanonicalPosition(State{}, 0); }) reduced = space.Reduced();
@@ -82,26 +200,68 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
       return subject;
     }
   };
-  auto is_fault = [](Action action) { return Space::IsFault(action); };
+  // The fault-free successors: without generating the faults where the space can.
+  auto fault_free = [&space](const State& state, auto&& emit) {
+    if constexpr (requires { space.FaultFreeSuccessors(state, emit); }) {
+      space.FaultFreeSuccessors(state, emit);
+    } else {
+      space.Successors(state, [&](Action action, const State& next, const RowMask& rows) {
+        if (!Space::IsFault(action)) emit(action, next, rows);
+      });
+    }
+  };
   auto is_fair = [](Action action) { return Space::IsFair(action); };
   const auto stored = static_cast<std::uint32_t>(explorer.states());
-  PIPECHECK_ASSERT(std::uint64_t{stored} * per < 0xffffffffU);
+  // DFS indices stay below 2^31, component numbers above.
+  PIPECHECK_ASSERT(std::uint64_t{stored} * per < 0x80000000U);
   const std::uint32_t count = stored * per;  // Nodes.
-  constexpr std::uint32_t kUnseen = 0xffffffffU;
+  constexpr std::uint32_t kUnvisited = 0;
+  constexpr std::uint32_t kFirstComponent = 0xfffffffeU;
+  constexpr std::uint8_t kNoBit = 0xff;
   Lasso best;
   std::optional<Space> unreduced;  // Reduced: packs the rebuilt components' concrete states.
   struct Edge {
     std::uint32_t to;
     Action action;
+    std::uint8_t bit;  // The bit of `taken` the edge sets when internal, or kNoBit.
   };
-  struct Node {
-    std::vector<Edge> edges;          // Restricted, fault-free, staying in T.
-    std::vector<Action> enabled_fair;  // Sorted.
+
+  // The bits of fair actions. Unreduced: each fair action has its own bit,
+  // given as it is first met, so a component's fairness is judged exactly
+  // (past kFairBits actions, `overflow`: by generating its edges again).
+  // Reduced: the tracked subject's own triggers (see the header).
+  constexpr bool kSubjectActions = requires(Action a) {
+    Space::PipeOf(a);
+    Space::TriggerOf(a);
   };
-  constexpr std::uint64_t kArrayBytes = 4 + 4 + 1 + 4 + 4;  // order, low, on_stack, component, keys.
+  std::vector<std::uint8_t> bit_of;  // Unreduced: by action.
+  std::size_t bits_used = 0;
+  bool overflow = false;
+  if (!reduced) bit_of.assign(std::size_t{1} << (8 * sizeof(Action)), kNoBit);
+  auto action_bit = [&](Action action) -> std::uint8_t {
+    std::uint8_t& bit = bit_of[action];
+    if (bit == kNoBit) {
+      if (bits_used < kFairBits) {
+        bit = static_cast<std::uint8_t>(bits_used++);
+      } else {
+        overflow = true;
+      }
+    }
+    return bit;
+  };
+  // Reduced: the trigger's bit when `action` is the tracked subject's own.
+  auto own_bit = [&](Action action, int tracked) -> std::uint8_t {
+    if constexpr (kSubjectActions) {
+      const auto trigger = static_cast<std::size_t>(Space::TriggerOf(action));
+      if (Space::PipeOf(action) == tracked && trigger < kFairBits) return static_cast<std::uint8_t>(trigger);
+    }
+    return kNoBit;
+  };
+
+  // What the pass holds besides the explorer's tables: one word per node,
+  // and (small) the DFS path's edges and the stack of open nodes.
+  constexpr std::uint64_t kNodeBytes = sizeof(std::uint32_t);
   for (int subject = 0; subject < passes; ++subject) {
-    // What the pass holds besides the explorer's tables: the arrays above,
-    // the nodes and their edges (counted as allocated).
     std::uint64_t held = 0;
     auto memory = [&]() -> std::uint64_t {
       if (limits.resident) return limits.resident();
@@ -112,37 +272,35 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
     progress.states = count;
     progress.subject = subject;
     progress.subjects = passes;
-    if (memory() + count * kArrayBytes > limits.max_memory_bytes) {
+    if (memory() + count * kNodeBytes > limits.max_memory_bytes) {
       return Lasso{false, 0, {}, subject, StopReason::kMaxMemory, memory()};
     }
-    std::vector<std::uint32_t> order(count, kUnseen);  // DFS index.
-    std::vector<std::uint32_t> low(count, 0);
-    std::vector<std::uint8_t> on_stack(count, 0);
-    std::vector<std::uint32_t> component(count, kUnseen);
-    std::vector<int> keys(count, -1);
-    std::uint64_t transient = 0;
-    for (std::uint32_t s = 0; s < stored; ++s) {
-      const State state = explorer.Unpack(s);
-      for (std::uint32_t p = 0; p < per; ++p) {
-        const int tracked = reduced ? static_cast<int>(p) : subject;
-        // Reduced: only the first of a run of equal records stands for the run.
-        if (reduced && position(state, tracked) != tracked) continue;
-        keys[s * per + p] = key(state, tracked);
-        if (keys[s * per + p] >= 0) ++transient;
-      }
-    }
-    held = count * kArrayBytes;
-    if (memory() + transient * sizeof(Node) > limits.max_memory_bytes) {
-      return Lasso{false, 0, {}, subject, StopReason::kMaxMemory, memory()};
-    }
-    std::vector<Node> nodes;  // Indexed by DFS index.
-    nodes.reserve(transient);  // At most one node a transient state: one allocation, never moved.
-    held += transient * sizeof(Node);
-    std::uint64_t node_bytes = 0;  // Edges and fair actions of the nodes so far.
+    // Open: the DFS index (from 1); closed: the component's number (from kFirstComponent down).
+    std::vector<std::uint32_t> rindex(count, kUnvisited);
+    held = count * kNodeBytes;
+    std::uint32_t next_index = 1;
+    std::uint32_t next_component = kFirstComponent;
+    std::uint64_t visited = 0;
     StopReason stopped = StopReason::kNone;
-    std::vector<std::uint32_t> stack;
-    std::uint32_t next_order = 0;
-    std::uint32_t next_component = 0;
+    std::vector<std::uint32_t> open;  // Nodes done with but not yet in a closed component.
+    struct Frame {
+      std::uint32_t node;
+      int key;                 // The transient state the node's subject is in.
+      std::uint32_t first;     // The node's edges: edges[first, end) ...
+      std::uint32_t next;      // ... the next one to follow ...
+      std::uint32_t end;
+      bool root;               // No edge so far reached an earlier open node.
+      Fairness fairness;       // Of the node and the nodes it has taken into its component.
+    };
+    std::vector<Frame> frames;
+    std::vector<Edge> edges;  // The edges of the nodes on the DFS path.
+    struct Staying {
+      State next;
+      Action action;
+      std::uint8_t bit;
+      std::uint32_t at;  // Its place in `edges`.
+    };
+    std::vector<Staying> staying;  // The edges of the node being opened, before the lookup.
 
     // The node that (`next`, the subject at `tracked`) stands for.
     auto node_of = [&](const State& next, int tracked) {
@@ -150,61 +308,107 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
       PIPECHECK_ASSERT(target != Explorer<Space>::kNoParent);
       return reduced ? target * per + static_cast<std::uint32_t>(position(next, tracked)) : target;
     };
-    auto expand = [&](std::uint32_t s) {
-      Node node;
-      const State state = explorer.Unpack(s / per);
-      const int tracked = reduced ? static_cast<int>(s % per) : subject;
-      space.Successors(state, [&](Action action, const State& next, const RowMask&) {
-        if (is_fault(action)) return;
-        if (is_fair(action)) node.enabled_fair.push_back(action);
-        if (reduced && key(next, tracked) != keys[s]) return;
-        const std::uint32_t target = node_of(next, tracked);
-        if (keys[target] == keys[s]) node.edges.push_back({target, action});
-      });
-      std::sort(node.enabled_fair.begin(), node.enabled_fair.end());
-      node.enabled_fair.erase(std::unique(node.enabled_fair.begin(), node.enabled_fair.end()),
-                              node.enabled_fair.end());
-      node_bytes += node.edges.capacity() * sizeof(Edge) + node.enabled_fair.capacity() * sizeof(Action) +
-                    (node.edges.empty() ? 0 : 32) + (node.enabled_fair.empty() ? 0 : 32);
-      return node;
-    };
-    // Every few thousand states: progress, a stop request, and whether the
-    // next few thousand nodes fit (judged by the nodes so far).
+    // Every few thousand nodes: progress, a stop request, and whether the
+    // next few thousand nodes fit.
     auto poll = [&]() {
-      held = count * kArrayBytes + transient * sizeof(Node) + node_bytes;
-      progress.visited = next_order;
+      held = count * kNodeBytes + edges.capacity() * sizeof(Edge) + frames.capacity() * sizeof(Frame) +
+             open.capacity() * sizeof(std::uint32_t);
+      progress.visited = visited;
       progress.memory_bytes = memory();
       if (limits.progress) limits.progress(progress);
       if (limits.stop_requested) stopped = limits.stop_requested();
-      const std::uint64_t ahead = next_order == 0 ? 0 : 2 * 4096 * (node_bytes / next_order + 1);
+      const std::uint64_t ahead = 2 * 4096 * sizeof(std::uint32_t);
       if (stopped == StopReason::kNone && progress.memory_bytes + ahead > limits.max_memory_bytes) {
         stopped = StopReason::kMaxMemory;
       }
+    };
+    // Opens node `v` of key `k`: its index, its restricted edges, the fair
+    // actions enabled there.
+    auto visit = [&](std::uint32_t v, int k) {
+      if ((visited & 4095U) == 0) poll();
+      ++visited;
+      rindex[v] = next_index++;
+      Frame frame{v, k, static_cast<std::uint32_t>(edges.size()), 0, 0, true, {}};
+      const State state = explorer.Unpack(v / per);
+      const int tracked = reduced ? static_cast<int>(v % per) : subject;
+      fault_free(state, [&](Action action, const State& next, const RowMask&) {
+        std::uint8_t bit = kNoBit;
+        if (is_fair(action)) {
+          frame.fairness.any_enabled = true;
+          bit = reduced ? own_bit(action, tracked) : action_bit(action);
+          if (bit != kNoBit) frame.fairness.enabled.Add(bit);
+        }
+        if (key(next, tracked) != k) return;
+        // A step that changes nothing leads back to the node itself.
+        if constexpr (std::has_unique_object_representations_v<State>) {
+          if (liveness_detail::SameBytes(next, state)) {
+            edges.push_back({v, action, bit});
+            return;
+          }
+        }
+        staying.push_back({next, action, bit, static_cast<std::uint32_t>(edges.size())});
+        edges.push_back({v, action, bit});
+      });
+      // Looked up together, so that the table's cache misses overlap.
+      for (const Staying& edge : staying) edges[edge.at].to = node_of(edge.next, tracked);
+      for (std::uint32_t e = frame.first; e < edges.size(); ++e) __builtin_prefetch(&rindex[edges[e].to]);
+      staying.clear();
+      frame.next = frame.first;
+      frame.end = static_cast<std::uint32_t>(edges.size());
+      frames.push_back(frame);
+    };
+
+    // The internal edges of a closed component's members (sorted), each as
+    // (member's position, target's position, action), in the order the
+    // space generates them; and each member's enabled fair actions.
+    struct Rebuilt {
+      std::vector<std::vector<std::pair<std::uint32_t, Action>>> edges;
+      std::vector<std::vector<Action>> enabled_fair;
+    };
+    auto rebuild = [&](const std::vector<std::uint32_t>& members, std::uint32_t id, int k) {
+      Rebuilt out;
+      out.edges.resize(members.size());
+      out.enabled_fair.resize(members.size());
+      for (std::size_t m = 0; m < members.size(); ++m) {
+        const State state = explorer.Unpack(members[m] / per);
+        const int tracked = reduced ? static_cast<int>(members[m] % per) : subject;
+        fault_free(state, [&](Action action, const State& next, const RowMask&) {
+          if (is_fair(action)) out.enabled_fair[m].push_back(action);
+          if (key(next, tracked) != k) return;
+          const std::uint32_t target = node_of(next, tracked);
+          if (rindex[target] != id) return;
+          const auto at = std::lower_bound(members.begin(), members.end(), target) - members.begin();
+          out.edges[m].push_back({static_cast<std::uint32_t>(at), action});
+        });
+        std::sort(out.enabled_fair[m].begin(), out.enabled_fair[m].end());
+        out.enabled_fair[m].erase(std::unique(out.enabled_fair[m].begin(), out.enabled_fair[m].end()),
+                                  out.enabled_fair[m].end());
+      }
+      return out;
     };
 
     // Reduced: the component rebuilt concretely from the stored state of its
     // first node, following the tracked subject; fairness is judged on its
     // concrete actions, and the cycle found in it.
-    auto judge_lifted = [&](const std::vector<std::uint32_t>& members, std::uint32_t id) {
-      const std::uint32_t first = *std::min_element(members.begin(), members.end());
+    auto judge_lifted = [&](const std::vector<std::uint32_t>& members, std::uint32_t id, int k,
+                            const Fairness& fairness) {
+      const std::uint32_t first = members.front();
       const std::uint32_t entry = first / per;
       if (traps == nullptr && best.found && entry >= best.entry) return;
       const int tracked = static_cast<int>(first % per);
-      bool internal = false;
-      for (const std::uint32_t m : members) {
-        for (const Edge& edge : nodes[order[m]].edges) internal |= component[edge.to] == id;
-      }
-      if (!internal) {  // One state that nothing keeps in T: a trap when no fair action is enabled.
-        if (!nodes[order[first]].enabled_fair.empty()) return;
+      if (!fairness.internal) {  // One state that nothing keeps in T: a trap when no fair action is enabled.
+        if (fairness.any_enabled) return;
         if (traps != nullptr) traps->push_back(entry);
         if (!best.found || entry < best.entry) best = Lasso{true, entry, {}, tracked};
         return;
       }
+      // The tracked subject leaves a fair action enabled and untaken.
+      if (!fairness.enabled.Within(fairness.taken)) return;
       if constexpr (requires { space.Unreduced(); }) {
         if (!unreduced) unreduced.emplace(space.Unreduced());
         std::map<std::array<std::uint64_t, Space::kWords>, std::uint32_t> index;  // Concrete states.
         std::vector<State> states = {explorer.Unpack(entry)};
-        std::vector<std::vector<Edge>> edges(1);
+        std::vector<std::vector<std::pair<std::uint32_t, Action>>> lifted(1);
         auto concrete_key = [&](const State& state) {
           std::array<std::uint64_t, Space::kWords> words{};
           unreduced->Pack(state, words.data());
@@ -216,17 +420,16 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
         for (std::uint32_t at = 0; at < states.size(); ++at) {
           std::vector<Action> enabled;
           const State state = states[at];
-          space.Successors(state, [&](Action action, const State& next, const RowMask&) {
-            if (is_fault(action)) return;
+          fault_free(state, [&](Action action, const State& next, const RowMask&) {
             if (is_fair(action)) enabled.push_back(action);
-            if (key(next, tracked) != keys[first]) return;
-            if (component[node_of(next, tracked)] != id) return;
+            if (key(next, tracked) != k) return;
+            if (rindex[node_of(next, tracked)] != id) return;
             const auto [it, added] = index.emplace(concrete_key(next), static_cast<std::uint32_t>(states.size()));
             if (added) {
               states.push_back(next);
-              edges.emplace_back();
+              lifted.emplace_back();
             }
-            edges[at].push_back({it->second, action});
+            lifted[at].push_back({it->second, action});
             if (is_fair(action)) taken.push_back(action);
           });
           std::sort(enabled.begin(), enabled.end());
@@ -247,137 +450,123 @@ Lasso FindFairTrap(const Explorer<Space>& explorer, const Space& space,
         }
         if (best.found && entry >= best.entry) return;
         best = Lasso{true, entry, {}, tracked};
-        // A shortest cycle from the entry back to it, in the rebuilt component.
-        std::vector<std::uint32_t> previous(states.size(), kUnseen);
-        std::vector<Action> via(states.size(), 0);
-        std::deque<std::uint32_t> queue = {0};
-        std::uint32_t closing = kUnseen;
-        Action closing_action = 0;
-        while (!queue.empty() && closing == kUnseen) {
-          const std::uint32_t at = queue.front();
-          queue.pop_front();
-          for (const Edge& edge : edges[at]) {
-            if (edge.to == 0) {
-              closing = at;
-              closing_action = edge.action;
-              break;
-            }
-            if (previous[edge.to] != kUnseen) continue;
-            previous[edge.to] = at;
-            via[edge.to] = edge.action;
-            queue.push_back(edge.to);
-          }
-        }
-        PIPECHECK_ASSERT(closing != kUnseen);
-        std::vector<Action> cycle = {closing_action};
-        for (std::uint32_t at = closing; at != 0; at = previous[at]) cycle.push_back(via[at]);
-        best.cycle.assign(cycle.rbegin(), cycle.rend());
+        best.cycle = liveness_detail::ShortestCycle(lifted, 0);
       }
     };
 
-    auto judge = [&](const std::vector<std::uint32_t>& members, std::uint32_t id) {
+    // A closed component: its members (sorted), number and key, and what was
+    // gathered for fairness.
+    auto judge = [&](const std::vector<std::uint32_t>& members, std::uint32_t id, int k,
+                     const Fairness& fairness) {
       if (reduced) {
-        judge_lifted(members, id);
+        judge_lifted(members, id, k, fairness);
         return;
       }
-      std::vector<Action> required = nodes[order[members.front()]].enabled_fair;
-      std::vector<Action> taken;
-      bool internal = false;
-      for (const std::uint32_t m : members) {
-        const Node& node = nodes[order[m]];
-        std::vector<Action> both;
-        std::set_intersection(required.begin(), required.end(), node.enabled_fair.begin(),
-                              node.enabled_fair.end(), std::back_inserter(both));
-        required = std::move(both);
-        for (const Edge& edge : node.edges) {
-          if (component[edge.to] != id) continue;
-          internal = true;
-          if (is_fair(edge.action)) taken.push_back(edge.action);
+      const std::uint32_t entry = members.front();
+      std::optional<Rebuilt> rebuilt;
+      bool fair = false;
+      if (!overflow) {
+        fair = fairness.enabled.Within(fairness.taken);
+      } else {
+        rebuilt = rebuild(members, id, k);
+        std::vector<Action> required = rebuilt->enabled_fair.front();
+        std::vector<Action> taken;
+        for (std::size_t m = 0; m < members.size(); ++m) {
+          std::vector<Action> both;
+          std::set_intersection(required.begin(), required.end(), rebuilt->enabled_fair[m].begin(),
+                                rebuilt->enabled_fair[m].end(), std::back_inserter(both));
+          required = std::move(both);
+          for (const auto& [to, action] : rebuilt->edges[m]) {
+            if (is_fair(action)) taken.push_back(action);
+          }
         }
+        std::sort(taken.begin(), taken.end());
+        fair = std::includes(taken.begin(), taken.end(), required.begin(), required.end());
       }
-      std::sort(taken.begin(), taken.end());
-      const bool fair = std::includes(taken.begin(), taken.end(), required.begin(), required.end());
       if (!fair) return;
       if (traps != nullptr) traps->insert(traps->end(), members.begin(), members.end());
-      const std::uint32_t entry = *std::min_element(members.begin(), members.end());
       if (best.found && entry >= best.entry) return;
       best = Lasso{true, entry, {}, subject};
-      if (!internal) return;  // Stuttering.
-      // A shortest cycle entry -> ... -> entry inside the component.
-      std::vector<std::uint32_t> previous(count, kUnseen);
-      std::vector<Action> via(count, 0);
-      std::deque<std::uint32_t> queue = {entry};
-      std::uint32_t closing = kUnseen;
-      Action closing_action = 0;
-      while (!queue.empty() && closing == kUnseen) {
-        const std::uint32_t at = queue.front();
-        queue.pop_front();
-        for (const Edge& edge : nodes[order[at]].edges) {
-          if (component[edge.to] != id) continue;
-          if (edge.to == entry) {
-            closing = at;
-            closing_action = edge.action;
-            break;
-          }
-          if (previous[edge.to] != kUnseen) continue;
-          previous[edge.to] = at;
-          via[edge.to] = edge.action;
-          queue.push_back(edge.to);
-        }
-      }
-      PIPECHECK_ASSERT(closing != kUnseen);
-      std::vector<Action> cycle = {closing_action};
-      for (std::uint32_t at = closing; at != entry; at = previous[at]) cycle.push_back(via[at]);
-      best.cycle.assign(cycle.rbegin(), cycle.rend());
+      if (!fairness.internal) return;  // Stuttering.
+      if (!rebuilt) rebuilt = rebuild(members, id, k);
+      best.cycle = liveness_detail::ShortestCycle(rebuilt->edges, 0);
     };
 
-    // Iterative Tarjan.
-    struct Frame {
-      std::uint32_t state;
-      std::size_t next_edge;
-    };
-    for (std::uint32_t root = 0; root < count && stopped == StopReason::kNone; ++root) {
-      if (keys[root] < 0 || order[root] != kUnseen) continue;
-      std::vector<Frame> frames;
-      auto visit = [&](std::uint32_t s) {
-        if ((next_order & 4095U) == 0) poll();
-        order[s] = low[s] = next_order++;
-        nodes.push_back(expand(s));
-        stack.push_back(s);
-        on_stack[s] = 1;
-        frames.push_back({s, 0});
-      };
-      visit(root);
-      while (!frames.empty() && stopped == StopReason::kNone) {
-        Frame& frame = frames.back();
-        const Node& node = nodes[order[frame.state]];
-        if (frame.next_edge < node.edges.size()) {
-          const std::uint32_t to = node.edges[frame.next_edge++].to;
-          if (order[to] == kUnseen) {
-            visit(to);
-          } else if (on_stack[to]) {
-            low[frame.state] = std::min(low[frame.state], order[to]);
+    // Pearce's algorithm, iteratively. Roots in node order, edges in the
+    // space's order: the same DFS as Tarjan's, closing the same components
+    // in the same order.
+    std::vector<std::uint32_t> members;
+    for (std::uint32_t s = 0; s < stored && stopped == StopReason::kNone; ++s) {
+      bool fresh = false;
+      for (std::uint32_t p = 0; p < per; ++p) fresh |= rindex[s * per + p] == kUnvisited;
+      if (!fresh) continue;
+      const State root_state = explorer.Unpack(s);
+      for (std::uint32_t p = 0; p < per && stopped == StopReason::kNone; ++p) {
+        const std::uint32_t root = s * per + p;
+        const int tracked = reduced ? static_cast<int>(p) : subject;
+        if (rindex[root] != kUnvisited) continue;
+        // Reduced: only the first of a run of equal records stands for the run.
+        if (reduced && position(root_state, tracked) != tracked) continue;
+        const int root_key = key(root_state, tracked);
+        if (root_key < 0) continue;
+        visit(root, root_key);
+        while (!frames.empty() && stopped == StopReason::kNone) {
+          Frame& frame = frames.back();
+          if (frame.next < frame.end) {
+            const Edge edge = edges[frame.next];
+            if (rindex[edge.to] == kUnvisited) {
+              visit(edge.to, frame.key);  // `frame` may move: continue from the top.
+              continue;
+            }
+            ++frame.next;
+            if (rindex[edge.to] > next_component) continue;  // A closed component: an edge out.
+            frame.fairness.internal = true;
+            if (edge.bit != kNoBit) frame.fairness.taken.Add(edge.bit);
+            if (rindex[edge.to] < rindex[frame.node]) {
+              rindex[frame.node] = rindex[edge.to];
+              frame.root = false;
+            }
+            continue;
           }
-          continue;
+          // Done with the node.
+          const Frame done = frame;
+          frames.pop_back();
+          edges.resize(done.first);
+          const std::uint32_t v = done.node;
+          if (done.root) {
+            // A component: v and the open nodes indexed from v's index on.
+            --next_index;
+            members.assign(1, v);
+            while (!open.empty() && rindex[v] <= rindex[open.back()]) {
+              members.push_back(open.back());
+              rindex[open.back()] = next_component;
+              open.pop_back();
+              --next_index;
+            }
+            rindex[v] = next_component;
+            std::sort(members.begin(), members.end());
+            judge(members, next_component, done.key, done.fairness);
+            --next_component;
+          } else {
+            open.push_back(v);
+          }
+          if (frames.empty()) break;
+          // Back along the tree edge parent -> v.
+          Frame& parent = frames.back();
+          const Edge edge = edges[parent.next++];
+          if (done.root) continue;  // v's component is closed: an edge out.
+          parent.fairness.Merge(done.fairness);
+          parent.fairness.internal = true;
+          if (edge.bit != kNoBit) parent.fairness.taken.Add(edge.bit);
+          if (rindex[v] < rindex[parent.node]) {
+            rindex[parent.node] = rindex[v];
+            parent.root = false;
+          }
         }
-        const std::uint32_t s = frame.state;
-        frames.pop_back();
-        if (!frames.empty()) low[frames.back().state] = std::min(low[frames.back().state], low[s]);
-        if (low[s] != order[s]) continue;
-        std::vector<std::uint32_t> members;
-        std::uint32_t member = 0;
-        do {
-          member = stack.back();
-          stack.pop_back();
-          on_stack[member] = 0;
-          component[member] = next_component;
-          members.push_back(member);
-        } while (member != s);
-        judge(members, next_component++);
       }
     }
     if (stopped != StopReason::kNone) return Lasso{false, 0, {}, subject, stopped, progress.memory_bytes};
-    progress.visited = next_order;
+    progress.visited = visited;
     if (limits.progress) limits.progress(progress);
   }
   if (traps != nullptr) {

@@ -12,7 +12,9 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <random>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -26,6 +28,7 @@
 #include "properties/clickpipe_monitors.h"
 #include "properties/mongosync_monitors.h"
 #include "properties/runner.h"
+#include "tests/liveness_oracle.h"
 
 namespace pipecheck::properties {
 namespace {
@@ -713,6 +716,352 @@ TEST(CheckSymmetry, ReducedCountsArePinned) {
   const CheckReport one_off = Check(ClickPipeSpace(cp::TableOf(cp::Profile::kCurrent), Pipes(1)), {});
   EXPECT_EQ(one.states, one_off.states);
   EXPECT_EQ(one.transitions, one_off.transitions);
+}
+
+// The liveness pass (liveness.h) against the algorithm it replaced, kept as
+// an oracle in tests/liveness_oracle.h: an iterative Tarjan that holds every
+// node's restricted edges and enabled fair actions and judges fairness from
+// those lists. On the built-in tables and on every mutant that makes an
+// internal event leave a transient state no more (the row dropped) or stay
+// in it (a fair self-loop), with 1 to 3 pipes, symmetry off and on, both
+// find the same lasso (found, entry, cycle, subject) and the same set of
+// states in fair traps, and report their progress at the same points.
+
+struct LivenessRun {
+  Lasso lasso;
+  std::vector<std::uint32_t> traps;
+  // Per progress report of the pass: subject, subjects, nodes, nodes visited.
+  std::vector<std::array<std::uint64_t, 4>> progress;
+};
+
+template <typename Space, typename Find>
+LivenessRun RunLiveness(const Explorer<Space>& explorer, const Space& space, const Find& find,
+                        ExploreLimits limits = {}) {
+  LivenessRun run;
+  limits.progress = [&run](const ExploreProgress& p) {
+    run.progress.push_back({static_cast<std::uint64_t>(p.subject), static_cast<std::uint64_t>(p.subjects),
+                            p.states, p.visited});
+  };
+  run.lasso = find(explorer, space, limits, &run.traps);
+  return run;
+}
+
+// Returns the lasso found.
+template <typename Space>
+Lasso ExpectLivenessAsTheOracle(const Space& space, const std::string& what) {
+  Explorer<Space> explorer(space);
+  EXPECT_TRUE(explorer.Run({})) << what;
+  const LivenessRun want = RunLiveness(explorer, space, [](const auto&... a) { return oracle::FindFairTrap(a...); });
+  const LivenessRun got = RunLiveness(explorer, space, [](const auto&... a) { return FindFairTrap(a...); });
+  // The exact judgement when components have more fair actions than bits.
+  const LivenessRun few = RunLiveness(explorer, space, [](const auto&... a) { return FindFairTrap<Space, 2>(a...); });
+  for (const LivenessRun* run : {&got, &few}) {
+    const std::string which = what + (run == &few ? " (2 fair bits)" : "");
+    EXPECT_EQ(run->lasso.found, want.lasso.found) << which;
+    EXPECT_EQ(run->lasso.entry, want.lasso.entry) << which;
+    EXPECT_EQ(run->lasso.cycle, want.lasso.cycle) << which;
+    EXPECT_EQ(run->lasso.subject, want.lasso.subject) << which;
+    EXPECT_EQ(run->lasso.stopped_by, StopReason::kNone) << which;
+    EXPECT_EQ(run->traps, want.traps) << which;
+    EXPECT_EQ(run->progress, want.progress) << which;
+  }
+  return got.lasso;
+}
+
+// The tables whose internal events out of a transient state are each
+// dropped or made a self-loop, one at a time, after the table itself.
+std::vector<std::pair<std::string, std::vector<cp::Row>>> ExitEventMutants(cp::Profile profile) {
+  const std::vector<cp::Row> original = CopyRows(profile);
+  std::vector<std::pair<std::string, std::vector<cp::Row>>> out = {{"built-in", original}};
+  for (std::size_t r = 0; r < original.size(); ++r) {
+    const cp::Row& row = original[r];
+    if (cp::KindOf(row.trigger) != model::TriggerKind::kEvent) continue;
+    if (row.from == cp::State::kNone || cp::KindOf(row.from) != model::StateKind::kTransient) continue;
+    std::vector<cp::Row> dropped = original;
+    dropped.erase(dropped.begin() + static_cast<std::ptrdiff_t>(r));
+    out.emplace_back("drop " + std::to_string(r), dropped);
+    std::vector<cp::Row> looped = original;
+    looped[r].to = looped[r].from;
+    looped[r].effect = cp::Effect::kNone;
+    out.emplace_back("loop " + std::to_string(r), looped);
+  }
+  return out;
+}
+
+TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleOnEveryExitEventMutant) {
+  int found = 0;
+  int cycles = 0;
+  for (const auto& [profile, pipes] : {std::pair{cp::Profile::kCurrent, 1}, std::pair{cp::Profile::kCurrent, 2},
+                                       std::pair{cp::Profile::k2024, 2}, std::pair{cp::Profile::k2024, 3}}) {
+    for (const auto& [name, rows] : ExitEventMutants(profile)) {
+      const cp::Table table(profile, rows);
+      for (const bool symmetry : {false, true}) {
+        const ClickPipeSpace space(table, With(Pipes(pipes), symmetry));
+        const std::string what = std::string(cp::ToString(profile)) + ", " + std::to_string(pipes) + " pipes, " +
+                                 name + (symmetry ? ", symmetry" : "");
+        const Lasso lasso = ExpectLivenessAsTheOracle(space, what);
+        found += lasso.found ? 1 : 0;
+        cycles += lasso.cycle.empty() ? 0 : 1;
+      }
+    }
+  }
+  // The mutants give traps both with a cycle and stuttering.
+  EXPECT_GT(found, 100);
+  EXPECT_GT(cycles, 50);
+  EXPECT_GT(found, cycles);
+}
+
+TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleWithThreePipesAndOnMongosync) {
+  // The current table with three pipes: the built-in one (no trap) and a
+  // Pausing that loops, with fault budgets of 0 to keep the space small.
+  for (const bool loop : {false, true}) {
+    std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+    if (loop) {
+      cp::Row& row = rows[RowIndex(rows, cp::State::kPausing, cp::Trigger::kCdcStopped)];
+      row.to = cp::State::kPausing;
+      row.effect = cp::Effect::kNone;
+    }
+    const cp::Table table(cp::Profile::kCurrent, rows);
+    ClickPipeBounds bounds = Pipes(3);
+    bounds.budget = {0, 0, 0, 0, 0};
+    for (const bool symmetry : {false, true}) {
+      ExpectLivenessAsTheOracle(ClickPipeSpace(table, With(bounds, symmetry)),
+                                std::string("current, 3 pipes, no faults") + (loop ? ", loop" : "") +
+                                    (symmetry ? ", symmetry" : ""));
+    }
+  }
+  const auto base = ms::DefaultTable().rows();
+  ExpectLivenessAsTheOracle(MongosyncSpace(ms::DefaultTable(), {}), "mongosync");
+  for (const ms::Row& target : base) {
+    if (ms::KindOf(target.trigger) != model::TriggerKind::kEvent) continue;
+    std::vector<ms::Row> dropped;
+    std::vector<ms::Row> looped(base.begin(), base.end());
+    for (std::size_t r = 0; r < base.size(); ++r) {
+      const bool is = base[r].from == target.from && base[r].trigger == target.trigger;
+      if (!is) dropped.push_back(base[r]);
+      if (is) {
+        looped[r].to = looped[r].from;
+        looped[r].effect = ms::Effect::kNone;
+      }
+    }
+    const std::string what = std::string("mongosync ") + std::string(ms::ToString(target.from)) + " " +
+                             std::string(ms::ToString(target.trigger));
+    ExpectLivenessAsTheOracle(MongosyncSpace(ms::Table(dropped), {}), what + " dropped");
+    ExpectLivenessAsTheOracle(MongosyncSpace(ms::Table(looped), {}), what + " looped");
+  }
+}
+
+// A space that is a graph given edge by edge: every structure of components
+// (nested cycles, self-loops, edges between components, fair actions enabled
+// in some nodes of a component and not others, faults, two subjects with
+// their own transient keys) shows up among small random graphs.
+struct GraphSpace {
+  struct State {
+    std::uint32_t node = 0;
+  };
+  static constexpr std::size_t kWords = 1;
+  std::vector<std::vector<std::pair<Action, std::uint32_t>>> out;  // Per node, in emission order.
+  std::vector<std::array<int, 2>> keys;                            // Per node and subject.
+  void Pack(const State& state, std::uint64_t* words) const { words[0] = state.node; }
+  State Unpack(const std::uint64_t* words) const { return {static_cast<std::uint32_t>(words[0])}; }
+  void Initial(std::vector<State>& states) const { states.push_back({0}); }
+  template <typename Emit>
+  void Successors(const State& state, Emit&& emit) const {
+    for (const auto& [action, to] : out[state.node]) emit(action, State{to}, RowMask{});
+  }
+  std::span<const Property> Properties() const { return {}; }
+  std::uint64_t FoundIn(const State&, std::uint64_t) const { return 0; }
+  std::uint64_t ViolatedOver(const State&, Action, const State&, std::uint64_t) const { return 0; }
+  int Subjects() const { return 2; }
+  int TransientKey(const State& state, int subject) const {
+    return keys[state.node][static_cast<std::size_t>(subject)];
+  }
+  static bool IsFault(Action action) { return action >= 8; }
+  static bool IsFair(Action action) { return action < 5; }
+};
+
+TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleOnRandomGraphs) {
+  std::mt19937 random(14);
+  auto below = [&random](std::uint32_t n) { return std::uniform_int_distribution<std::uint32_t>(0, n - 1)(random); };
+  int found = 0;
+  int cycles = 0;
+  for (int graph = 0; graph < 3000; ++graph) {
+    GraphSpace space;
+    const std::uint32_t nodes = 2 + below(14);
+    space.out.resize(nodes);
+    space.keys.resize(nodes);
+    for (std::uint32_t v = 0; v < nodes; ++v) {
+      for (std::size_t subject = 0; subject < 2; ++subject) {
+        space.keys[v][subject] = below(4) == 0 ? -1 : static_cast<int>(below(2));
+      }
+      const std::uint32_t degree = below(4);
+      for (std::uint32_t e = 0; e < degree; ++e) {
+        space.out[v].emplace_back(static_cast<Action>(below(10)), below(nodes));
+      }
+    }
+    const std::string what = "graph " + std::to_string(graph);
+    const Lasso lasso = ExpectLivenessAsTheOracle(space, what);
+    found += lasso.found ? 1 : 0;
+    cycles += lasso.cycle.size() > 1 ? 1 : 0;
+    if (::testing::Test::HasFailure()) break;
+  }
+  EXPECT_GT(found, 300);
+  EXPECT_GT(cycles, 30);
+}
+
+// Three interchangeable subjects sharing one random lifecycle (up to five
+// local states, triggers 0-2 fair events, 3-4 operations, 5 a fault), with
+// and without symmetry: a reduced space's components are judged through the
+// tracked subject's own actions first, then rebuilt concretely; both must
+// agree with the oracle, which always rebuilds.
+struct TrioSpace {
+  struct State {
+    std::array<std::uint8_t, 3> at{};
+  };
+  static constexpr std::size_t kWords = 1;
+  std::vector<std::array<int, 6>> next;  // Per local state and trigger: the next local state, or -1.
+  std::vector<int> key;                  // Per local state: its transient key, or -1.
+  bool reduced = false;
+  static int PipeOf(Action action) { return action / 8; }
+  static int TriggerOf(Action action) { return action % 8; }
+  static bool IsFault(Action action) { return action % 8 == 5; }
+  static bool IsFair(Action action) { return action % 8 < 3; }
+  void Pack(const State& state, std::uint64_t* words) const {
+    std::array<std::uint8_t, 3> at = state.at;
+    if (reduced) std::sort(at.begin(), at.end());
+    words[0] = at[0] | (std::uint64_t{at[1]} << 8) | (std::uint64_t{at[2]} << 16);
+  }
+  State Unpack(const std::uint64_t* words) const {
+    return {{static_cast<std::uint8_t>(words[0] & 0xff), static_cast<std::uint8_t>((words[0] >> 8) & 0xff),
+             static_cast<std::uint8_t>(words[0] >> 16)}};
+  }
+  void Initial(std::vector<State>& states) const { states.push_back({}); }
+  template <typename Emit>
+  void Successors(const State& state, Emit&& emit) const {
+    for (std::size_t p = 0; p < 3; ++p) {
+      for (std::size_t t = 0; t < 6; ++t) {
+        const int to = next[state.at[p]][t];
+        if (to < 0) continue;
+        State after = state;
+        after.at[p] = static_cast<std::uint8_t>(to);
+        emit(static_cast<Action>(p * 8 + t), after, RowMask{});
+      }
+    }
+  }
+  std::span<const Property> Properties() const { return {}; }
+  std::uint64_t FoundIn(const State&, std::uint64_t) const { return 0; }
+  std::uint64_t ViolatedOver(const State&, Action, const State&, std::uint64_t) const { return 0; }
+  int Subjects() const { return 3; }
+  int TransientKey(const State& state, int subject) const { return key[state.at[static_cast<std::size_t>(subject)]]; }
+  bool Reduced() const { return reduced; }
+  int CanonicalPosition(const State& state, int subject) const {
+    int below = 0;
+    for (const std::uint8_t other : state.at) below += other < state.at[static_cast<std::size_t>(subject)] ? 1 : 0;
+    return below;
+  }
+  TrioSpace Unreduced() const {
+    TrioSpace copy = *this;
+    copy.reduced = false;
+    return copy;
+  }
+};
+
+TEST(Liveness, LassosAndTrapsAreThoseOfTheOracleOnRandomSymmetricSpaces) {
+  std::mt19937 random(3);
+  auto below = [&random](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
+  int found[2] = {0, 0};
+  for (int lifecycle = 0; lifecycle < 1500 && !::testing::Test::HasFailure(); ++lifecycle) {
+    TrioSpace space;
+    const int states = 2 + below(4);
+    space.next.resize(static_cast<std::size_t>(states));
+    space.key.resize(static_cast<std::size_t>(states));
+    for (int s = 0; s < states; ++s) {
+      space.key[static_cast<std::size_t>(s)] = below(3) == 0 ? -1 : below(2);
+      for (int& to : space.next[static_cast<std::size_t>(s)]) to = below(3) == 0 ? below(states) : -1;
+    }
+    for (const bool reduced : {false, true}) {
+      space.reduced = reduced;
+      const Lasso lasso =
+          ExpectLivenessAsTheOracle(space, "lifecycle " + std::to_string(lifecycle) + (reduced ? ", symmetry" : ""));
+      found[reduced] += lasso.found ? 1 : 0;
+    }
+  }
+  EXPECT_GT(found[0], 200);
+  EXPECT_EQ(found[1], found[0]);
+}
+
+// A stop request during the pass stops it where the oracle stops, saying
+// so and establishing nothing; the pass holds one word per node, so a
+// memory limit below that stops it before it allocates, and one just above
+// lets it finish.
+TEST(Liveness, StopsAtTheSamePollAsTheOracleAndFitsInOneWordPerNode) {
+  std::vector<cp::Row> rows = CopyRows(cp::Profile::kCurrent);
+  cp::Row& row = rows[RowIndex(rows, cp::State::kPausing, cp::Trigger::kCdcStopped)];
+  row.to = cp::State::kPausing;
+  row.effect = cp::Effect::kNone;
+  const cp::Table table(cp::Profile::kCurrent, rows);
+  for (const bool symmetry : {false, true}) {
+    const ClickPipeSpace space(table, With(Pipes(2), symmetry));
+    Explorer<ClickPipeSpace> explorer(space);
+    ASSERT_TRUE(explorer.Run({}));
+    for (const int polls : {1, 2, 4}) {
+      auto stop_after = [polls] {
+        return [polls, calls = 0]() mutable { return ++calls >= polls ? StopReason::kInterrupt : StopReason::kNone; };
+      };
+      ExploreLimits limits;
+      limits.stop_requested = stop_after();
+      const LivenessRun want =
+          RunLiveness(explorer, space, [](const auto&... a) { return oracle::FindFairTrap(a...); }, limits);
+      limits.stop_requested = stop_after();
+      const LivenessRun got = RunLiveness(explorer, space, [](const auto&... a) { return FindFairTrap(a...); }, limits);
+      const std::string what = std::to_string(polls) + " polls" + (symmetry ? ", symmetry" : "");
+      EXPECT_EQ(want.lasso.stopped_by, StopReason::kInterrupt) << what;
+      EXPECT_EQ(got.lasso.stopped_by, StopReason::kInterrupt) << what;
+      EXPECT_FALSE(got.lasso.found) << what;
+      EXPECT_EQ(got.lasso.subject, want.lasso.subject) << what;
+      EXPECT_EQ(got.progress, want.progress) << what;
+    }
+    const std::uint64_t nodes = explorer.states() * (symmetry ? 2U : 1U);
+    const Lasso free = FindFairTrap(explorer, space);
+    ASSERT_TRUE(free.found);
+    ExploreLimits tight;
+    tight.max_memory_bytes = explorer.MemoryBytes() + 4 * nodes - 1;
+    const Lasso stopped = FindFairTrap(explorer, space, tight);
+    EXPECT_EQ(stopped.stopped_by, StopReason::kMaxMemory);
+    EXPECT_FALSE(stopped.found);
+    ExploreLimits enough;
+    enough.max_memory_bytes = explorer.MemoryBytes() + 4 * nodes + (64U << 10);
+    const Lasso done = FindFairTrap(explorer, space, enough);
+    EXPECT_EQ(done.stopped_by, StopReason::kNone);
+    EXPECT_EQ(done.entry, free.entry);
+    EXPECT_EQ(done.cycle, free.cycle);
+  }
+}
+
+// The liveness pass generates only the fault-free successors: the space's
+// FaultFreeSuccessors are exactly its Successors that are not faults, in
+// the same order, on every state of the explored spaces.
+TEST(Liveness, FaultFreeSuccessorsAreTheSuccessorsThatAreNotFaults) {
+  for (const auto& [profile, pipes] : {std::pair{cp::Profile::kCurrent, 2}, std::pair{cp::Profile::k2024, 3}}) {
+    const ClickPipeSpace space(cp::TableOf(profile), Pipes(pipes));
+    Explorer<ClickPipeSpace> explorer(space);
+    ASSERT_TRUE(explorer.Run({}));
+    std::uint64_t compared = 0;
+    for (std::uint32_t s = 0; s < explorer.states(); ++s) {
+      const ClickPipeSpace::State state = explorer.Unpack(s);
+      std::vector<std::pair<Action, std::uint32_t>> want;
+      std::vector<std::pair<Action, std::uint32_t>> got;
+      space.Successors(state, [&](Action action, const ClickPipeSpace::State& next, const RowMask&) {
+        if (!ClickPipeSpace::IsFault(action)) want.emplace_back(action, explorer.Find(next));
+      });
+      space.FaultFreeSuccessors(state, [&](Action action, const ClickPipeSpace::State& next, const RowMask&) {
+        got.emplace_back(action, explorer.Find(next));
+      });
+      ASSERT_EQ(got, want) << space.Describe(state);
+      compared += want.size();
+    }
+    EXPECT_GT(compared, explorer.states());
+  }
 }
 
 }  // namespace

@@ -144,7 +144,7 @@ grep -qE '^liveness [0-9]+:[0-9]{2}:[0-9]{2}  subject 1 of 1  visited [0-9,]+ of
 ok
 
 claim "--progress=lines prints a line every few seconds on a long search, then the limit"
-"$pipecheck" check --model clickpipe --pipes 3 --symmetry off --time-limit 7s --progress=lines > /dev/null 2> long.err; code=$?
+"$pipecheck" check --model clickpipe --pipes 4 --symmetry off --time-limit 7s --progress=lines > /dev/null 2> long.err; code=$?
 [ "$code" -eq 3 ] || fail "exit $code"
 [ "$(grep -cE '^(search|liveness) [0-9]+:[0-9]{2}:[0-9]{2}  ' long.err)" -ge 2 ] || fail "$(cat long.err)"
 tail -n 1 long.err | grep -qE '^stopped by time_limit \(--time-limit 7s\) in the (search at|liveness pass after)' || fail "$(tail -n 1 long.err)"
