@@ -97,11 +97,12 @@ void BM_CheckVersusSearchClickPipe(benchmark::State& state) {
   state.counters["check/search_rate"] = search / check;
 }
 
-// The search alone and the whole `check` with 1 or more workers (wall
-// time: the workers are threads), symmetry off (0) or on (1): arguments
-// pipes, symmetry, workers. The rates of the same space with 1 and 2
-// workers give the speed-up.
-void BM_WorkersSearchClickPipe(benchmark::State& state) {
+// The search alone (kWholeCheck false) or the whole `check` with 1 or more
+// workers (wall time: the workers are threads), symmetry off (0) or on (1):
+// arguments pipes, symmetry, workers. The rates of the same space with 1
+// and 2 workers give the speed-up.
+template <bool kWholeCheck>
+void BM_Workers(benchmark::State& state) {
   ClickPipeBounds bounds;
   bounds.pipes = static_cast<int>(state.range(0));
   bounds.symmetry = state.range(1) != 0;
@@ -110,27 +111,18 @@ void BM_WorkersSearchClickPipe(benchmark::State& state) {
   limits.workers = static_cast<int>(state.range(2));
   std::uint64_t states = 0;
   for (auto _ : state) {
-    Explorer<ClickPipeSpace> explorer(space);
-    explorer.Run(limits);
-    states += explorer.states();
+    if constexpr (kWholeCheck) {
+      states += Check(space, limits).states;
+    } else {
+      Explorer<ClickPipeSpace> explorer(space);
+      explorer.Run(limits);
+      states += explorer.states();
+    }
   }
   state.counters["states/s"] = benchmark::Counter(static_cast<double>(states), benchmark::Counter::kIsRate);
 }
-
-void BM_WorkersCheckClickPipe(benchmark::State& state) {
-  ClickPipeBounds bounds;
-  bounds.pipes = static_cast<int>(state.range(0));
-  bounds.symmetry = state.range(1) != 0;
-  const ClickPipeSpace space(model::clickpipe::TableOf(model::clickpipe::Profile::kCurrent), bounds);
-  ExploreLimits limits;
-  limits.workers = static_cast<int>(state.range(2));
-  std::uint64_t states = 0;
-  for (auto _ : state) {
-    const CheckReport report = Check(space, limits);
-    states += report.states;
-  }
-  state.counters["states/s"] = benchmark::Counter(static_cast<double>(states), benchmark::Counter::kIsRate);
-}
+void BM_WorkersSearchClickPipe(benchmark::State& state) { BM_Workers<false>(state); }
+void BM_WorkersCheckClickPipe(benchmark::State& state) { BM_Workers<true>(state); }
 
 BENCHMARK(BM_ExploreClickPipe)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_ExploreMongosync)->Unit(benchmark::kMillisecond);

@@ -77,21 +77,28 @@ struct CheckReport {
 
 namespace check_detail {
 
+// The state `action` leads to from `state`. REQUIRES: the action is enabled there.
+template <class Space>
+typename Space::State Take(const Space& space, const typename Space::State& state, Action action) {
+  typename Space::State next = state;
+  bool found = false;
+  space.Successors(state, [&](Action a, const typename Space::State& candidate, const RowMask&) {
+    if (a == action && !found) {
+      next = candidate;
+      found = true;
+    }
+  });
+  PIPECHECK_ASSERT(found);
+  return next;
+}
+
 // The trace of `actions` from `state`, each step described by the space.
 template <class Space>
 std::vector<TraceStep> Steps(const Space& space, typename Space::State state,
                              const std::vector<Action>& actions) {
   std::vector<TraceStep> steps;
   for (const Action action : actions) {
-    typename Space::State next = state;
-    bool found = false;
-    space.Successors(state, [&](Action a, const typename Space::State& candidate, const RowMask&) {
-      if (a == action && !found) {
-        next = candidate;
-        found = true;
-      }
-    });
-    PIPECHECK_ASSERT(found);
+    const typename Space::State next = Take(space, state, action);
     steps.push_back({space.Describe(action), space.Explain(state, action), space.Describe(next)});
     state = next;
   }
@@ -124,14 +131,7 @@ std::vector<Action> Concrete(const Space& space, typename Space::State& state,
   std::vector<Action> concrete;
   for (const Action action : stored) {
     const Action taken = space.ConcreteAction(state, action);
-    bool found = false;
-    space.Successors(state, [&](Action a, const typename Space::State& next, const RowMask&) {
-      if (a == taken && !found) {
-        state = next;
-        found = true;
-      }
-    });
-    PIPECHECK_ASSERT(found);
+    state = Take(space, state, taken);
     concrete.push_back(taken);
   }
   return concrete;

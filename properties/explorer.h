@@ -335,7 +335,7 @@ class Explorer {
   std::uint32_t Find(const State& state) const {
     std::uint64_t packed[kWords] = {};
     space_.Pack(state, packed);
-    return FindPacked(packed);
+    return FindPacked(packed, Hash(packed));
   }
 
   static constexpr std::uint32_t kNoParent = 0xffffffffU;
@@ -410,18 +410,15 @@ class Explorer {
   std::uint32_t Insert(const State& state, std::uint32_t parent, Action action) {
     std::uint64_t packed[kWords] = {};
     space_.Pack(state, packed);
-    const std::uint32_t stored = FindPacked(packed);
+    const std::uint64_t hash = Hash(packed);
+    const std::uint32_t stored = FindPacked(packed, hash);
     if (stored != kNoParent) return stored;
     const std::uint64_t found = open_states_ != 0 ? space_.FoundIn(state, open_states_) : 0;
-    return InsertPacked(packed, parent, action, found);
+    return InsertPacked(packed, hash, parent, action, found);
   }
 
   // Stores the packed state if new and returns its index; `found` holds the
   // state properties found in it (FoundIn), applied when it is new.
-  std::uint32_t InsertPacked(const std::uint64_t* packed, std::uint32_t parent, Action action,
-                             std::uint64_t found) {
-    return InsertPacked(packed, Hash(packed), parent, action, found);
-  }
   std::uint32_t InsertPacked(const std::uint64_t* packed, std::uint64_t hash, std::uint32_t parent, Action action,
                              std::uint64_t found) {
     std::size_t slot = hash & mask_;
@@ -449,7 +446,6 @@ class Explorer {
     return index;
   }
 
-  std::uint32_t FindPacked(const std::uint64_t* packed) const { return FindPacked(packed, Hash(packed)); }
   std::uint32_t FindPacked(const std::uint64_t* packed, std::uint64_t hash) const {
     for (std::size_t slot = hash & mask_;; slot = (slot + 1) & mask_) {
       const std::uint32_t entry = slots_[slot];
