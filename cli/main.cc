@@ -216,7 +216,20 @@ int Main(int argc, char** argv) {
   serve_command->add_option("--speed", serve.speed, "with --clock real: simulated seconds per real second (default 1)")
       ->check(PositiveDecimal("--speed", 1e6));
   serve_command->add_option("--record", serve.record, "write the session as a scenario file at exit (default: none)");
-  serve_command->add_option("--api-key", serve.api_key, "ClickPipes: require HTTP Basic auth ID:SECRET (default: any key)");
+  serve_command->add_option("--api-key", serve.api_key,
+                            "require HTTP Basic auth ID:SECRET on every API and control route (default: none)");
+  serve_command->add_option("--control-key", serve.control_key,
+                            "require HTTP Basic auth ID:SECRET on the control API instead (default: --api-key)");
+  serve_command->add_option("--record-dir", serve.record_dir,
+                            "the one directory that save and the journal write in (default: the working directory)");
+  serve_command->add_option("--journal", serve.journal,
+                            "the journal's file name in --record-dir, or none (default: pipecheck-serve-PID.journal)");
+  serve_command->add_option("--read-timeout", serve.read_timeout,
+                            "the longest a client may take to send a request's head, or its body (default 10s)")
+      ->check(TimeLimit("--read-timeout"));
+  serve_command->add_option("--max-connections", serve.max_connections,
+                            "open connections at once; past it a client is answered 503 (default 1024)")
+      ->check(WholeNumber("--max-connections", 1, 100000));
 
   bool known = argc < 2 || argv[1][0] == '-';
   for (const CLI::App* command : app.get_subcommands({})) {

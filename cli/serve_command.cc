@@ -1,5 +1,9 @@
 #include "cli/serve_command.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +14,7 @@
 #include "model/input_error.h"
 #include "serve/clickpipes_api.h"
 #include "serve/mongosync_api.h"
+#include "serve/record_file.h"
 #include "serve/server.h"
 #include "serve/session.h"
 #include "sim/scenario.h"
@@ -24,6 +29,28 @@ nlohmann::json ReadConfig(const std::string& path) {
   return config;
 }
 
+void CheckKey(const std::string& key, const char* flag) {
+  if (!key.empty() && key.find(':') == std::string::npos) throw InputError("expected ID:SECRET", flag);
+}
+
+// Each open connection is a descriptor: the soft limit (often 1024) is raised
+// to the hard one, so --max-connections rather than the descriptors decides.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// The journal's name in the record directory ("" for none).
+std::string JournalName(const ServeRequest& request) {
+  if (request.journal == "none") return "";
+  if (request.journal.empty()) return fmt::format("pipecheck-serve-{}.journal", ::getpid());
+  serve::CheckPlainName(request.journal, "--journal");
+  return request.journal;
+}
+
 }  // namespace
 
 int RunServe(const ServeRequest& request, std::ostream& err) {
@@ -36,8 +63,14 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
   for (const auto& [port, flag] : {std::pair{request.port, "--port"}, std::pair{request.control_port, "--control-port"}}) {
     if (port < -1 || port > 65535) throw InputError(fmt::format("port {} is not 0 to 65535", port), flag);
   }
-  if (!request.api_key.empty() && request.api_key.find(':') == std::string::npos) {
-    throw InputError("expected ID:SECRET", "--api-key");
+  CheckKey(request.api_key, "--api-key");
+  CheckKey(request.control_key, "--control-key");
+  const std::string record_dir = serve::CheckDirectory(request.record_dir, "--record-dir");
+  const std::string journal = JournalName(request);
+  const auto read_timeout = sim::ParseDuration(request.read_timeout);
+  if (!read_timeout || *read_timeout <= 0 || *read_timeout > 3600 * 1000) {
+    throw InputError(fmt::format("'{}' is not a duration above 0 and at most 1h", request.read_timeout),
+                     "--read-timeout");
   }
   return bindings::WithBinding(request.model, [&]<class B>(B) {
     const auto profile = B::ParseProfile(request.profile);
@@ -55,6 +88,7 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
     const sim::Scenario base =
         sim::ParseScenario(document, request.config.empty() ? "--config" : request.config);
     const auto session = serve::Session::Make<typename B::Monitors>(base);
+    if (!journal.empty()) session->OpenJournal((std::filesystem::path(record_dir) / journal).string());
     if (B::kKind == sim::ModelKind::kMongosync) {
       // The process connects to both clusters when it starts, before it
       // serves any request (lifecycles.md D17).
@@ -72,19 +106,26 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
     options.real_clock = request.clock == "real";
     options.speed = request.speed;
     options.record = request.record;
+    options.record_dir = record_dir;
+    options.api_key = request.api_key;
+    options.control_key = request.control_key;
+    options.limits.read_timeout_ms = static_cast<int>(*read_timeout);
+    options.limits.max_connections = static_cast<std::size_t>(request.max_connections);
     options.api_name = mongosync ? "mongosync API" : "ClickPipes API";
-    serve::ClickPipesApiOptions clickpipes;
-    clickpipes.api_key = request.api_key;
-    serve::Session& live = *session;
-    options.register_api = [&live, mongosync, clickpipes](httplib::Server& server) {
-      if (mongosync) {
-        serve::RegisterMongosyncApi(server, live);
-      } else {
-        serve::RegisterClickPipesApi(server, live, clickpipes);
-        serve::SetClickPipesApiErrors(server);
-      }
+    options.api_root = mongosync ? "/api/v1/" : "/v1/";
+    const std::string api_key = request.api_key;
+    options.make_api = [mongosync, api_key](serve::Session& live) {
+      return mongosync ? serve::MakeMongosyncApi(live, api_key)
+                       : serve::MakeClickPipesApi(live, serve::ClickPipesApiOptions{api_key});
     };
-    return serve::Serve(live, options, err);
+    RaiseDescriptorLimit();
+    try {
+      return serve::Serve(*session, options, err);
+    } catch (const InputError&) {
+      // A port that could not be had: nothing was served, so nothing is left.
+      if (!session->journal_path().empty() && session->steps() == 0) std::filesystem::remove(session->journal_path());
+      throw;
+    }
   });
 }
 

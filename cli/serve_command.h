@@ -20,7 +20,12 @@ struct ServeRequest {
   std::string clock = "manual";
   double speed = 1.0;
   std::string record;
-  std::string api_key;    // ClickPipes: "ID:SECRET" required as HTTP Basic auth.
+  std::string api_key;      // "ID:SECRET" required as HTTP Basic auth on every route.
+  std::string control_key;  // "ID:SECRET" for the control API instead of api_key.
+  std::string record_dir;   // Empty: the working directory.
+  std::string journal;      // Empty: pipecheck-serve-PID.journal; "none": no journal.
+  std::string read_timeout = "10s";
+  int max_connections = 1024;
 };
 
 int RunServe(const ServeRequest& request, std::ostream& err);

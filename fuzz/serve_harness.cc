@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "model/input_error.h"
@@ -24,7 +23,7 @@
 #include "serve/clickpipes_api.h"
 #include "serve/control_api.h"
 #include "serve/mongosync_api.h"
-#include "serve/server.h"
+#include "serve/http_server.h"
 #include "serve/session.h"
 #include "sim/time.h"
 
@@ -35,51 +34,6 @@ using nlohmann::json;
 
 constexpr sim::Millis kMaxVirtualTime = sim::kDay;
 constexpr std::array<std::string_view, 5> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-
-// One connection's bytes: the request to read, the response written.
-class MemoryStream final : public httplib::Stream {
- public:
-  explicit MemoryStream(std::string request) : in_(std::move(request)) {}
-  bool is_readable() const override { return true; }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    const std::size_t n = std::min(size, in_.size() - position_);
-    std::memcpy(ptr, in_.data() + position_, n);
-    position_ += n;
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    out_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 40000;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = "127.0.0.1";
-    port = 18123;
-  }
-  socket_t socket() const override { return INVALID_SOCKET; }
-  const std::string& written() const { return out_; }
-
- private:
-  std::string in_;
-  std::size_t position_ = 0;
-  std::string out_;
-};
-
-// An httplib server whose request processing is called directly.
-class Server final : public httplib::Server {
- public:
-  Server() { set_payload_max_length(serve::kMaxBodyBytes); }
-  std::string Process(std::string request) {
-    MemoryStream stream(std::move(request));
-    bool closed = false;
-    process_request(stream, /*close_connection=*/true, closed, {});
-    return stream.written();
-  }
-};
 
 struct Request {
   std::string method;
@@ -240,7 +194,13 @@ void CheckControl(const Request& request, const Response& response) {
 
 std::string Raw(const Request& request) {
   std::string raw = fmt::format("{} {} HTTP/1.1\r\nHost: localhost\r\n", request.method, request.path);
-  for (const std::string& header : request.headers) raw += header + "\r\n";
+  bool typed = false;
+  for (const std::string& header : request.headers) {
+    raw += header + "\r\n";
+    typed = typed || header.size() > 13 && std::equal(header.begin(), header.begin() + 13, "content-type:",
+                                                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  }
+  if (!typed) raw += "Content-Type: application/json\r\n";
   raw += fmt::format("Content-Length: {}\r\n\r\n", request.body.size());
   raw += request.body;
   return raw;
@@ -274,29 +234,24 @@ void Run(Input input, sim::ModelKind model) {
   const auto session = serve::Session::Make<Monitors>(sim::ParseScenario(document, "session"));
   if (model == sim::ModelKind::kMongosync) session->Advance(0);  // As serve starts it (D17).
 
-  Server api;
-  Server control;
-  if (model == sim::ModelKind::kMongosync) {
-    serve::RegisterMongosyncApi(api, *session);
-  } else {
-    if (api_key.find(':') == std::string::npos) api_key.clear();  // serve refuses such a key.
-    serve::RegisterClickPipesApi(api, *session, serve::ClickPipesApiOptions{api_key});
-    serve::SetClickPipesApiErrors(api);
-  }
-  serve::RegisterControlApi(control, *session, [](bool) {});
-  // As serve/server.cc registers it (keep the two alike).
-  serve::SetApiErrors(control, "/pipecheck/v1/(advance|fault|restart|save|state|trace)",
-                      [](httplib::Response& response, int status, const std::string& text) {
-                        response.status = status;
-                        response.set_content(json({{"error", text}}).dump() + "\n", "application/json");
-                      });
+  serve::EventLoop loop;
+  if (api_key.find(':') == std::string::npos) api_key.clear();  // serve refuses such a key.
+  const std::unique_ptr<serve::Router> api = model == sim::ModelKind::kMongosync
+                                                 ? serve::MakeMongosyncApi(*session, api_key)
+                                                 : serve::MakeClickPipesApi(*session, serve::ClickPipesApiOptions{api_key});
+  serve::ControlOptions options;
+  options.record_dir = ".";  // Never written: save requests are skipped.
+  options.control_key = api_key;
+  options.after_change = [] {};
+  options.run_in_background = [](const std::function<void()>& work) { work(); };
+  const std::unique_ptr<serve::Router> control = serve::MakeControlApi(*session, loop, std::move(options));
 
   for (const Request& request : requests) {
     if (request.path.starts_with("/pipecheck/")) {
       if (MaySave(request) || TooLong(*session, request)) continue;
-      CheckControl(request, Parse(control.Process(Raw(request)), request));
+      CheckControl(request, Parse(serve::AnswerBytes(loop, *control, Raw(request)), request));
     } else {
-      CheckApi(model, request, Parse(api.Process(Raw(request)), request));
+      CheckApi(model, request, Parse(serve::AnswerBytes(loop, *api, Raw(request)), request));
     }
   }
 

@@ -3,12 +3,12 @@
 // A fresh session of the model as `pipecheck serve` makes it (ClickPipe with
 // 4 pipe slots), with a small workload and oplog (100 documents a
 // collection, a write every 5 s, 6 h of oplog) so that a day of virtual time
-// runs in milliseconds and outlives the oplog; its API and control handlers
-// registered on httplib servers exactly as serve registers them.
-// Each request is written as HTTP/1.1 bytes and handed to cpp-httplib's own
-// request processing (Server::process_request over a stream in memory), so it
-// goes through the same parsing, routing, handlers and error handlers as a
-// request from a socket, and its response is read back from the bytes written.
+// runs in milliseconds and outlives the oplog; its API and control routers
+// made exactly as serve makes them. Each request is written as HTTP/1.1
+// bytes and handed to serve::AnswerBytes (the transport's own parser, limits
+// and error answers, over a stream in memory), so it goes through the same
+// parsing, routing, handlers and error shapes as a request from a socket, and
+// its response is read back from the bytes written.
 //
 // Input, text:
 //   key ID:SECRET        optional first line (ClickPipes): serve --api-key
@@ -16,7 +16,8 @@
 //   Name: value          any header lines, an optional blank line, and
 //   BODY                 its body, up to a line `===` or the end.
 //   ===                  between requests
-// The harness adds Host and Content-Length. A request to the control API
+// The harness adds Host, Content-Length and, unless the input gives one,
+// Content-Type: application/json. A request to the control API
 // (/pipecheck/...) whose path contains `save` or a `%` is skipped (save
 // writes a file), and so is an advance past a day of virtual time in all,
 // so that every input runs in milliseconds.

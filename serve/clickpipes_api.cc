@@ -1,12 +1,10 @@
 #include "serve/clickpipes_api.h"
-#include "serve/server.h"
 
 #include <array>
 #include <cstddef>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -101,52 +99,9 @@ struct Api {
 };
 
 // ---------------------------------------------------------------------------
-// Authentication.
-
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  std::size_t i = 0;
-  for (; i < text.size() && text[i] != '='; ++i) {
-    const std::size_t value = kAlphabet.find(text[i]);
-    if (value == std::string_view::npos) return std::nullopt;
-    buffer = ((buffer << 6) | static_cast<unsigned>(value)) & 0xffffffU;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xffU));
-    }
-  }
-  for (; i < text.size(); ++i) {
-    if (text[i] != '=') return std::nullopt;
-  }
-  return out;
-}
-
-bool Authorized(const Api& api, const httplib::Request& request) {
-  if (api.options.api_key.empty()) return true;
-  const std::string header = request.get_header_value("Authorization");
-  constexpr std::string_view kScheme = "basic ";
-  if (header.size() < kScheme.size()) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    const char c = header[i];
-    const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    if (lower != kScheme[i]) return false;
-  }
-  std::string_view token = std::string_view(header).substr(kScheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  const std::optional<std::string> credentials = DecodeBase64(token);
-  return credentials && *credentials == api.options.api_key;
-}
-
-// ---------------------------------------------------------------------------
 // Request bodies.
 
-json ParseObject(const httplib::Request& request) {
+json ParseObject(const Request& request) {
   const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) throw BadRequest("the request body is not valid JSON");
   if (!body.is_object()) throw BadRequest("the request body must be a JSON object");
@@ -326,7 +281,7 @@ std::optional<Answer> Do(Api& api, int slot, cp::Trigger trigger) {
 // ---------------------------------------------------------------------------
 // Handlers. Each runs with the session locked.
 
-Answer Create(Api& api, const httplib::Request& request, const std::string& service) {
+Answer Create(Api& api, const Request& request, const std::string& service) {
   const json body = ParseObject(request);
   PipeRecord record;
   record.name = NeedString(body, "name", "body");
@@ -402,7 +357,7 @@ Answer Get(Api& api, const std::string& service, const std::string& id) {
   return Ok(PipeJson(api, *slot, service));
 }
 
-Answer ChangeState(Api& api, const httplib::Request& request, const std::string& service,
+Answer ChangeState(Api& api, const Request& request, const std::string& service,
                    const std::string& id) {
   const std::optional<int> slot = FindPipe(api, id);
   if (!slot) return NotFound(id);
@@ -416,7 +371,7 @@ Answer ChangeState(Api& api, const httplib::Request& request, const std::string&
   return Ok(PipeJson(api, *slot, service));
 }
 
-Answer Update(Api& api, const httplib::Request& request, const std::string& service,
+Answer Update(Api& api, const Request& request, const std::string& service,
               const std::string& id) {
   const std::optional<int> slot = FindPipe(api, id);
   if (!slot) return NotFound(id);
@@ -483,7 +438,7 @@ Answer GetSettings(Api& api, const std::string& id) {
   return Ok(api.record(*slot).settings);
 }
 
-Answer PutSettings(Api& api, const httplib::Request& request, const std::string& id) {
+Answer PutSettings(Api& api, const Request& request, const std::string& id) {
   const std::optional<int> slot = FindPipe(api, id);
   if (!slot) return NotFound(id);
   const ordered_json settings = Settings(ParseObject(request), "body", /*editable=*/true);
@@ -506,7 +461,13 @@ Answer Delete(Api& api, const std::string& id) {
 // ---------------------------------------------------------------------------
 // Routing.
 
-void Reply(httplib::Response& response, const Answer& answer, const std::string& request_id) {
+std::string Dump(const ordered_json& body) {
+  return body.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string RequestId(std::uint64_t n) { return fmt::format("00000000-0000-4000-8000-{:012x}", n); }
+
+void Write(Response& response, const Answer& answer, const std::string& request_id) {
   ordered_json body;
   body["status"] = answer.status;
   if (answer.status == 200) {
@@ -517,83 +478,29 @@ void Reply(httplib::Response& response, const Answer& answer, const std::string&
     body["requestId"] = request_id;
   }
   response.status = answer.status;
-  response.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace),
-                       "application/json");
+  response.content_type = "application/json";
+  response.body = Dump(body);
 }
 
-std::string RequestId(std::uint64_t n) { return fmt::format("00000000-0000-4000-8000-{:012x}", n); }
+using Work = std::function<Answer(Api&, const Request&)>;
 
-// One request: the session locked for all of it, authentication, the
-// handler, its answer in the API's shape.
-using Work = std::function<Answer(Api&, const httplib::Request&)>;
-
-void Serve(Api& api, const httplib::Request& request, httplib::Response& response, const Work& work) {
-  const std::lock_guard lock(api.session.mutex());
-  const std::string request_id = RequestId(++api.requests);
-  Answer answer;
-  if (!Authorized(api, request)) {
-    answer = Fail(401, "unauthorized: send the API key id and secret as HTTP Basic auth");
-    response.set_header("WWW-Authenticate", R"(Basic realm="ClickHouse Cloud API")");
-  } else {
+// One request that reached a route: the handler, its answer in the API's shape.
+Handler Serve(const std::shared_ptr<Api>& api, Work work) {
+  return [api, work = std::move(work)](const Request& request, Response& response) {
+    Answer answer;
     try {
-      answer = work(api, request);
+      answer = work(*api, request);
     } catch (const BadRequest& error) {
       answer = Fail(400, error.what());
     } catch (const std::exception& error) {
       answer = Fail(500, fmt::format("internal error: {}", error.what()));
     }
-  }
-  Reply(response, answer, request_id);
+    Write(response, answer, RequestId(++api->requests));
+  };
 }
 
-enum class Method : std::uint8_t { kGet, kPost, kPut, kPatch, kDelete };
-constexpr std::array<Method, 5> kMethods = {Method::kGet, Method::kPost, Method::kPut,
-                                            Method::kPatch, Method::kDelete};
-constexpr std::array<std::string_view, 5> kMethodNames = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-
-std::string_view Name(Method method) { return kMethodNames[static_cast<std::size_t>(method)]; }
-
-void On(httplib::Server& server, Method method, const std::string& pattern, httplib::Server::Handler handler) {
-  switch (method) {
-    case Method::kGet: server.Get(pattern, std::move(handler)); return;
-    case Method::kPost: server.Post(pattern, std::move(handler)); return;
-    case Method::kPut: server.Put(pattern, std::move(handler)); return;
-    case Method::kPatch: server.Patch(pattern, std::move(handler)); return;
-    case Method::kDelete: server.Delete(pattern, std::move(handler)); return;
-  }
-}
-
-// A path and the handler of each method it takes; every other method is a 405.
-struct Route {
-  std::string pattern;
-  std::vector<std::pair<Method, std::function<Answer(Api&, const httplib::Request&)>>> methods;
-};
-
-void Register(httplib::Server& server, const std::shared_ptr<Api>& api, const Route& route) {
-  std::vector<std::string_view> allowed;
-  for (const auto& [method, work] : route.methods) allowed.push_back(Name(method));
-  const std::string allow = fmt::format("{}", fmt::join(allowed, ", "));
-  for (const Method method : kMethods) {
-    Work work;
-    for (const auto& [taken, handler] : route.methods) {
-      if (taken == method) work = handler;
-    }
-    if (!work) {
-      work = [method, allow](Api&, const httplib::Request& request) {
-        return Fail(405, fmt::format("method {} is not allowed on {}; allowed: {}", Name(method),
-                                     request.path, allow));
-      };
-    }
-    On(server, method, route.pattern,
-       [api, work, allow](const httplib::Request& request, httplib::Response& response) {
-         Serve(*api, request, response, work);
-         if (response.status == 405) response.set_header("Allow", allow);
-       });
-  }
-}
-
-std::string Match(const httplib::Request& request, std::size_t index) {
-  return index < request.matches.size() ? request.matches[index].str() : std::string();
+std::string Match(const Request& request, std::size_t index) {
+  return index < request.matches.size() ? request.matches[index] : std::string();
 }
 
 }  // namespace
@@ -614,8 +521,7 @@ std::string ClickPipeId(std::uint64_t seed, int slot) {
                      high & 0xffffU, low >> 48, low & 0xffffffffffffULL);
 }
 
-void RegisterClickPipesApi(httplib::Server& server, Session& session,
-                           const ClickPipesApiOptions& options) {
+std::unique_ptr<Router> MakeClickPipesApi(Session& session, const ClickPipesApiOptions& options) {
   const auto* world = dynamic_cast<const sim::ClickPipeWorld*>(&session.world());
   if (world == nullptr) {
     throw std::invalid_argument("the ClickPipes API needs a session of the clickpipe model");
@@ -626,49 +532,27 @@ void RegisterClickPipesApi(httplib::Server& server, Session& session,
   }
   api->records.resize(api->ids.size());
 
+  // Errors before a route (authentication, a path no route takes, a request
+  // the transport refuses) count as requests too and carry their own id.
+  auto router = std::make_unique<Router>([api](Response& response, int status, const std::string& text) {
+    Write(response, Fail(status, text), RequestId(++api->requests));
+  });
+  router->RequireBasicAuth(options.api_key, "ClickHouse Cloud API");
   const std::string pipes(kPipes);
   const std::string pipe = pipes + "/([^/]+)";
-  Register(server, api,
-           {pipes + "/?",
-            {{Method::kGet, [](Api& a, const httplib::Request& r) { return List(a, Match(r, 2)); }},
-             {Method::kPost,
-              [](Api& a, const httplib::Request& r) { return Create(a, r, Match(r, 2)); }}}});
-  Register(server, api,
-           {pipe + "/state",
-            {{Method::kPatch, [](Api& a, const httplib::Request& r) {
+  router->Add("GET", pipes + "/?", Serve(api, [](Api& a, const Request& r) { return List(a, Match(r, 2)); }));
+  router->Add("POST", pipes + "/?", Serve(api, [](Api& a, const Request& r) { return Create(a, r, Match(r, 2)); }));
+  router->Add("PATCH", pipe + "/state", Serve(api, [](Api& a, const Request& r) {
                 return ChangeState(a, r, Match(r, 2), Match(r, 3));
-              }}}});
-  Register(server, api,
-           {pipe + "/settings",
-            {{Method::kGet, [](Api& a, const httplib::Request& r) { return GetSettings(a, Match(r, 3)); }},
-             {Method::kPut,
-              [](Api& a, const httplib::Request& r) { return PutSettings(a, r, Match(r, 3)); }}}});
-  Register(server, api,
-           {pipe,
-            {{Method::kGet, [](Api& a, const httplib::Request& r) { return Get(a, Match(r, 2), Match(r, 3)); }},
-             {Method::kPatch,
-              [](Api& a, const httplib::Request& r) { return Update(a, r, Match(r, 2), Match(r, 3)); }},
-             {Method::kDelete, [](Api& a, const httplib::Request& r) { return Delete(a, Match(r, 3)); }}}});
-  // Anything else under /v1: 404 in the API's shape, whatever the method.
-  for (const Method method : kMethods) {
-    On(server, method, R"(/v1(/.*)?)",
-       [api](const httplib::Request& request, httplib::Response& response) {
-         Serve(*api, request, response, [](Api&, const httplib::Request& r) {
-           return Fail(404, fmt::format("no such endpoint: {} {}", r.method, r.path));
-         });
-       });
-  }
-}
-
-void SetClickPipesApiErrors(httplib::Server& server) {
-  SetApiErrors(server, "/v1(/.*)?", [](httplib::Response& response, int status, const std::string& text) {
-    response.status = status;
-    response.set_content(nlohmann::ordered_json({{"status", status},
-                                                 {"error", text},
-                                                 {"requestId", "00000000-0000-4000-8000-000000000000"}})
-                             .dump(),
-                         "application/json");
-  });
+              }));
+  router->Add("GET", pipe + "/settings", Serve(api, [](Api& a, const Request& r) { return GetSettings(a, Match(r, 3)); }));
+  router->Add("PUT", pipe + "/settings",
+              Serve(api, [](Api& a, const Request& r) { return PutSettings(a, r, Match(r, 3)); }));
+  router->Add("GET", pipe, Serve(api, [](Api& a, const Request& r) { return Get(a, Match(r, 2), Match(r, 3)); }));
+  router->Add("PATCH", pipe,
+              Serve(api, [](Api& a, const Request& r) { return Update(a, r, Match(r, 2), Match(r, 3)); }));
+  router->Add("DELETE", pipe, Serve(api, [](Api& a, const Request& r) { return Delete(a, Match(r, 3)); }));
+  return router;
 }
 
 }  // namespace pipecheck::serve

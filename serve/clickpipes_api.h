@@ -72,8 +72,9 @@
 #include <cstdint>
 #include <string>
 
-#include <httplib.h>
+#include <memory>
 
+#include "serve/http.h"
 #include "serve/session.h"
 
 namespace pipecheck::serve {
@@ -84,14 +85,10 @@ struct ClickPipesApiOptions {
   std::string api_key;
 };
 
+// The API's routes over `session`, every error in its shape.
 // REQUIRES: `session` is a ClickPipe session (its world a sim::ClickPipeWorld);
-// throws std::invalid_argument otherwise. `session` outlives `server`.
-void RegisterClickPipesApi(httplib::Server& server, Session& session,
-                           const ClickPipesApiOptions& options);
-
-// Answers requests that reach no route or break a server limit (404, 413,
-// ...) under /v1 in the ClickPipes error shape, through SetApiErrors.
-void SetClickPipesApiErrors(httplib::Server& server);
+// throws std::invalid_argument otherwise. `session` outlives the router.
+std::unique_ptr<Router> MakeClickPipesApi(Session& session, const ClickPipesApiOptions& options);
 
 // The API id of pipe slot `slot` of a session with this seed: a UUID-like
 // string (version 4 layout) derived from the seed and the slot only.

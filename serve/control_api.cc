@@ -1,13 +1,15 @@
 #include "serve/control_api.h"
 
-#include <fstream>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
 
 #include "model/input_error.h"
+#include "serve/record_file.h"
+#include "sim/journal.h"
 #include "sim/scenario.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -17,25 +19,89 @@ namespace {
 
 using nlohmann::ordered_json;
 
-void Reply(httplib::Response& response, int status, const ordered_json& body) {
+constexpr std::size_t kTraceEventsPerPart = 2'000;
+
+Response Json(int status, const ordered_json& body) {
+  Response response;
   response.status = status;
-  response.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n",
-                       "application/json");
+  response.body = body.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+  return response;
 }
 
-void Error(httplib::Response& response, int status, const std::string& text) {
-  Reply(response, status, {{"error", text}});
+Response Fail(int status, const std::string& text) {
+  Response response;
+  ControlError(response, status, text);
+  return response;
 }
 
-// The request body as a JSON object, or nullopt after answering 400.
-std::optional<nlohmann::json> Body(const httplib::Request& request, httplib::Response& response) {
+// The request body as a JSON object ({} when there is none), or the answer
+// that refuses it.
+std::optional<nlohmann::json> Body(const Request& request, Response& refusal) {
   if (request.body.empty()) return nlohmann::json::object();
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) {
-    Error(response, 400, "the request body must be a JSON object");
+    refusal = Fail(400, "the request body must be a JSON object");
     return std::nullopt;
   }
   return body;
+}
+
+std::string_view MediaType(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+  return content_type;
+}
+
+bool SameText(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// The host of a Host header or an origin's authority, without the port.
+std::string_view HostName(std::string_view authority) {
+  if (authority.starts_with("[")) return authority.substr(1, authority.find(']') - 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+bool LoopbackName(std::string_view host) {
+  if (SameText(host, "localhost")) return true;
+  boost::system::error_code error;
+  const auto address = boost::asio::ip::make_address(std::string(host), error);
+  return !error && address.is_loopback();
+}
+
+// A web page the operator visits must not drive the control API: browsers
+// mark its requests with Origin (and Sec-Fetch-Site), can send a simple POST
+// only as a form or text/plain, and reach 127.0.0.1 through a name of their
+// own only by rebinding it (the Host header keeps the name).
+bool RefuseWebPages(const ControlOptions& options, const Request& request, Response& response) {
+  const std::string_view site = request.Header("Sec-Fetch-Site");
+  if (request.HasHeader("Origin") || (!site.empty() && site != "none" && site != "same-origin")) {
+    const std::string_view origin = request.Header("Origin");
+    const std::string_view authority = origin.substr(origin.find("://") == std::string_view::npos
+                                                         ? origin.size()
+                                                         : origin.find("://") + 3);
+    if (origin.empty() || !LoopbackName(HostName(authority)) || (!site.empty() && site == "cross-site")) {
+      ControlError(response, 403, "requests from web pages are refused: the control API is for the operator's tools");
+      return false;
+    }
+  }
+  if (options.loopback_hosts_only && request.HasHeader("Host") && !LoopbackName(HostName(request.Header("Host")))) {
+    ControlError(response, 403,
+                 fmt::format("Host '{}' is not a loopback address; use 127.0.0.1 or localhost",
+                             ValidUtf8(request.Header("Host"))));
+    return false;
+  }
+  const bool has_type = request.HasHeader("Content-Type");
+  if ((!request.body.empty() || has_type) && !SameText(MediaType(request.Header("Content-Type")), "application/json")) {
+    ControlError(response, 415, "the control API takes application/json bodies only (Content-Type: application/json)");
+    return false;
+  }
+  return true;
 }
 
 // A fault request checked as a scenario step: the scenario parser knows every
@@ -57,7 +123,155 @@ sim::Step ParseFault(const Session& session, const nlohmann::json& body) {
   return sim::ParseScenario(scenario, "request").steps.front();
 }
 
+// An advance applied in parts: other requests are answered between two.
+class Advance : public std::enable_shared_from_this<Advance> {
+ public:
+  Advance(Session& session, EventLoop& loop, const ControlOptions& options, sim::Millis until, Reply reply)
+      : session_(session), loop_(loop), options_(options), until_(until), reply_(std::move(reply)) {}
+  void Part() {
+    const bool done = session_.AdvanceSome(until_, kAdvanceEventsPerPart);
+    options_.after_change();
+    if (!done) {
+      loop_.Post([self = shared_from_this()] { self->Part(); });
+      return;
+    }
+    reply_(Json(200, SessionState(session_)));
+  }
+
+ private:
+  Session& session_;
+  EventLoop& loop_;
+  const ControlOptions& options_;
+  sim::Millis until_;
+  Reply reply_;
+};
+
+void AddAdvance(Router& router, Session& session, EventLoop& loop, const ControlOptions& options) {
+  router.AddAsync("POST", "/pipecheck/v1/advance", [&session, &loop, &options](const Request& request, Reply reply) {
+    Response refusal;
+    const auto body = Body(request, refusal);
+    if (!body) return reply(std::move(refusal));
+    if (!body->contains("by") || !(*body)["by"].is_string()) {
+      return reply(Fail(400, "expected {\"by\": DURATION}, e.g. {\"by\": \"1h\"}"));
+    }
+    const std::optional<sim::Millis> by = sim::ParseDuration((*body)["by"].get<std::string>());
+    if (!by) return reply(Fail(400, "\"by\" is not a duration such as 30s, 5m, 1h or 2d"));
+    if (*by > Session::kForever - session.now()) {
+      return reply(Fail(400, fmt::format("the session would pass {} of virtual time, the longest a record holds",
+                                         sim::FormatDuration(Session::kForever))));
+    }
+    std::make_shared<Advance>(session, loop, options, session.now() + *by, std::move(reply))->Part();
+  });
+}
+
+// A step of the world from the control API, answered with the state.
+Response Apply(Session& session, const ControlOptions& options, sim::Step step) {
+  const sim::StepOutcome outcome = session.Do(std::move(step));
+  options.after_change();
+  ordered_json reply = SessionState(session);
+  reply["accepted"] = outcome.accepted;
+  if (!outcome.accepted) reply["refusal"] = outcome.message;
+  return Json(200, reply);
+}
+
+void AddSteps(Router& router, Session& session, const ControlOptions& options) {
+  router.Add("POST", "/pipecheck/v1/fault", [&session, &options](const Request& request, Response& response) {
+    const auto body = Body(request, response);
+    if (!body) return;
+    sim::Step step;
+    try {
+      step = ParseFault(session, *body);
+    } catch (const InputError& error) {
+      return ControlError(response, 400, fmt::format("{} ({})", error.what(), error.where()));
+    }
+    response = Apply(session, options, std::move(step));
+  });
+  router.Add("POST", "/pipecheck/v1/restart", [&session, &options](const Request& request, Response& response) {
+    const auto body = Body(request, response);
+    if (!body) return;
+    if (session.base().model != sim::ModelKind::kMongosync) {
+      return ControlError(response, 400,
+                          "restart is a mongosync operator action; a ClickPipe has no process to restart");
+    }
+    sim::Step step;
+    // After a fatal exit the documented recovery is a fresh start on an
+    // emptied destination: {"wipe": true}.
+    step.action = body->contains("wipe") && (*body)["wipe"] == true ? "wipe_destination_and_restart" : "restart";
+    response = Apply(session, options, std::move(step));
+  });
+}
+
+void AddSave(Router& router, Session& session, EventLoop& loop, const ControlOptions& options) {
+  router.AddAsync("POST", "/pipecheck/v1/save", [&session, &loop, &options](const Request& request, Reply reply) {
+    Response refusal;
+    const auto body = Body(request, refusal);
+    if (!body) return reply(std::move(refusal));
+    if (!body->contains("path") || !(*body)["path"].is_string()) {
+      return reply(Fail(400, "expected {\"path\": NAME}, a file name in --record-dir"));
+    }
+    const std::string name = (*body)["path"].get<std::string>();
+    try {
+      CheckPlainName(name, "path");
+    } catch (const InputError& error) {
+      return reply(Fail(400, fmt::format("{} ({})", error.what(), error.where())));
+    }
+    ordered_json state = SessionState(session);
+    state["path"] = name;
+    if (session.journal_path().empty()) {
+      // No journal: the record is written from memory, on this thread.
+      try {
+        WriteFileIn(options.record_dir, name, [&session](std::ostream& out) { session.WriteRecording(out); });
+      } catch (const InputError& error) {
+        return reply(Fail(400, fmt::format("{} ({})", error.what(), error.where())));
+      }
+      return reply(Json(200, state));
+    }
+    // From the journal, as it is now, on another thread: the API keeps answering.
+    const std::string journal = session.journal_path();
+    const std::uint64_t length = session.journal_bytes();
+    options.run_in_background([&loop, &options, journal, length, name, state = std::move(state),
+                               reply = std::move(reply)]() mutable {
+      std::optional<std::string> failure;
+      try {
+        WriteFileIn(options.record_dir, name, [&](std::ostream& out) { sim::JournalToScenario(journal, out, length); });
+      } catch (const InputError& error) {
+        failure = fmt::format("{} ({})", error.what(), error.where());
+      }
+      loop.Post([failure = std::move(failure), state = std::move(state), reply = std::move(reply)] {
+        reply(failure ? Fail(400, *failure) : Json(200, state));
+      });
+    });
+  });
+}
+
+void AddReads(Router& router, Session& session) {
+  router.Add("GET", "/pipecheck/v1/state", [&session](const Request&, Response& response) {
+    response = Json(200, SessionState(session));
+  });
+  router.Add("GET", "/pipecheck/v1/trace", [&session](const Request&, Response& response) {
+    // The events there are when the request is answered, in parts.
+    const std::size_t end = session.world().trace().size();
+    response.content_type = "application/x-ndjson";
+    response.stream = [&session, end, next = std::size_t{0}](std::string& part) mutable {
+      part.clear();
+      if (next >= end) return false;
+      const auto& events = session.world().trace().events();
+      for (const std::size_t stop = std::min(end, next + kTraceEventsPerPart); next < stop; ++next) {
+        part += sim::Trace::ToJsonLine(events[next]);
+        part += '\n';
+      }
+      return true;
+    };
+  });
+}
+
 }  // namespace
+
+void ControlError(Response& response, int status, const std::string& text) {
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = ordered_json({{"error", text}}).dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
 
 ordered_json SessionState(const Session& session) {
   const sim::World& world = session.world();
@@ -70,6 +284,7 @@ ordered_json SessionState(const Session& session) {
   state["states"] = pipes;
   state["process"] = world.ProcessStatus();
   state["steps"] = session.steps();
+  state["reads_folded"] = session.reads_folded();
   state["trace_events"] = world.trace().size();
   state["trace_hash"] = fmt::format("{:016x}", session.TraceHash());
   ordered_json violations = ordered_json::array();
@@ -83,104 +298,17 @@ ordered_json SessionState(const Session& session) {
   return state;
 }
 
-void SaveRecording(const Session& session, const std::string& path) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw InputError("cannot write the record", path);
-  file << sim::ToJson(session.Recording()).dump(2) << "\n";
-  if (!file) throw InputError("cannot write the record", path);
-}
-
-void RegisterControlApi(httplib::Server& server, Session& session, AfterChange after_change) {
-  server.Post("/pipecheck/v1/advance", [&session, after_change](const httplib::Request& request,
-                                                                httplib::Response& response) {
-    const auto body = Body(request, response);
-    if (!body) return;
-    if (!body->contains("by") || !(*body)["by"].is_string()) {
-      return Error(response, 400, "expected {\"by\": DURATION}, e.g. {\"by\": \"1h\"}");
-    }
-    const std::optional<sim::Millis> by = sim::ParseDuration((*body)["by"].get<std::string>());
-    if (!by) return Error(response, 400, "\"by\" is not a duration such as 30s, 5m, 1h or 2d");
-    ordered_json reply;
-    bool up = true;
-    {
-      const std::lock_guard lock(session.mutex());
-      session.Advance(*by);
-      reply = SessionState(session);
-      up = reply["process"] == "up";
-    }
-    after_change(up);  // Outside the lock: closing the API port waits for its requests.
-    Reply(response, 200, reply);
-  });
-  server.Post("/pipecheck/v1/fault", [&session, after_change](const httplib::Request& request,
-                                                              httplib::Response& response) {
-    const auto body = Body(request, response);
-    if (!body) return;
-    ordered_json reply;
-    {
-      const std::lock_guard lock(session.mutex());
-      sim::Step step;
-      try {
-        step = ParseFault(session, *body);
-      } catch (const InputError& error) {
-        return Error(response, 400, fmt::format("{} ({})", error.what(), error.where()));
-      }
-      const sim::StepOutcome outcome = session.Do(std::move(step));
-      reply = SessionState(session);
-      reply["accepted"] = outcome.accepted;
-      if (!outcome.accepted) reply["refusal"] = outcome.message;
-    }
-    after_change(reply["process"] == "up");
-    Reply(response, 200, reply);
-  });
-  server.Post("/pipecheck/v1/restart", [&session, after_change](const httplib::Request& request,
-                                                                httplib::Response& response) {
-    const auto body = Body(request, response);
-    if (!body) return;
-    const bool wipe = body->contains("wipe") && (*body)["wipe"] == true;
-    ordered_json reply;
-    {
-      const std::lock_guard lock(session.mutex());
-      if (session.base().model != sim::ModelKind::kMongosync) {
-        return Error(response, 400,
-                     "restart is a mongosync operator action; a ClickPipe has no process to restart");
-      }
-      sim::Step step;
-      // After a fatal exit the documented recovery is a fresh start on an
-      // emptied destination: {"wipe": true}.
-      step.action = wipe ? "wipe_destination_and_restart" : "restart";
-      const sim::StepOutcome outcome = session.Do(std::move(step));
-      reply = SessionState(session);
-      reply["accepted"] = outcome.accepted;
-      if (!outcome.accepted) reply["refusal"] = outcome.message;
-    }
-    after_change(reply["process"] == "up");
-    Reply(response, 200, reply);
-  });
-  server.Post("/pipecheck/v1/save", [&session](const httplib::Request& request, httplib::Response& response) {
-    const auto body = Body(request, response);
-    if (!body) return;
-    if (!body->contains("path") || !(*body)["path"].is_string()) {
-      return Error(response, 400, "expected {\"path\": FILE}");
-    }
-    const std::string path = (*body)["path"].get<std::string>();
-    const std::lock_guard lock(session.mutex());
-    try {
-      SaveRecording(session, path);
-    } catch (const InputError& error) {
-      return Error(response, 400, fmt::format("{} ({})", error.what(), error.where()));
-    }
-    ordered_json reply = SessionState(session);
-    reply["path"] = path;
-    Reply(response, 200, reply);
-  });
-  server.Get("/pipecheck/v1/state", [&session](const httplib::Request&, httplib::Response& response) {
-    const std::lock_guard lock(session.mutex());
-    Reply(response, 200, SessionState(session));
-  });
-  server.Get("/pipecheck/v1/trace", [&session](const httplib::Request&, httplib::Response& response) {
-    const std::lock_guard lock(session.mutex());
-    response.set_content(session.world().trace().ToJsonl(), "application/x-ndjson");
-  });
+std::unique_ptr<Router> MakeControlApi(Session& session, EventLoop& loop, ControlOptions options) {
+  auto router = std::make_unique<Router>(&ControlError);
+  // The options live as long as the router: the handlers refer to them.
+  auto held = std::make_shared<ControlOptions>(std::move(options));
+  router->RequireBasicAuth(held->control_key, "pipecheck control");
+  router->SetGuard([held](const Request& request, Response& response) { return RefuseWebPages(*held, request, response); });
+  AddAdvance(*router, session, loop, *held);
+  AddSteps(*router, session, *held);
+  AddSave(*router, session, loop, *held);
+  AddReads(*router, session);
+  return router;
 }
 
 }  // namespace pipecheck::serve

@@ -10,7 +10,6 @@
 #include "model/mongosync.h"
 #include "sim/mongosync_world.h"
 #include "sim/start_body.h"
-#include "serve/server.h"
 
 namespace pipecheck::serve {
 namespace {
@@ -20,18 +19,37 @@ using nlohmann::ordered_json;
 
 constexpr std::size_t kDocumentBytes = 100;  // The size a simulated document stands for.
 
-void Reply(httplib::Response& response, int status, const ordered_json& body) {
-  response.status = status;
-  response.set_content(body.dump(-1, ' ', false, ordered_json::error_handler_t::replace),
-                       "application/json");
+std::string Dump(const ordered_json& body) {
+  return body.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
-void Refuse(httplib::Response& response, std::string_view error, std::string_view description) {
+void Reply(Response& response, int status, const ordered_json& body) {
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = Dump(body);
+}
+
+// The transport's and the router's errors, in the API's shape.
+void Shape(Response& response, int status, const std::string& text) {
+  std::string_view error = "InvalidRequest";
+  switch (status) {
+    case 401: error = "Unauthorized"; break;
+    case 404: error = "NotFound"; break;
+    case 405: error = "MethodNotAllowed"; break;
+    case 413: error = "PayloadTooLarge"; break;
+    case 431: error = "RequestHeaderFieldsTooLarge"; break;
+    case 503: error = "ServiceUnavailable"; break;
+    default: break;
+  }
+  Reply(response, status, {{"success", false}, {"error", error}, {"errorDescription", text}});
+}
+
+void Refuse(Response& response, std::string_view error, std::string_view description) {
   Reply(response, 400, {{"success", false}, {"error", error}, {"errorDescription", description}});
 }
 
 // A refusal as the world words it, "<error>: <description>" (model::RefusalText::Line).
-void RefuseOutcome(httplib::Response& response, const std::string& message) {
+void RefuseOutcome(Response& response, const std::string& message) {
   const std::size_t colon = message.find(": ");
   if (colon == std::string::npos) {
     Refuse(response, "InvalidState", message);
@@ -43,18 +61,13 @@ void RefuseOutcome(httplib::Response& response, const std::string& message) {
 // The port closes when the process goes down; a request that arrived just
 // before it closed is answered 503 rather than applied to a process that is
 // not there.
-void Unreachable(httplib::Response& response) {
-  response.status = 503;
-  response.set_content(
-      ordered_json({{"success", false}, {"error", "ConnectionRefused"},
-                    {"errorDescription", "the mongosync process is not running"}})
-          .dump(),
-      "application/json");
+void Unreachable(Response& response) {
+  Reply(response, 503,
+        {{"success", false}, {"error", "ConnectionRefused"}, {"errorDescription", "the mongosync process is not running"}});
 }
 
-void Operation(httplib::Server& server, Session& session, const std::string& name) {
-  server.Post("/api/v1/" + name, [&session, name](const httplib::Request& request,
-                                                  httplib::Response& response) {
+void Operation(Router& router, Session& session, const std::string& name) {
+  router.Add("POST", "/api/v1/" + name, [&session, name](const Request& request, Response& response) {
     nlohmann::json body = nlohmann::json::object();
     if (!request.body.empty()) {
       body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
@@ -80,7 +93,6 @@ void Operation(httplib::Server& server, Session& session, const std::string& nam
     } else if (!body.empty()) {
       return Refuse(response, "InvalidRequest", fmt::format("/{} takes no parameters; send {{}}", name));
     }
-    const std::lock_guard lock(session.mutex());
     if (session.world().ProcessStatus() != "up") return Unreachable(response);
     const sim::StepOutcome outcome = session.Do(std::move(step));
     if (!outcome.accepted) return RefuseOutcome(response, outcome.message);
@@ -141,31 +153,26 @@ ordered_json MongosyncProgress(const Session& session) {
   return progress;
 }
 
-void RegisterMongosyncApi(httplib::Server& server, Session& session) {
-  SetApiErrors(server, "/api/v1/(start|pause|resume|commit|reverse|progress)",
-               [](httplib::Response& response, int status, const std::string& text) {
-                 response.status = status;
-                 response.set_content(ordered_json({{"success", false},
-                                                    {"error", status == 413 ? "PayloadTooLarge"
-                                                              : status == 405 ? "MethodNotAllowed"
-                                                                              : "NotFound"},
-                                                    {"errorDescription", text}})
-                                          .dump(),
-                                      "application/json");
-               });
-  for (const char* name : {"start", "pause", "resume", "commit", "reverse"}) Operation(server, session, name);
-  server.Get("/api/v1/progress", [&session](const httplib::Request&, httplib::Response& response) {
-    const std::lock_guard lock(session.mutex());
+std::unique_ptr<Router> MakeMongosyncApi(Session& session, const std::string& api_key) {
+  auto router = std::make_unique<Router>(&Shape);
+  router->RequireBasicAuth(api_key, "mongosync API");
+  for (const char* name : {"start", "pause", "resume", "commit", "reverse"}) Operation(*router, session, name);
+  router->Add("GET", "/api/v1/progress", [&session](const Request&, Response& response) {
     if (session.world().ProcessStatus() != "up") return Unreachable(response);
     sim::Step step;
     step.action = "progress";
-    const sim::StepOutcome outcome = session.Do(std::move(step));
-    if (!outcome.accepted) return RefuseOutcome(response, outcome.message);
-    ordered_json body;
-    body["success"] = true;
-    body["progress"] = MongosyncProgress(session);
-    Reply(response, 200, body);
+    // A poll that sees what the last one saw is folded into it (serve/session.h).
+    const Session::PollResult poll = session.Poll(std::move(step), [](const Session& polled) {
+      ordered_json body;
+      body["success"] = true;
+      body["progress"] = MongosyncProgress(polled);
+      return Dump(body);
+    });
+    if (!poll.outcome.accepted) return RefuseOutcome(response, poll.outcome.message);
+    response.status = 200;
+    response.body = poll.answer;
   });
+  return router;
 }
 
 }  // namespace pipecheck::serve

@@ -9,16 +9,25 @@
 // with its outcome. The error names are the model's (docs/decisions.md D7);
 // the HTTP status of a refusal is undocumented (sources.md Q15) and is 400.
 // While the process is down or has exited the server closes this port
-// (serve/server.h), so these handlers run only while it is up.
+// (serve/server.h); a request already on an open connection then is
+// answered 503 ConnectionRefused. A /progress poll that sees what the one
+// before it saw is folded into it rather than recorded again (Session::Poll).
 #pragma once
 
-#include <httplib.h>
+#include <memory>
+#include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "serve/http.h"
 #include "serve/session.h"
 
 namespace pipecheck::serve {
 
-void RegisterMongosyncApi(httplib::Server& server, Session& session);
+// The API's routes over `session`, errors in its shape. `session` outlives it.
+// `api_key` ("ID:SECRET"): every request must carry it as HTTP Basic auth
+// (the real API has none; the operator asked for it). Empty: none.
+std::unique_ptr<Router> MakeMongosyncApi(Session& session, const std::string& api_key = "");
 
 // The /progress body of the world as it is now (without "success").
 nlohmann::ordered_json MongosyncProgress(const Session& session);

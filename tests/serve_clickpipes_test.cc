@@ -27,6 +27,7 @@
 #include "properties/clickpipe_monitors.h"
 #include "properties/runner.h"
 #include "serve/clickpipes_api.h"
+#include "serve/http_server.h"
 #include "serve/session.h"
 #include "sim/scenario.h"
 #include "sim/time.h"
@@ -81,17 +82,18 @@ class ClickPipesApiTest : public ::testing::Test {
     base.seed = kSeed;
     base.config.pipes = pipes;
     session_ = Session::Make<properties::ClickPipeMonitors>(base);
-    RegisterClickPipesApi(server_, *session_, ClickPipesApiOptions{api_key});
-    port_ = server_.bind_to_any_port("127.0.0.1");
+    router_ = MakeClickPipesApi(*session_, ClickPipesApiOptions{api_key});
+    server_ = std::make_unique<HttpServer>(loop_, *router_, HttpLimits{});
+    port_ = server_->Open("127.0.0.1", 0, "--port");
     ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    thread_ = std::thread([this] { loop_.Run(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
   }
 
   void TearDown() override {
     if (thread_.joinable()) {
-      server_.stop();
+      loop_.Call([this] { server_->Close(); });
+      loop_.Stop();
       thread_.join();
     }
   }
@@ -159,7 +161,11 @@ class ClickPipesApiTest : public ::testing::Test {
   }
 
   std::unique_ptr<Session> session_;
-  httplib::Server server_;
+  // The requests are applied on the loop's thread; the test reads the
+  // session between requests, when that thread is idle.
+  EventLoop loop_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   int port_ = 0;
   std::unique_ptr<httplib::Client> client_;

@@ -32,7 +32,7 @@ import urllib.request
 
 READY = re.compile(
     r"^pipecheck serve: (?P<api>.+?): http://(?P<host>[0-9.]+):(?P<port>\d+)(?P<base>/\S*); "
-    r"control: http://[0-9.]+:(?P<cport>\d+)/pipecheck/v1/; clock (?P<clock>.+)$")
+    r"control: http://[0-9.]+:(?P<cport>\d+)/pipecheck/v1/; clock (?P<clock>[^;]+)(; journal (?P<journal>.+))?$")
 RECORDED = re.compile(r"^pipecheck serve: recorded (\d+) steps to (.+) \(trace hash ([0-9a-f]{16})\)$")
 
 
@@ -75,7 +75,7 @@ class Server:
         self._stderr = open(self.stderr_path, "w+")
         self.process = subprocess.Popen(
             [pipecheck, "serve", "--model", model, "--port", "0", "--control-port", "0",
-             "--record", self.record, *extra],
+             "--record", self.record, "--record-dir", self.workdir, *extra],
             stdout=subprocess.DEVNULL, stderr=self._stderr)
         self.stopped = False
         Server.started.append(self)
@@ -98,6 +98,7 @@ class Server:
         self.root = f"http://{self.host}:{self.port}"
         self.api = f"{self.root}{match['base'].rstrip('/')}"
         self.control = f"http://{self.host}:{self.control_port}"
+        self.journal = match["journal"]
 
     # --- control API -------------------------------------------------------------
     def ctl(self, method, path, body=None):
