@@ -333,6 +333,20 @@ TEST(SessionPoll, APollAfterTraceEventsIsRecordedEvenWithTheSameAnswer) {
   EXPECT_EQ(session->reads_folded(), 1u);
 }
 
+TEST(SessionPoll, APollWhoseAnswerChangedWithTheClockIsRecorded) {
+  auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync));
+  // An answer that moves with the clock alone, as lagTimeSeconds can.
+  const auto clock = [](const Session& s) { return sim::FormatDuration(s.now()); };
+  EXPECT_FALSE(session->Poll(Op("progress"), clock).folded);
+  const std::size_t trace = session->world().trace().size();
+  session->Advance(1 * sim::kHour);  // IDLE: nothing happens but the clock.
+  ASSERT_EQ(session->world().trace().size(), trace);
+  const Session::PollResult later = session->Poll(Op("progress"), clock);
+  EXPECT_FALSE(later.folded);
+  EXPECT_EQ(later.answer, "1h");
+  EXPECT_EQ(session->steps(), 2u);
+}
+
 TEST(SessionPoll, AnotherStepBetweenPollsIsNotFolded) {
   auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync));
   session->Poll(Op("progress"), Progress);
