@@ -1,7 +1,12 @@
 #include "serve/session.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
+
+#include <fmt/format.h>
+
+#include "model/input_error.h"
 
 namespace pipecheck::serve {
 
@@ -17,23 +22,106 @@ sim::StepOutcome Session::Do(sim::Step step) {
   monitor_->AfterEvent();
   step.expect.accepted = outcome.accepted;
   step.expect.error.reset();
+  if (journal_) Journal(sim::JournalStepLine(step, base_));
+  journaled_until_ = std::max(journaled_until_, step.at);
   steps_.push_back(std::move(step));
+  last_read_.reset();
   Judge();
   return outcome;
 }
 
+bool Session::Folds(const sim::Step& step) const {
+  if (!last_read_ || world_->trace().size() != trace_after_last_read_) return false;
+  const sim::Step& last = steps_.back();
+  return last.action == step.action && last.is_fault == step.is_fault && last.pipe == step.pipe &&
+         !last.duration && !step.duration && !last.body && !step.body;
+}
+
+Session::PollResult Session::Poll(sim::Step step, const std::function<std::string(const Session&)>& answer) {
+  if (Folds(step)) {
+    // Nothing has happened since the recorded read, but the answer may still
+    // depend on the clock (a lag in seconds): fold only an identical one.
+    std::string now_answer = answer(*this);
+    if (now_answer == last_read_->answer) {
+      ++reads_folded_;
+      return {last_read_->outcome, std::move(now_answer), /*folded=*/true};
+    }
+  }
+  PollResult result;
+  result.outcome = Do(std::move(step));
+  result.answer = answer(*this);
+  last_read_ = result;
+  trace_after_last_read_ = world_->trace().size();
+  return result;
+}
+
 void Session::Advance(sim::Millis by) {
-  Drain(world_->now() + by);
+  AdvanceSome(world_->now() + by, std::numeric_limits<std::size_t>::max());
+}
+
+bool Session::AdvanceSome(sim::Millis until, std::size_t max_events) {
+  if (until < world_->now()) return true;
+  // Stopped by max_events, the clock stays at the last event processed (not
+  // at `until`): a step applied in between is at a time the replay reaches
+  // the same way, after the events due by then, as Drain does.
+  bool reached = false;
+  for (std::size_t events = 0; events < std::max<std::size_t>(max_events, 1); ++events) {
+    if (!world_->ProcessNext(until)) {
+      reached = true;
+      break;
+    }
+    monitor_->AfterEvent();
+  }
+  if (reached) world_->AdvanceTo(until);
+  JournalClock();
   Judge();
+  return reached;
 }
 
 void Session::Judge() {
-  if (!on_violation) return;
+  if (!on_violation && !journal_) return;
   for (const properties::PropertyResult& violated : Violations()) {
     if (std::find(reported_.begin(), reported_.end(), violated.name) != reported_.end()) continue;
     reported_.push_back(violated.name);
-    on_violation(violated);
+    if (journal_) Journal(sim::JournalViolatedLine(violated.name));
+    if (on_violation) on_violation(violated);
   }
+}
+
+void Session::Journal(const std::string& line) { journal_->Append(line); }
+
+void Session::JournalClock() {
+  if (world_->now() <= journaled_until_) return;
+  journaled_until_ = world_->now();
+  if (journal_) Journal(sim::JournalRunUntilLine(journaled_until_));
+}
+
+void Session::OpenJournal(const std::string& path) {
+  if (journal_) throw InputError(fmt::format("a journal is already open: {}", journal_->path()), path);
+  journal_ = std::make_unique<sim::JournalFile>(path, base_);
+  // A journal opened late still holds the whole session, so that it replays
+  // to the live trace like one opened at the start.
+  for (const sim::Step& step : steps_) Journal(sim::JournalStepLine(step, base_));
+  if (world_->now() > 0) Journal(sim::JournalRunUntilLine(world_->now()));
+  journaled_until_ = world_->now();
+  for (const properties::PropertyResult& violated : Violations()) {
+    Journal(sim::JournalViolatedLine(violated.name));
+    if (std::find(reported_.begin(), reported_.end(), violated.name) == reported_.end()) {
+      reported_.push_back(violated.name);
+    }
+  }
+}
+
+const std::string& Session::journal_path() const {
+  static const std::string kNone;
+  return journal_ ? journal_->path() : kNone;
+}
+
+std::uint64_t Session::journal_bytes() const { return journal_ ? journal_->bytes() : 0; }
+
+const std::string& Session::journal_error() const {
+  static const std::string kNone;
+  return journal_ ? journal_->error() : kNone;
 }
 
 std::vector<properties::PropertyResult> Session::Violations() const {
@@ -51,6 +139,15 @@ sim::Scenario Session::Recording() const {
   const std::vector<properties::PropertyResult> violated = Violations();
   if (!violated.empty()) scenario.expect.properties = violated.front().name;
   return scenario;
+}
+
+void Session::WriteRecording(std::ostream& out) const {
+  sim::ScenarioWriter writer(out, base_);
+  for (const sim::Step& step : steps_) writer.Step(step);
+  sim::Expect expect = base_.expect;
+  const std::vector<properties::PropertyResult> violated = Violations();
+  if (!violated.empty()) expect.properties = violated.front().name;
+  writer.End(world_->now(), expect);
 }
 
 }  // namespace pipecheck::serve

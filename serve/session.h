@@ -8,6 +8,15 @@
 // because a step is applied exactly as `replay` applies it: internal events
 // due up to now first, then the step (properties/runner.cc).
 //
+// The record can also be a journal on disk (OpenJournal, sim/journal.h):
+// each step, clock move and first violation is written to the OS as it
+// happens, so killing the process loses nothing the client saw.
+//
+// Reads that are model triggers (mongosync's `progress`) go through Poll:
+// a read that repeats the last recorded step and gets the same answer, with
+// nothing happened in between, is not recorded again, so a client polling
+// in a loop grows neither the record nor the journal.
+//
 // Not thread-safe by itself: `serve` takes requests on several threads and
 // applies them one at a time under mutex(), in arrival order. The real
 // clock (--clock real) lives outside: a thread that calls Advance.
@@ -20,8 +29,12 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+#include <ostream>
+
 #include "properties/monitors.h"
 #include "properties/property.h"
+#include "sim/journal.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 
@@ -53,6 +66,41 @@ class Session {
   sim::StepOutcome Do(sim::Step step);
   // Moves the clock forward by `by`, processing every internal event due.
   void Advance(sim::Millis by);
+  // Advances the clock towards `until` (absolute virtual ms), processing at
+  // most `max_events` internal events (0 is taken as 1); returns true when
+  // now() == until with every event due by then processed, and at once when
+  // until < now() (the clock never goes back). Its run_until is journaled.
+  // A caller that releases the lock between calls lets requests in while a
+  // long advance runs; the trace is the same as one Advance's.
+  bool AdvanceSome(sim::Millis until, std::size_t max_events);
+
+  // A read of the world that is a model trigger (mongosync `progress`):
+  // `answer(session)` computes the body the client gets. When the last
+  // recorded step is the same read (action, fault or not, pipe), no trace
+  // event happened since it and the answer now is the one it got, the read
+  // is folded: not applied, not recorded, counted in reads_folded().
+  // Otherwise it is applied with Do() and recorded. The answer is computed
+  // after the step is applied, when it is. Replaying the record gives every
+  // answer the client saw: a folded read saw what the recorded one did.
+  struct PollResult {
+    sim::StepOutcome outcome;
+    std::string answer;
+    bool folded = false;
+  };
+  PollResult Poll(sim::Step step, const std::function<std::string(const Session&)>& answer);
+  std::uint64_t reads_folded() const { return reads_folded_; }
+
+  // Creates the journal at `path` (which must not exist: see
+  // sim::JournalFile) and writes its header, the steps recorded so far, the
+  // time and the violations seen; from then on every recorded step, every
+  // clock move and the first violation of each property append a line.
+  // Throws InputError naming the path if it cannot be created, or if a
+  // journal is already open.
+  void OpenJournal(const std::string& path);
+  const std::string& journal_path() const;  // Empty without a journal.
+  std::uint64_t journal_bytes() const;      // The journal's length so far (whole lines).
+  // Why the journal stopped growing (a failed write), or empty.
+  const std::string& journal_error() const;
 
   const sim::World& world() const { return *world_; }
   const sim::Scenario& base() const { return base_; }
@@ -61,6 +109,9 @@ class Session {
   // The session so far as a scenario: the base, every step, run_until now;
   // expect.properties names the first violated property, if any.
   sim::Scenario Recording() const;
+  // Recording() as `pipecheck-scenario/1` JSON on `out`, a step at a time,
+  // without building the document in memory.
+  void WriteRecording(std::ostream& out) const;
   // The always-properties violated so far, in catalogue order.
   std::vector<properties::PropertyResult> Violations() const;
   std::uint64_t TraceHash() const { return world_->trace().Hash(); }
@@ -74,7 +125,10 @@ class Session {
  private:
   explicit Session(sim::Scenario base) : base_(std::move(base)) {}
   void Drain(sim::Millis until);
-  void Judge();  // Calls on_violation for violations not seen before.
+  void Judge();  // Journals and calls on_violation for violations not seen before.
+  void Journal(const std::string& line);
+  void JournalClock();  // A run_until line when the clock moved since the last line.
+  bool Folds(const sim::Step& step) const;  // Poll: the same read as the last step.
 
   std::mutex mutex_;
   sim::Scenario base_;
@@ -83,6 +137,13 @@ class Session {
   std::span<const properties::Property> catalogue_;
   std::vector<sim::Step> steps_;
   std::vector<std::string> reported_;  // Violated properties already reported.
+  std::unique_ptr<sim::JournalFile> journal_;
+  sim::Millis journaled_until_ = 0;    // The latest time the journal holds.
+  // The last recorded step, when it was a Poll: its outcome, its answer and
+  // the trace's size after it.
+  std::optional<PollResult> last_read_;
+  std::size_t trace_after_last_read_ = 0;
+  std::uint64_t reads_folded_ = 0;
 };
 
 }  // namespace pipecheck::serve

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "model/input_error.h"
+#include "sim/journal.h"
 #include "sim/start_body.h"
 
 namespace pipecheck::sim {
@@ -399,7 +400,18 @@ Scenario ParseScenario(const json& document, const std::string& file) {
   return scenario;
 }
 
-Scenario LoadScenario(const std::string& path) { return ParseScenario(ReadJsonFile(path), path); }
+Scenario LoadScenario(const std::string& path) {
+  if (IsJournal(path)) return LoadJournal(path);
+  return ParseScenario(ReadJsonFile(path), path);
+}
+
+Step ParseStepJson(const json& object, const std::string& file, const Scenario& scenario) {
+  return ParseStep(object, Path(file, "$"), scenario);
+}
+
+Millis ParseDurationJson(const json& value, const std::string& file, const std::string& json_path) {
+  return Duration(value, Path(file, json_path));
+}
 
 namespace {
 
@@ -584,7 +596,7 @@ json ReadJsonFile(const std::string& path) {
   return ParseJsonText(text, path);
 }
 
-nlohmann::ordered_json ToJson(const Scenario& scenario) {
+nlohmann::ordered_json HeadToJson(const Scenario& scenario) {
   using nlohmann::ordered_json;
   const bool clickpipe = scenario.model == ModelKind::kClickPipe;
   const Config& c = scenario.config;
@@ -615,32 +627,42 @@ nlohmann::ordered_json ToJson(const Scenario& scenario) {
     config["apply_events_per_second"] = c.apply_events_per_second;
   }
   out["config"] = std::move(config);
-  out["steps"] = ordered_json::array();
-  for (const Step& step : scenario.steps) {
-    ordered_json item;
-    item["at"] = FormatDuration(step.at);
-    item[step.is_fault ? "fault" : "do"] = step.action;
-    if (step.duration) item["for"] = FormatDuration(*step.duration);
-    if (clickpipe && scenario.config.pipes > 1) item["pipe"] = step.pipe;
-    if (step.body) item["body"] = StartBodyJson(*step.body);
-    if (step.expect.accepted || step.expect.error) {
-      ordered_json expect;
-      if (step.expect.accepted) expect["accepted"] = *step.expect.accepted;
-      if (step.expect.error) expect["error"] = *step.expect.error;
-      item["expect"] = std::move(expect);
-    }
-    out["steps"].push_back(std::move(item));
+  return out;
+}
+
+nlohmann::ordered_json StepToJson(const Step& step, const Scenario& scenario) {
+  nlohmann::ordered_json item;
+  item["at"] = FormatDuration(step.at);
+  item[step.is_fault ? "fault" : "do"] = step.action;
+  if (step.duration) item["for"] = FormatDuration(*step.duration);
+  if (scenario.model == ModelKind::kClickPipe && scenario.config.pipes > 1) item["pipe"] = step.pipe;
+  if (step.body) item["body"] = StartBodyJson(*step.body);
+  if (step.expect.accepted || step.expect.error) {
+    nlohmann::ordered_json expect;
+    if (step.expect.accepted) expect["accepted"] = *step.expect.accepted;
+    if (step.expect.error) expect["error"] = *step.expect.error;
+    item["expect"] = std::move(expect);
   }
-  out["run_until"] = FormatDuration(scenario.run_until);
-  ordered_json expect;
-  const Expect& e = scenario.expect;
+  return item;
+}
+
+nlohmann::ordered_json ExpectToJson(const Expect& e) {
+  nlohmann::ordered_json expect;
   if (e.final_state) expect["final_state"] = *e.final_state;
   if (!e.visits.empty()) expect["visits"] = e.visits;
   if (!e.never_visits.empty()) expect["never_visits"] = e.never_visits;
   expect["data"] = e.data;
   expect["properties"] = e.properties;
   if (e.process) expect["process"] = *e.process;
-  out["expect"] = std::move(expect);
+  return expect;
+}
+
+nlohmann::ordered_json ToJson(const Scenario& scenario) {
+  nlohmann::ordered_json out = HeadToJson(scenario);
+  out["steps"] = nlohmann::ordered_json::array();
+  for (const Step& step : scenario.steps) out["steps"].push_back(StepToJson(step, scenario));
+  out["run_until"] = FormatDuration(scenario.run_until);
+  out["expect"] = ExpectToJson(scenario.expect);
   return out;
 }
 

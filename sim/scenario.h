@@ -85,7 +85,9 @@ struct Scenario {
 
 // REQUIRES: nothing. Throws InputError("...", "FILE: $.path") on bad input.
 Scenario ParseScenario(const nlohmann::json& document, const std::string& file);
-Scenario LoadScenario(const std::string& path);  // ReadJsonFile, then ParseScenario.
+// ReadJsonFile, then ParseScenario; a journal (a file whose first line is a
+// journal header, sim/journal.h) is read line by line by ReadJournal instead.
+Scenario LoadScenario(const std::string& path);
 
 // A JSON file of the user's (a scenario, serve's --config): an InputError in
 // the project's words, naming the file and the line and column, for a path
@@ -99,6 +101,20 @@ nlohmann::json ParseJsonText(std::string_view text, const std::string& file);
 
 // The scenario as `pipecheck-scenario/1` JSON; ParseScenario(ToJson(s)) == s.
 nlohmann::ordered_json ToJson(const Scenario& scenario);
+
+// The parts of ToJson, for writers that stream a scenario (sim/journal.h):
+// the head (format, name, model, profile, seed, config), one steps[] entry
+// and the expect object, each exactly as ToJson writes it.
+nlohmann::ordered_json HeadToJson(const Scenario& scenario);
+nlohmann::ordered_json StepToJson(const Step& step, const Scenario& scenario);
+nlohmann::ordered_json ExpectToJson(const Expect& expect);
+
+// The parts of ParseScenario, for readers that take a scenario a piece at a
+// time (sim/journal.h). Errors name "FILE: $.path" as ParseScenario's do.
+// ParseStepJson checks one steps[] entry against `scenario`'s model and
+// pipes (not its time order); ParseDurationJson one duration at `json_path`.
+Step ParseStepJson(const nlohmann::json& object, const std::string& file, const Scenario& scenario);
+Millis ParseDurationJson(const nlohmann::json& value, const std::string& file, const std::string& json_path);
 
 std::string_view ToString(ModelKind model);
 
