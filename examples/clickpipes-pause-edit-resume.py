@@ -113,6 +113,9 @@ class Pipe:
             request = urllib.request.Request(f"{self.control}/pipecheck/v1/advance",
                                              data=json.dumps({"by": by}).encode(), method="POST",
                                              headers={"Content-Type": "application/json"})
+            if self.auth:
+                # serve --api-key guards its control API with the same key.
+                request.add_header("Authorization", self.auth)
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
                     response.read()

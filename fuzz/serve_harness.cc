@@ -197,8 +197,8 @@ std::string Raw(const Request& request) {
   bool typed = false;
   for (const std::string& header : request.headers) {
     raw += header + "\r\n";
-    typed = typed || header.size() > 13 && std::equal(header.begin(), header.begin() + 13, "content-type:",
-                                                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    typed = typed || (header.size() > 13 && std::equal(header.begin(), header.begin() + 13, "content-type:",
+                                                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }));
   }
   if (!typed) raw += "Content-Type: application/json\r\n";
   raw += fmt::format("Content-Length: {}\r\n\r\n", request.body.size());

@@ -259,7 +259,93 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::size_t lingered_ = 0;
 };
 
+// One connection's bytes, read from memory as a socket's would be.
+class MemoryStream {
+ public:
+  using executor_type = net::io_context::executor_type;
+  MemoryStream(net::io_context& io, std::string_view in) : io_(io), in_(in) {}
+  executor_type get_executor() { return io_.get_executor(); }
+  template <class Buffers>
+  std::size_t read_some(const Buffers& buffers, beast::error_code& error) {
+    error = {};
+    if (in_.empty()) {
+      error = net::error::eof;
+      return 0;
+    }
+    const std::size_t n = net::buffer_copy(buffers, net::buffer(in_.data(), in_.size()));
+    in_.remove_prefix(n);
+    return n;
+  }
+  template <class Buffers>
+  std::size_t read_some(const Buffers& buffers) {
+    beast::error_code error;
+    const std::size_t n = read_some(buffers, error);
+    if (error) throw beast::system_error(error);
+    return n;
+  }
+  template <class Buffers>
+  std::size_t write_some(const Buffers& buffers, beast::error_code& error) {
+    error = {};
+    const std::size_t n = net::buffer_size(buffers);
+    for (const auto& buffer : beast::buffers_range(buffers)) {
+      out_.append(static_cast<const char*>(buffer.data()), buffer.size());
+    }
+    return n;
+  }
+  template <class Buffers>
+  std::size_t write_some(const Buffers& buffers) {
+    beast::error_code error;
+    return write_some(buffers, error);
+  }
+  std::string& out() { return out_; }
+
+ private:
+  net::io_context& io_;
+  std::string_view in_;
+  std::string out_;
+};
+
 }  // namespace
+
+std::string AnswerBytes(EventLoop& loop, const Router& router, std::string_view bytes) {
+  MemoryStream stream(loop.context(), bytes);
+  beast::flat_buffer buffer{kHeaderBytes + 64 * 1024};
+  std::optional<http::request_parser<http::string_body>> parser;
+  for (bool keep_alive = true; keep_alive;) {
+    Configure(parser);
+    beast::error_code error;
+    http::read(stream, buffer, *parser, error);
+    Response response;
+    unsigned version = 11;
+    if (error) {
+      if (!AnswerReadError(router, error, response)) break;
+      keep_alive = false;
+    } else {
+      version = parser->get().version();
+      keep_alive = parser->get().keep_alive();
+      const std::shared_ptr<Request> request = ToRequest(parser->release());
+      bool answered = false;
+      router.Handle(*request, [&](Response given) {
+        response = std::move(given);
+        answered = true;
+      });
+      // An answer given later (an advance in parts) comes from the loop.
+      while (!answered) loop.context().run_one();
+      loop.context().restart();
+      keep_alive = keep_alive && !response.close;
+    }
+    if (response.stream) {
+      for (std::string part; response.stream(part);) response.body += part;
+      response.stream = nullptr;
+    }
+    http::response<http::string_body> message;
+    Head(message, version, keep_alive, response);
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+    http::write(stream, message, error);
+  }
+  return std::move(stream.out());
+}
 
 // ---------------------------------------------------------------------------
 

@@ -99,10 +99,21 @@ class Server:
         self.api = f"{self.root}{match['base'].rstrip('/')}"
         self.control = f"http://{self.host}:{self.control_port}"
         self.journal = match["journal"]
+        # The control API's credentials: --control-key, else --api-key.
+        extra = list(extra)
+        key = None
+        for flag in ("--api-key", "--control-key"):
+            if flag in extra:
+                key = extra[extra.index(flag) + 1]
+        self.control_headers = {}
+        if key:
+            import base64
+            self.control_headers["Authorization"] = "Basic " + base64.b64encode(key.encode()).decode()
 
     # --- control API -------------------------------------------------------------
     def ctl(self, method, path, body=None):
-        status, parsed, text = http_json(method, f"{self.control}/pipecheck/v1/{path}", body)
+        status, parsed, text = http_json(method, f"{self.control}/pipecheck/v1/{path}", body,
+                                         headers=dict(self.control_headers))
         claim(status == 200, f"control {method} {path} {body}: HTTP {status} {text}")
         return parsed
 
@@ -121,7 +132,8 @@ class Server:
         return reply
 
     def trace(self):
-        with urllib.request.urlopen(f"{self.control}/pipecheck/v1/trace", timeout=10) as response:
+        request = urllib.request.Request(f"{self.control}/pipecheck/v1/trace", headers=self.control_headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return [json.loads(line) for line in response.read().decode().splitlines() if line]
 
     # --- the product API ---------------------------------------------------------
@@ -214,7 +226,8 @@ class ControlShim:
                     for fault in shim.plan.get(shim.advances, []):
                         reply = shim.server.ctl("POST", "fault", fault)
                         shim.injected.append((shim.advances, fault, reply))
-                status, _, text = http_json(method, shim.server.control + self.path, raw_body=body)
+                status, _, text = http_json(method, shim.server.control + self.path, raw_body=body,
+                                            headers=dict(shim.server.control_headers))
                 payload = text.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
