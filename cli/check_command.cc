@@ -11,6 +11,7 @@
 
 #include "bindings/registry.h"
 #include "cli/check_output.h"
+#include "cli/flag_checks.h"
 #include "cli/progress.h"
 #include "model/input_error.h"
 #include "properties/check.h"
@@ -22,22 +23,6 @@ namespace pipecheck::cli {
 using properties::CheckReport;
 
 namespace {
-
-std::uint64_t ParseBytes(const std::string& text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::string unit = text.substr(digits);
-  std::uint64_t scale = 0;
-  if (unit == "" || unit == "B") scale = 1;
-  if (unit == "K" || unit == "KB") scale = 1ULL << 10;
-  if (unit == "M" || unit == "MB") scale = 1ULL << 20;
-  if (unit == "G" || unit == "GB") scale = 1ULL << 30;
-  if (digits == 0 || digits > 12 || scale == 0) {
-    throw InputError(fmt::format("bad size '{}'; expected a number with K, M or G, such as 4G", text),
-                     "--max-memory");
-  }
-  return std::stoull(text.substr(0, digits)) * scale;
-}
 
 // Each violated property's scenario goes to DIR/<model>-<property>.json.
 void WriteScenarios(CheckReport& report, const std::string& directory) {
@@ -79,7 +64,7 @@ int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
   if (request.max_states < 1) throw InputError("must be at least 1", "--max-states");
   properties::ExploreLimits limits;
   limits.max_states = static_cast<std::uint64_t>(request.max_states);
-  limits.max_memory_bytes = ParseBytes(request.max_memory);
+  limits.max_memory_bytes = ParseBytes(request.max_memory, "--max-memory");
   std::optional<sim::Millis> time_limit;
   if (!request.time_limit.empty()) {
     time_limit = sim::ParseDuration(request.time_limit);
@@ -130,7 +115,7 @@ int Check(const CheckRequest& request, std::ostream& out, std::ostream& err) {
     case properties::StopReason::kMaxStates: run.limit = fmt::format("--max-states {}", request.max_states); break;
     case properties::StopReason::kMaxMemory: run.limit = fmt::format("--max-memory {}", request.max_memory); break;
     case properties::StopReason::kTimeLimit: run.limit = fmt::format("--time-limit {}", request.time_limit); break;
-    case properties::StopReason::kInterrupt: run.limit = "Ctrl-C"; break;
+    case properties::StopReason::kInterrupt: run.limit = InterruptName(); break;
     case properties::StopReason::kNone: break;
   }
   if (printer.on() && !last.pass.empty()) {

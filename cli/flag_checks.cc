@@ -67,8 +67,8 @@ CLI::Validator PositiveDecimal(std::string flag, double high) {
       "");
 }
 
-// A size such as 4G: 0 would stop every search at once, as --max-states 0
-// would; anything else is judged where the size is read.
+// A size such as 4G: 0 would stop every run at once, as --max-states 0
+// would.
 CLI::Validator MemoryLimit(std::string flag) {
   return CLI::Validator(
       [flag](std::string& text) -> std::string {
@@ -76,9 +76,29 @@ CLI::Validator MemoryLimit(std::string flag) {
         if (digits > 0 && text.find_first_not_of('0') >= digits) {
           throw InputError(fmt::format("'{}' is no memory at all; expected more than 0, such as 4G", text), flag);
         }
+        ParseBytes(text, flag);
         return "";
       },
       "");
+}
+
+std::uint64_t ParseBytes(const std::string& text, const std::string& flag) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string unit = text.substr(digits);
+  std::uint64_t scale = 0;
+  if (unit == "" || unit == "B") scale = 1;
+  if (unit == "K" || unit == "KB") scale = 1ULL << 10;
+  if (unit == "M" || unit == "MB") scale = 1ULL << 20;
+  if (unit == "G" || unit == "GB") scale = 1ULL << 30;
+  if (digits == 0 || digits > 12 || scale == 0) {
+    throw InputError(fmt::format("bad size '{}'; expected a number with K, M or G, such as 4G", text), flag);
+  }
+  const std::uint64_t count = std::stoull(text.substr(0, digits));
+  if (count > std::numeric_limits<std::uint64_t>::max() / scale) {
+    throw InputError(fmt::format("size '{}' is out of range; expected at most 17179869183G, such as 4G", text), flag);
+  }
+  return count * scale;
 }
 
 // A duration that stops a run: a duration above 0.

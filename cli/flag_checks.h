@@ -5,6 +5,7 @@
 // its validators, so these throw InputError.)
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,9 @@ CLI::Validator Seed(std::string flag);
 CLI::Validator PositiveDecimal(std::string flag, double high);
 // A memory size such as 512M or 4G.
 CLI::Validator MemoryLimit(std::string flag);
+// The bytes of a size such as 512M or 4G (K, M, G: powers of 1024). Throws
+// InputError naming `flag` on anything else.
+std::uint64_t ParseBytes(const std::string& text, const std::string& flag);
 // A duration above 0, such as 90s or 10m.
 CLI::Validator TimeLimit(std::string flag);
 

@@ -111,6 +111,12 @@ int Main(int argc, char** argv) {
   replay_command->add_flag("--quiet", replay.quiet, "print only the verdicts, not the traces (default: off)");
   replay_command->add_flag("--verbose", replay.verbose,
                            "also print the data events (CDC batches, copy progress ...) of the traces");
+  replay_command->add_option("--time-limit", replay.time_limit,
+                             "stop (exit 3, the run so far) after this long, e.g. 10m (default: none)")
+      ->check(TimeLimit("--time-limit"));
+  replay_command->add_option("--max-memory", replay.max_memory,
+                             "stop (exit 3, the run so far) past this much resident memory, e.g. 4G (default 8G)")
+      ->check(MemoryLimit("--max-memory"));
 
   SimRequest sim;
   CLI::App* sim_command =
@@ -132,8 +138,12 @@ int Main(int argc, char** argv) {
   sim_command->add_flag("--verbose", sim.verbose,
                         "with --seed: also print the data events (CDC batches, copy progress ...)");
   sim_command->add_option("--time-limit", sim.time_limit,
-                          "stop (exit 3, summary so far) after this long, e.g. 10m (default: none)")
+                          "stop (exit 3, summary so far, inside a seed too) after this long, e.g. 10m "
+                          "(default: none)")
       ->check(TimeLimit("--time-limit"));
+  sim_command->add_option("--max-memory", sim.max_memory,
+                          "stop (exit 3, summary so far) past this much resident memory, e.g. 4G (default 8G)")
+      ->check(MemoryLimit("--max-memory"));
   sim_command->add_flag("--progress{on}", sim.progress,
                         "progress on stderr: --progress=bar (one line redrawn), =lines (a line every "
                         "5 s, for logs) or =off; the flag alone: bar on a terminal, else lines "

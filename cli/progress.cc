@@ -74,24 +74,34 @@ void ProgressPrinter::Finish() {
 
 namespace {
 
+// The first signal caught, 0 before any.
 volatile std::sig_atomic_t interrupted = 0;
 
-extern "C" void OnInterrupt(int /*signal*/) { interrupted = 1; }
+extern "C" void OnInterrupt(int signal) {
+  if (interrupted == 0) interrupted = signal;
+}
 
-}  // namespace
-
-void CatchInterrupt() {
+void Catch(int signal) {
   struct sigaction current {};
-  if (sigaction(SIGINT, nullptr, &current) != 0) return;
+  if (sigaction(signal, nullptr, &current) != 0) return;
   if (current.sa_handler == SIG_IGN) return;
   struct sigaction action {};
   action.sa_handler = OnInterrupt;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = static_cast<int>(SA_RESETHAND);  // A second Ctrl-C ends the process.
-  sigaction(SIGINT, &action, nullptr);
+  action.sa_flags = static_cast<int>(SA_RESETHAND);  // A second one ends the process.
+  sigaction(signal, &action, nullptr);
+}
+
+}  // namespace
+
+void CatchInterrupt() {
+  Catch(SIGINT);
+  Catch(SIGTERM);
 }
 
 bool Interrupted() { return interrupted != 0; }
+
+std::string InterruptName() { return interrupted == SIGTERM ? "SIGTERM" : "Ctrl-C"; }
 
 std::uint64_t ResidentBytes() {
   std::FILE* file = std::fopen("/proc/self/statm", "r");

@@ -68,12 +68,17 @@ class ProgressPrinter {
   std::size_t drawn_ = 0;  // The width of the bar on screen (0: none).
 };
 
-// Ctrl-C (SIGINT): the first sets a flag that the run polls (it stops,
-// prints what it has and exits 3), and restores the default action, so a
-// second Ctrl-C ends the process at once. Not installed when SIGINT is
-// ignored (a background job started by a shell without job control).
+// Ctrl-C (SIGINT) and SIGTERM: the first sets a flag that the run polls (it
+// stops, prints what it has and exits 3), and restores the signal's default
+// action, so a second one ends the process at once. A signal that is ignored
+// (SIGINT for a background job started by a shell without job control) stays
+// ignored. SIGTERM is what `kill`, `timeout` and service managers send, so a
+// run they end still reports what it did.
 void CatchInterrupt();
 bool Interrupted();
+// How the run was interrupted, as a stop line names the limit: "Ctrl-C"
+// (SIGINT) or "SIGTERM".
+std::string InterruptName();
 
 // The process's resident memory in bytes (Linux /proc/self/statm); 0 when unknown.
 std::uint64_t ResidentBytes();

@@ -49,185 +49,335 @@ std::string SimProgressText(double elapsed, std::uint64_t runs, long double tota
                      Thousands(static_cast<std::uint64_t>(rate)), violations, eta_text);
 }
 
-// A campaign over the seeds of `request`, scenarios drawn by `generator`.
-template <properties::ScenarioGenerator Generator>
-int Campaign(const SimRequest& request, const Generator& generator, std::ostream& out,
-             std::ostream& err) {
-  using Monitors = typename Generator::Monitors;
+// What a campaign has run so far, for its summary.
+struct Tally {
+  std::uint64_t runs = 0;
+  std::uint64_t events = 0;
+  std::uint64_t checked = 0;  // Always-properties judged (a stopped run's unknowns are not).
+  std::uint64_t nondeterministic = 0;
+  std::map<std::string, int> faults;
+  std::map<std::string, int> witnessed;
+  std::vector<std::string> failures;
+  ordered_json violations = ordered_json::array();
+  ordered_json differing = ordered_json::array();
+  sim::Fnv1a digest;  // Over the seeds' trace hashes.
+
+  void Add(const RunResult& result) {
+    ++runs;
+    events += result.events;
+    digest.AddSymbol(result.trace_hash());
+    for (const auto& [kind, count] : result.faults) faults[kind] += count;
+    for (const auto& property : result.properties) {
+      if ((property.expectation == properties::Expectation::kAlways ||
+           property.expectation == properties::Expectation::kTransition) &&
+          property.verdict != properties::Verdict::kUnknown) {
+        ++checked;
+      }
+      if (property.verdict == properties::Verdict::kWitnessed) ++witnessed[property.name];
+    }
+  }
+};
+
+// How a campaign ended before its last seed's end: the limit, and the seed
+// it cut in the middle, if any.
+struct CampaignStop {
+  properties::StopReason reason = properties::StopReason::kNone;
+  std::string limit;                      // "--time-limit 10m", "Ctrl-C" ...
+  std::optional<std::uint64_t> cut_seed;  // Stopped inside this seed's run ...
+  sim::Millis cut_at = 0;                 // ... at this virtual time.
+  double seconds = 0;
+  std::uint64_t memory_bytes = 0;
+  bool stopped() const { return reason != properties::StopReason::kNone; }
+};
+
+// The flags of a campaign, checked and parsed.
+struct CampaignPlan {
   properties::GenerateOptions options;
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  std::string model_flags;  // What `sim ... --seed N` needs to replay one seed.
+  bool single() const { return first == last; }
+};
+
+template <properties::ScenarioGenerator Generator>
+CampaignPlan PlanCampaign(const SimRequest& request, const Generator& generator) {
+  CampaignPlan plan;
   const auto duration = sim::ParseDuration(request.duration);
   if (!duration || *duration < sim::kHour) {
     throw InputError(fmt::format("bad duration '{}'; expected at least 1h, such as 24h",
                                  request.duration),
                      "--duration");
   }
-  options.duration = *duration;
-  ParseFaults(request.faults, Generator::FaultKinds(), options);
-  const auto [first, last] = ParseSeeds(request);
+  plan.options.duration = *duration;
+  ParseFaults(request.faults, Generator::FaultKinds(), plan.options);
+  std::tie(plan.first, plan.last) = ParseSeeds(request);
   if (!request.save_failures.empty()) {
     std::error_code error;
     std::filesystem::create_directories(request.save_failures, error);
     if (error) throw InputError("cannot create the directory", request.save_failures);
   }
-
-  const std::string model_flags = fmt::format(
+  plan.model_flags = fmt::format(
       "--model {}{}{} --duration {} --faults {}", request.model, generator.Flags(),
-      request.mode.empty() ? "" : " --mode " + request.mode, sim::FormatDuration(options.duration),
+      request.mode.empty() ? "" : " --mode " + request.mode, sim::FormatDuration(plan.options.duration),
       request.faults);
-  const bool single = first == last;
-  std::optional<sim::Millis> time_limit;
-  if (!request.time_limit.empty()) {
-    time_limit = sim::ParseDuration(request.time_limit);
-    if (!time_limit) throw InputError(fmt::format("bad duration '{}'", request.time_limit), "--time-limit");
+  return plan;
+}
+
+// Each violated property of one seed's run: a line (and its scenario file
+// with --save-failures) into the tally.
+void RecordViolations(const SimRequest& request, const CampaignPlan& plan, std::uint64_t seed,
+                      const sim::Scenario& scenario, const RunResult& result, Tally& tally) {
+  for (const auto* violated : result.violations()) {
+    std::string line = fmt::format(
+        "seed {}: {} violated at {}: {}\n  replay: pipecheck sim {} --seed {}", seed,
+        violated->name, sim::FormatClock(violated->at), violated->message, plan.model_flags, seed);
+    ordered_json item{{"seed", seed},
+                      {"property", violated->name},
+                      {"at_ms", violated->at},
+                      {"message", violated->message},
+                      {"replay", fmt::format("pipecheck sim {} --seed {}", plan.model_flags, seed)}};
+    if (!request.save_failures.empty()) {
+      sim::Scenario saved = scenario;
+      saved.expect.properties = violated->name;
+      const std::string path = (std::filesystem::path(request.save_failures) /
+                                fmt::format("{}-seed-{}.json", sim::ToString(scenario.model), seed))
+                                   .string();
+      std::ofstream(path) << sim::ToJson(saved).dump(2) << "\n";
+      line += fmt::format("\n  saved: {} (pipecheck replay {})", path, path);
+      item["scenario"] = path;
+    }
+    tally.failures.push_back(std::move(line));
+    tally.violations.push_back(std::move(item));
   }
-  // One seed prints its trace and has no progress unless asked for.
-  ProgressPrinter printer(
-      ParseProgress(single && request.progress.empty() ? "off" : request.progress, StderrIsTerminal()), err);
-  // The wall clock and the Ctrl-C flag are read here, between seeds: they end
-  // a campaign early, never change a run.
-  const Stopwatch clock;
-  if (!single) CatchInterrupt();
-  properties::StopReason stopped = properties::StopReason::kNone;
-  const long double total = static_cast<long double>(last - first) + 1;
-  std::uint64_t runs = 0;
-  std::uint64_t events = 0;
-  std::uint64_t checked = 0;
-  std::uint64_t nondeterministic = 0;
-  std::map<std::string, int> faults;
-  std::map<std::string, int> witnessed;
-  std::vector<std::string> failures;
-  ordered_json violations_json = ordered_json::array();
-  ordered_json nondeterministic_json = ordered_json::array();
-  sim::Fnv1a digest;  // Over the seeds' trace hashes.
-  for (std::uint64_t seed = first;; ++seed) {
-    const sim::Scenario scenario = properties::GenerateScenario(generator, options, seed);
-    const RunResult result = properties::RunScenario<Monitors>(scenario);
-    ++runs;
-    events += result.events;
-    digest.AddSymbol(result.trace_hash());
-    for (const auto& [kind, count] : result.faults) faults[kind] += count;
-    for (const auto& property : result.properties) {
-      if (property.expectation == properties::Expectation::kAlways ||
-          property.expectation == properties::Expectation::kTransition) {
-        ++checked;
-      }
-      if (property.verdict == properties::Verdict::kWitnessed) ++witnessed[property.name];
+}
+
+// "stopped by time_limit (--time-limit 3s) after 1 of 1 seeds (1..1), seed 1
+// cut at 12d 3:00:00.000 of 365d, after 0:00:03, memory 130 MiB; ..."
+std::string StopLine(const CampaignPlan& plan, const Tally& tally, const CampaignStop& stop,
+                     long double total) {
+  const std::string cut =
+      stop.cut_seed ? fmt::format(", seed {} cut at {} of {}", *stop.cut_seed, sim::FormatClock(stop.cut_at),
+                                  sim::FormatDuration(plan.options.duration))
+                    : "";
+  return fmt::format("stopped by {} ({}) after {} of {} seeds ({}..{}){}, after {}, memory {}; the counts "
+                     "below are of those",
+                     properties::ToString(stop.reason), stop.limit, Thousands(tally.runs), TotalText(total),
+                     plan.first, plan.first + (tally.runs - 1), cut, FormatElapsed(stop.seconds),
+                     FormatBytes(stop.memory_bytes));
+}
+
+void PrintSummaryJson(const SimRequest& request, const CampaignPlan& plan, const Tally& tally,
+                      const CampaignStop& stop, std::ostream& out) {
+  ordered_json summary;
+  summary["model"] = request.model;
+  summary["flags"] = plan.model_flags;
+  summary["seeds"] = {{"first", plan.first}, {"last", plan.last}};
+  summary["verdict"] = !tally.failures.empty() ? "fail" : stop.stopped() ? "incomplete" : "pass";
+  if (stop.stopped()) {
+    summary["stopped_by"] = std::string(properties::ToString(stop.reason));
+    ordered_json& stopped = summary["stopped"];
+    stopped = {{"limit", stop.limit}, {"last_seed", plan.first + (tally.runs - 1)}};
+    if (stop.cut_seed) {
+      stopped["cut_seed"] = *stop.cut_seed;
+      stopped["cut_at_ms"] = stop.cut_at;
     }
-    if (request.check_determinism) {
-      const RunResult again = properties::RunScenario<Monitors>(
-          properties::GenerateScenario(generator, options, seed));
-      if (again.trace_hash() != result.trace_hash()) {
-        ++nondeterministic;
-        failures.push_back(fmt::format("seed {}: NOT DETERMINISTIC: trace {:016x} then {:016x}",
-                                       seed, result.trace_hash(), again.trace_hash()));
-        nondeterministic_json.push_back({{"seed", seed},
-                                         {"trace_hash", fmt::format("{:016x}", result.trace_hash())},
-                                         {"then", fmt::format("{:016x}", again.trace_hash())}});
-      }
-    }
-    if (single && request.format == "jsonl") {
-      out << result.trace.ToJsonl();
-    } else if (single && request.format == "text") {
-      PrintTrace(result.trace, request.verbose, out);
-    }
-    for (const auto* violated : result.violations()) {
-      std::string line = fmt::format(
-          "seed {}: {} violated at {}: {}\n  replay: pipecheck sim {} --seed {}", seed,
-          violated->name, sim::FormatClock(violated->at), violated->message, model_flags, seed);
-      ordered_json item{{"seed", seed},
-                        {"property", violated->name},
-                        {"at_ms", violated->at},
-                        {"message", violated->message},
-                        {"replay", fmt::format("pipecheck sim {} --seed {}", model_flags, seed)}};
-      if (!request.save_failures.empty()) {
-        sim::Scenario saved = scenario;
-        saved.expect.properties = violated->name;
-        const std::string path = (std::filesystem::path(request.save_failures) /
-                                  fmt::format("{}-seed-{}.json", sim::ToString(scenario.model), seed))
-                                     .string();
-        std::ofstream(path) << sim::ToJson(saved).dump(2) << "\n";
-        line += fmt::format("\n  saved: {} (pipecheck replay {})", path, path);
-        item["scenario"] = path;
-      }
-      failures.push_back(std::move(line));
-      violations_json.push_back(std::move(item));
-    }
-    if (printer.on()) printer.Update(SimProgressText(clock.Seconds(), runs, total, failures.size()));
-    if (seed == last) break;
-    if (Interrupted()) {
-      stopped = properties::StopReason::kInterrupt;
-    } else if (time_limit && clock.Seconds() * 1000 > static_cast<double>(*time_limit)) {
-      stopped = properties::StopReason::kTimeLimit;
-    }
-    if (stopped != properties::StopReason::kNone) break;
+    stopped["seconds"] = stop.seconds;
+    stopped["memory_bytes"] = stop.memory_bytes;
   }
-  const std::uint64_t last_run = first + (runs - 1);
-  std::string stop_line;
-  if (stopped != properties::StopReason::kNone) {
-    stop_line = fmt::format(
-        "stopped by {} ({}) after {} of {} seeds ({}..{}), after {}; the counts below are of those",
-        properties::ToString(stopped),
-        stopped == properties::StopReason::kInterrupt ? "Ctrl-C" : "--time-limit " + request.time_limit,
-        Thousands(runs), TotalText(total), first, last_run, FormatElapsed(clock.Seconds()));
+  summary["runs"] = tally.runs;
+  summary["events"] = tally.events;
+  summary["always_properties_checked"] = tally.checked;
+  summary["faults_injected"] = ordered_json::object();
+  for (const auto& [kind, count] : tally.faults) summary["faults_injected"][kind] = count;
+  summary["premises_witnessed"] = ordered_json::object();
+  for (const auto& [name, count] : tally.witnessed) summary["premises_witnessed"][name] = count;
+  if (request.check_determinism) {
+    summary["determinism"] = {{"seeds", tally.runs},
+                              {"same_trace_hash", tally.runs - tally.nondeterministic},
+                              {"differing", tally.differing}};
   }
-  if (printer.on()) {
-    printer.Line(SimProgressText(clock.Seconds(), runs, total, failures.size()) +
-                 (stopped == properties::StopReason::kNone ? "  (done)" : "  (stopped)"));
-    if (!stop_line.empty()) printer.Line(stop_line);
-  }
-  const int code = !failures.empty() ? 1 : stopped != properties::StopReason::kNone ? 3 : 0;
-  if (single && request.format == "jsonl") return code;
-  if (request.format == "json") {
-    ordered_json summary;
-    summary["model"] = request.model;
-    summary["flags"] = model_flags;
-    summary["seeds"] = {{"first", first}, {"last", last}};
-    summary["verdict"] = !failures.empty() ? "fail" : stopped != properties::StopReason::kNone ? "incomplete" : "pass";
-    if (stopped != properties::StopReason::kNone) {
-      summary["stopped_by"] = std::string(properties::ToString(stopped));
-      summary["stopped"] = {{"limit", stopped == properties::StopReason::kInterrupt
-                                          ? std::string("Ctrl-C")
-                                          : "--time-limit " + request.time_limit},
-                            {"last_seed", last_run},
-                            {"seconds", clock.Seconds()}};
-    }
-    summary["runs"] = runs;
-    summary["events"] = events;
-    summary["always_properties_checked"] = checked;
-    summary["faults_injected"] = ordered_json::object();
-    for (const auto& [kind, count] : faults) summary["faults_injected"][kind] = count;
-    summary["premises_witnessed"] = ordered_json::object();
-    for (const auto& [name, count] : witnessed) summary["premises_witnessed"][name] = count;
-    if (request.check_determinism) {
-      summary["determinism"] = {{"seeds", runs}, {"same_trace_hash", runs - nondeterministic},
-                                {"differing", nondeterministic_json}};
-    }
-    summary["trace_digest"] = fmt::format("{:016x}", digest.value());
-    summary["violations"] = violations_json;
-    out << summary.dump(2) << "\n";
-    return code;
-  }
-  out << fmt::format("\nsim {}: seeds {}..{}\n", model_flags, first, last);
+  summary["trace_digest"] = fmt::format("{:016x}", tally.digest.value());
+  summary["violations"] = tally.violations;
+  out << summary.dump(2) << "\n";
+}
+
+void PrintSummaryText(const SimRequest& request, const CampaignPlan& plan, const Tally& tally,
+                      const CampaignStop& stop, const std::string& stop_line, std::ostream& out) {
+  out << fmt::format("\nsim {}: seeds {}..{}\n", plan.model_flags, plan.first, plan.last);
   if (!stop_line.empty()) out << stop_line << "\n";
-  out << fmt::format("runs: {}   simulated events: {}   always-properties checked: {}\n", runs,
-                     events, checked);
+  out << fmt::format("runs: {}   simulated events: {}   always-properties checked: {}\n", tally.runs,
+                     tally.events, tally.checked);
   std::string fault_line;
-  for (const auto& [kind, count] : faults) fault_line += fmt::format(" {}={}", kind, count);
+  for (const auto& [kind, count] : tally.faults) fault_line += fmt::format(" {}={}", kind, count);
   out << "faults injected:" << (fault_line.empty() ? " none" : fault_line) << "\n";
   std::string witness_line;
-  for (const auto& [name, count] : witnessed) witness_line += fmt::format(" {}={}", name, count);
+  for (const auto& [name, count] : tally.witnessed) witness_line += fmt::format(" {}={}", name, count);
   out << "premises witnessed (runs):" << (witness_line.empty() ? " none" : witness_line) << "\n";
   if (request.check_determinism) {
     out << fmt::format("determinism: {} of {} seeds replayed to the same trace hash\n",
-                       runs - nondeterministic, runs);
+                       tally.runs - tally.nondeterministic, tally.runs);
   }
-  out << fmt::format("trace digest: {:016x}\n", digest.value());
-  out << fmt::format("violations: {}\n", failures.size());
-  for (const auto& failure : failures) out << failure << "\n";
-  if (stopped != properties::StopReason::kNone) {
-    out << fmt::format("verdict: incomplete (stopped by {})\n", properties::ToString(stopped));
+  out << fmt::format("trace digest: {:016x}\n", tally.digest.value());
+  out << fmt::format("violations: {}\n", tally.failures.size());
+  for (const auto& failure : tally.failures) out << failure << "\n";
+  if (stop.stopped()) {
+    out << fmt::format("verdict: incomplete (stopped by {})\n", properties::ToString(stop.reason));
+  }
+}
+
+// One seed: its run (and, with --check-determinism, its rerun) into the
+// tally; its trace printed when it is the only seed. Returns the run's stop,
+// kNone when it ran to its end.
+template <properties::ScenarioGenerator Generator>
+properties::StopReason RunSeed(const SimRequest& request, const CampaignPlan& plan, const Generator& generator,
+                               std::uint64_t seed, const properties::RunStop& stop, Tally& tally,
+                               sim::Millis& stopped_at, std::ostream& out) {
+  using Monitors = typename Generator::Monitors;
+  const sim::Scenario scenario = properties::GenerateScenario(generator, plan.options, seed);
+  const RunResult result = properties::RunScenario<Monitors>(scenario, {}, stop);
+  tally.Add(result);
+  properties::StopReason stopped = result.stopped_by;
+  stopped_at = result.stopped_at;
+  if (request.check_determinism && stopped == properties::StopReason::kNone) {
+    const RunResult again = properties::RunScenario<Monitors>(
+        properties::GenerateScenario(generator, plan.options, seed), {}, stop);
+    stopped = again.stopped_by;  // A rerun cut short is compared with nothing.
+    stopped_at = again.stopped_at;
+    if (stopped == properties::StopReason::kNone && again.trace_hash() != result.trace_hash()) {
+      ++tally.nondeterministic;
+      tally.failures.push_back(fmt::format("seed {}: NOT DETERMINISTIC: trace {:016x} then {:016x}", seed,
+                                           result.trace_hash(), again.trace_hash()));
+      tally.differing.push_back({{"seed", seed},
+                                 {"trace_hash", fmt::format("{:016x}", result.trace_hash())},
+                                 {"then", fmt::format("{:016x}", again.trace_hash())}});
+    }
+  }
+  if (plan.single() && request.format == "jsonl") {
+    out << result.trace.ToJsonl();
+  } else if (plan.single() && request.format == "text") {
+    PrintTrace(result.trace, request.verbose, out);
+  }
+  RecordViolations(request, plan, seed, scenario, result, tally);
+  return stopped;
+}
+
+// A campaign over the seeds of `request`, scenarios drawn by `generator`.
+// The limits are asked between seeds and, through the runner, between the
+// events of a seed: they end a campaign early and never change a run.
+template <properties::ScenarioGenerator Generator>
+int Campaign(const SimRequest& request, const Generator& generator, std::ostream& out,
+             std::ostream& err) {
+  RunLimits limits(request.time_limit, request.max_memory);
+  const CampaignPlan plan = PlanCampaign(request, generator);
+  const properties::RunStop run_stop = limits.Stop();
+  // One seed prints its trace and has no progress unless asked for.
+  ProgressPrinter printer(
+      ParseProgress(plan.single() && request.progress.empty() ? "off" : request.progress, StderrIsTerminal()),
+      err);
+  const long double total = static_cast<long double>(plan.last - plan.first) + 1;
+  Tally tally;
+  CampaignStop stop;
+  for (std::uint64_t seed = plan.first;; ++seed) {
+    sim::Millis cut_at = 0;
+    if (RunSeed(request, plan, generator, seed, run_stop, tally, cut_at, out) != properties::StopReason::kNone) {
+      stop.cut_seed = seed;
+      stop.cut_at = cut_at;
+    }
+    if (printer.on()) printer.Update(SimProgressText(limits.Seconds(), tally.runs, total, tally.failures.size()));
+    if (stop.cut_seed || seed == plan.last || limits.Reached() != properties::StopReason::kNone) break;
+  }
+  std::string stop_line;
+  if (limits.reason() != properties::StopReason::kNone) {
+    stop.reason = limits.reason();
+    stop.limit = limits.LimitText();
+    stop.seconds = limits.Seconds();
+    stop.memory_bytes = limits.memory_at_stop();
+    stop_line = StopLine(plan, tally, stop, total);
+  }
+  if (printer.on()) {
+    printer.Line(SimProgressText(limits.Seconds(), tally.runs, total, tally.failures.size()) +
+                 (stop.stopped() ? "  (stopped)" : "  (done)"));
+    if (!stop_line.empty()) printer.Line(stop_line);
+  }
+  const int code = !tally.failures.empty() ? 1 : stop.stopped() ? 3 : 0;
+  if (plan.single() && request.format == "jsonl") {
+    if (!stop_line.empty()) err << stop_line << "\n";
+    return code;
+  }
+  if (request.format == "json") {
+    PrintSummaryJson(request, plan, tally, stop, out);
+  } else {
+    PrintSummaryText(request, plan, tally, stop, stop_line, out);
   }
   return code;
+}
+
+// Every file is parsed before anything runs: one bad file, nothing half-done.
+std::vector<sim::Scenario> LoadScenarios(const std::vector<std::string>& files) {
+  std::vector<sim::Scenario> scenarios;
+  for (const std::string& file : files) scenarios.push_back(sim::LoadScenario(file));
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const std::string& expected = scenarios[i].expect.properties;
+    const auto names = bindings::WithBinding(scenarios[i].model, []<class B>(B) {
+      return properties::PropertyNames<typename B::Monitors>();
+    });
+    if (expected != "hold" && std::find(names.begin(), names.end(), expected) == names.end()) {
+      throw InputError(fmt::format("unknown property \"{}\"", expected), files[i] + ": $.expect.properties");
+    }
+  }
+  return scenarios;
+}
+
+// Whether a run failed: for a run cut short, whether what it judged before
+// the stop already fails (an expectation of a step not met, or a violation
+// where every property was to hold).
+bool FailedSoFar(const sim::Scenario& scenario, const RunResult& result) {
+  if (result.stopped_by == properties::StopReason::kNone) return !result.passed();
+  const bool unmet = std::any_of(result.expectations.begin(), result.expectations.end(),
+                                 [](const properties::ExpectationResult& e) { return !e.met; });
+  return unmet || (scenario.expect.properties == "hold" && !result.violations().empty());
+}
+
+ordered_json ReplayJson(const std::string& file, const sim::Scenario& scenario, const RunResult& result,
+                        const RunLimits& limits) {
+  ordered_json answer{{"file", file},
+                      {"name", scenario.name},
+                      {"passed", result.passed()},
+                      {"final_state", result.final_state},
+                      {"events", result.events},
+                      {"trace_hash", fmt::format("{:016x}", result.trace_hash())}};
+  if (result.stopped_by != properties::StopReason::kNone) {
+    answer["stopped_by"] = std::string(properties::ToString(result.stopped_by));
+    answer["stopped"] = {{"limit", limits.LimitText()},
+                         {"at_ms", result.stopped_at},
+                         {"run_until_ms", scenario.run_until},
+                         {"seconds", limits.Seconds()},
+                         {"memory_bytes", limits.memory_at_stop()}};
+  }
+  answer["expectations"] = ordered_json::array();
+  for (const auto& e : result.expectations) {
+    answer["expectations"].push_back({{"what", e.what}, {"met", e.met}, {"why", e.why}});
+  }
+  answer["properties"] = PropertiesJson(result);
+  return answer;
+}
+
+// The files a stopped replay did not start, from `first` on.
+void PrintNotRun(const ReplayRequest& request, const std::vector<sim::Scenario>& scenarios, std::size_t first,
+                 const RunLimits& limits, std::ostream& out) {
+  for (std::size_t i = first; i < scenarios.size(); ++i) {
+    if (request.format == "json") {
+      const ordered_json answer{{"file", request.files[i]},
+                                {"name", scenarios[i].name},
+                                {"passed", false},
+                                {"stopped_by", std::string(properties::ToString(limits.reason()))},
+                                {"not_run", true}};
+      out << answer.dump() << "\n";
+    } else {
+      out << fmt::format("NOT RUN (stopped by {}: {}): {}\n", properties::ToString(limits.reason()),
+                         limits.LimitText(), request.files[i]);
+    }
+  }
 }
 
 }  // namespace
@@ -238,47 +388,42 @@ int RunReplay(const ReplayRequest& request, std::ostream& out) {
                      "--format");
   }
   if (request.files.empty()) throw InputError("no scenario file given", "replay FILE...");
-  // Every file is parsed before anything runs: one bad file, nothing half-done.
-  std::vector<sim::Scenario> scenarios;
-  for (const std::string& file : request.files) scenarios.push_back(sim::LoadScenario(file));
+  RunLimits limits(request.time_limit, request.max_memory);
+  const std::vector<sim::Scenario> scenarios = LoadScenarios(request.files);
+  const properties::RunStop stop = limits.Stop();
+  bool failed = false;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    const std::string& expected = scenarios[i].expect.properties;
-    const auto names = bindings::WithBinding(scenarios[i].model, []<class B>(B) {
-      return properties::PropertyNames<typename B::Monitors>();
-    });
-    if (expected != "hold" && std::find(names.begin(), names.end(), expected) == names.end()) {
-      throw InputError(fmt::format("unknown property \"{}\"", expected),
-                       request.files[i] + ": $.expect.properties");
+    if (limits.Reached() != properties::StopReason::kNone) {
+      PrintNotRun(request, scenarios, i, limits, out);
+      break;
     }
-  }
-  int worst = 0;
-  for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const RunResult result = bindings::WithBinding(scenarios[i].model, [&]<class B>(B) {
-      return properties::RunScenario<typename B::Monitors>(scenarios[i]);
+      return properties::RunScenario<typename B::Monitors>(scenarios[i], {}, stop);
     });
-    worst = std::max(worst, result.passed() ? 0 : 1);
+    failed = failed || FailedSoFar(scenarios[i], result);
     if (request.format == "json") {
-      ordered_json answer{{"file", request.files[i]},
-                          {"name", scenarios[i].name},
-                          {"passed", result.passed()},
-                          {"final_state", result.final_state},
-                          {"events", result.events},
-                          {"trace_hash", fmt::format("{:016x}", result.trace_hash())}};
-      answer["expectations"] = ordered_json::array();
-      for (const auto& e : result.expectations) {
-        answer["expectations"].push_back({{"what", e.what}, {"met", e.met}, {"why", e.why}});
-      }
-      answer["properties"] = PropertiesJson(result);
-      out << answer.dump() << "\n";
+      out << ReplayJson(request.files[i], scenarios[i], result, limits).dump() << "\n";
       continue;
     }
     out << fmt::format("== {} ({})\n", request.files[i], scenarios[i].name);
     if (!request.quiet) PrintTrace(result.trace, request.verbose, out);
     PrintVerdicts(result, out);
-    out << fmt::format("{}: {} ({} events, trace {:016x})\n", result.passed() ? "PASS" : "FAIL",
-                       request.files[i], result.events, result.trace_hash());
+    if (result.stopped_by != properties::StopReason::kNone) {
+      out << fmt::format("stopped by {} ({}) at {} of {}, after {}, memory {}; the rest of the run and its "
+                         "expectations were not judged\n",
+                         properties::ToString(result.stopped_by), limits.LimitText(),
+                         sim::FormatClock(result.stopped_at), sim::FormatDuration(scenarios[i].run_until),
+                         FormatElapsed(limits.Seconds()), FormatBytes(limits.memory_at_stop()));
+    }
+    const std::string_view verdict = result.passed()                                           ? "PASS"
+                                     : result.stopped_by == properties::StopReason::kNone ? "FAIL"
+                                     : FailedSoFar(scenarios[i], result)                    ? "FAIL (incomplete)"
+                                                                                            : "INCOMPLETE";
+    out << fmt::format("{}: {} ({} events, trace {:016x})\n", verdict, request.files[i], result.events,
+                       result.trace_hash());
   }
-  return worst;
+  if (failed) return 1;
+  return limits.reason() != properties::StopReason::kNone ? 3 : 0;
 }
 
 int RunSim(const SimRequest& request, std::ostream& out, std::ostream& err) {

@@ -12,6 +12,8 @@ struct ReplayRequest {
   std::string format = "text";
   bool quiet = false;    // No trace, only the verdicts.
   bool verbose = false;  // The trace's data events too.
+  std::string time_limit;    // A duration; empty: none. Honoured inside a run.
+  std::string max_memory = "8G";  // The process's resident memory (as check's).
 };
 int RunReplay(const ReplayRequest& request, std::ostream& out);
 
@@ -27,7 +29,8 @@ struct SimRequest {
   std::string save_failures;
   bool check_determinism = false;
   bool verbose = false;  // One seed's text trace with its data events.
-  std::string time_limit;  // A duration; empty: none. Checked between seeds.
+  std::string time_limit;  // A duration; empty: none. Honoured inside a seed's run too.
+  std::string max_memory = "8G";  // The process's resident memory (as check's).
   // --progress: "" (absent), "on" (the flag alone), "bar", "lines" or "off" (cli/progress.h).
   std::string progress;
 };

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/flag_checks.h"
 #include "model/input_error.h"
 #include "sim/time.h"
 
@@ -110,6 +111,54 @@ void ParseFaults(const std::string& text, std::span<const std::string_view> kind
       options.faults.insert(kind);
       list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     }
+  }
+}
+
+RunLimits::RunLimits(const std::string& time_limit, const std::string& max_memory)
+    : time_limit_text_(time_limit), max_memory_text_(max_memory) {
+  if (!time_limit.empty()) {
+    const auto limit = sim::ParseDuration(time_limit);
+    if (!limit || *limit <= 0) throw InputError(fmt::format("bad duration '{}'", time_limit), "--time-limit");
+    time_limit_seconds_ = static_cast<double>(*limit) / 1000;
+  }
+  max_memory_bytes_ = ParseBytes(max_memory, "--max-memory");
+  if (max_memory_bytes_ == 0) throw InputError("no memory at all; expected more than 0, such as 4G", "--max-memory");
+  CatchInterrupt();
+}
+
+properties::StopReason RunLimits::Reached() {
+  using properties::StopReason;
+  if (reason_ != StopReason::kNone) return reason_;
+  const double now = clock_.Seconds();
+  if (Interrupted()) {
+    reason_ = StopReason::kInterrupt;
+  } else if (time_limit_seconds_ && now > *time_limit_seconds_) {
+    reason_ = StopReason::kTimeLimit;
+  } else if (memory_read_at_ < 0 || now - memory_read_at_ >= 0.005) {
+    // A run grows by a few megabytes in 5 ms at most, well within a limit's slack.
+    memory_read_at_ = now;
+    const std::uint64_t resident = ResidentBytes();
+    if (resident > max_memory_bytes_) {
+      reason_ = StopReason::kMaxMemory;
+      memory_at_stop_ = resident;
+    }
+  }
+  if (reason_ != StopReason::kNone && memory_at_stop_ == 0) memory_at_stop_ = ResidentBytes();
+  return reason_;
+}
+
+properties::RunStop RunLimits::Stop() {
+  properties::RunStop stop;
+  stop.requested = [this] { return Reached(); };
+  return stop;
+}
+
+std::string RunLimits::LimitText() const {
+  switch (reason_) {
+    case properties::StopReason::kTimeLimit: return "--time-limit " + time_limit_text_;
+    case properties::StopReason::kMaxMemory: return "--max-memory " + max_memory_text_;
+    case properties::StopReason::kInterrupt: return InterruptName();
+    default: return "";
   }
 }
 

@@ -279,6 +279,74 @@ void PrintText(const validate::Judge& judge, const std::vector<SubjectVerdict>& 
   out << "\n";
 }
 
+// A file with no observation says nothing about any pipe: judging it valid
+// would pass a poller that saved nothing, so it is bad input.
+void RequireObservations(const std::vector<std::string>& files, const validate::FeedTotals& totals) {
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    if (totals.file_observations[f] != 0) continue;
+    throw InputError("no observations: the history is empty or holds only failed polls; expected at least "
+                     "one line with a time, a pipe and a state",
+                     files[f]);
+  }
+}
+
+// Writes `value` as a member of a top-level object dumped with indent 2, at
+// `depth` levels in: the text json.dump(2) would give it in its place.
+void WriteNested(const ordered_json& value, int depth, std::ostream& out) {
+  const std::string text = value.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+  const std::string indent = "\n" + std::string(static_cast<std::size_t>(2 * depth), ' ');
+  std::size_t start = 0;
+  // Strings are escaped, so every newline of the dump is one of its own.
+  for (std::size_t newline = text.find('\n'); newline != std::string::npos; newline = text.find('\n', start)) {
+    out.write(text.data() + start, static_cast<std::streamsize>(newline - start));
+    out << indent;
+    start = newline + 1;
+  }
+  out.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
+}
+
+// The JSON report, written pipe by pipe: a million pipes never stand as one
+// JSON tree in memory. The text is what dumping the whole document with
+// indent 2 gives (tests/validate-json/ holds such documents).
+void PrintJson(const validate::Judge& judge, const std::vector<SubjectVerdict>& verdicts,
+               const ValidateRequest& request, std::string_view model, bool named_modes, bool valid,
+               const validate::FeedTotals& totals, std::int64_t max_gap_ms, std::ostream& out) {
+  const Automaton& automaton = judge.automaton();
+  ordered_json head;
+  head["model"] = model;
+  head["profile"] = automaton.table.profile.empty() ? ordered_json(nullptr) : ordered_json(automaton.table.profile);
+  head["mode"] = request.mode.empty() ? ordered_json(nullptr) : ordered_json(request.mode);
+  head["verdict"] = valid ? "valid" : "invalid";
+  head["files"] = request.files;
+  head["lines"] = totals.lines;
+  head["observations"] = totals.observations;
+  head["unanswered_polls"] = totals.unanswered;
+  head["max_gap"] = max_gap_ms < 0 ? ordered_json(nullptr) : ordered_json(validate::FormatSpan(max_gap_ms));
+  std::string text = head.dump(2, ' ', false, ordered_json::error_handler_t::replace);
+  text.resize(text.size() - 2);  // The head's closing "\n}": pipes and unknown states follow.
+  out << text << ",\n  \"pipes\": [";
+  bool first = true;
+  for (const SubjectVerdict& verdict : verdicts) {
+    out << (first ? "\n    " : ",\n    ");
+    first = false;
+    WriteNested(VerdictJson(judge, verdict, request.files, named_modes), 2, out);
+  }
+  out << (first ? "]" : "\n  ]") << ",\n  \"unknown_states\": [";
+  first = true;
+  for (const SubjectVerdict& verdict : verdicts) {
+    for (const validate::UnknownState& state : verdict.unknown_states) {
+      out << (first ? "\n    " : ",\n    ");
+      first = false;
+      WriteNested({{"file", request.files[verdict.file]},
+                   {"pipe", validate::PrintableName(verdict.name)},
+                   {"line", state.line},
+                   {"state", validate::PrintableName(state.state)}},
+                  2, out);
+    }
+  }
+  out << (first ? "]" : "\n  ]") << "\n}\n";
+}
+
 }  // namespace
 
 int RunValidate(const ValidateRequest& request, std::ostream& out) {
@@ -305,35 +373,13 @@ int RunValidate(const ValidateRequest& request, std::ostream& out) {
     options.max_gap_ms = max_gap_ms;
     validate::Judge judge(automaton, options);
     const validate::FeedTotals totals = validate::Feed(judge, request.files, B::ObservedFacts);
+    RequireObservations(request.files, totals);
     const std::vector<SubjectVerdict> verdicts = judge.Finish();
     const bool named_modes = !(automaton.modes.size() == 1 && automaton.modes[0].empty());
     const bool valid =
         std::all_of(verdicts.begin(), verdicts.end(), [](const SubjectVerdict& v) { return v.valid(); });
     if (request.format == "json") {
-      ordered_json json;
-      json["model"] = B::kName;
-      json["profile"] = automaton.table.profile.empty() ? ordered_json(nullptr) : ordered_json(automaton.table.profile);
-      json["mode"] = request.mode.empty() ? ordered_json(nullptr) : ordered_json(request.mode);
-      json["verdict"] = valid ? "valid" : "invalid";
-      json["files"] = request.files;
-      json["lines"] = totals.lines;
-      json["observations"] = totals.observations;
-      json["unanswered_polls"] = totals.unanswered;
-      json["max_gap"] = max_gap_ms < 0 ? ordered_json(nullptr) : ordered_json(validate::FormatSpan(max_gap_ms));
-      ordered_json pipes = ordered_json::array();
-      ordered_json unknown = ordered_json::array();
-      for (const SubjectVerdict& verdict : verdicts) {
-        pipes.push_back(VerdictJson(judge, verdict, request.files, named_modes));
-        for (const validate::UnknownState& state : verdict.unknown_states) {
-          unknown.push_back({{"file", request.files[verdict.file]},
-                             {"pipe", validate::PrintableName(verdict.name)},
-                             {"line", state.line},
-                             {"state", validate::PrintableName(state.state)}});
-        }
-      }
-      json["pipes"] = pipes;
-      json["unknown_states"] = unknown;
-      out << json.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+      PrintJson(judge, verdicts, request, B::kName, named_modes, valid, totals, max_gap_ms, out);
     } else {
       PrintText(judge, verdicts, request.files, named_modes, totals, max_gap_ms, out);
     }

@@ -114,21 +114,6 @@ struct RowMask {
   bool Has(std::size_t row) const { return (bits[row / 64] >> (row % 64)) & 1U; }
 };
 
-// Why a search stopped before it was complete.
-enum class StopReason { kNone, kMaxStates, kMaxMemory, kTimeLimit, kInterrupt };
-
-// "max_states", "max_memory", "time_limit", "interrupt" (empty for kNone).
-inline std::string_view ToString(StopReason reason) {
-  switch (reason) {
-    case StopReason::kNone: return "";
-    case StopReason::kMaxStates: return "max_states";
-    case StopReason::kMaxMemory: return "max_memory";
-    case StopReason::kTimeLimit: return "time_limit";
-    case StopReason::kInterrupt: return "interrupt";
-  }
-  return "";
-}
-
 // What a search has done so far, for a progress line.
 struct ExploreProgress {
   std::string_view pass;         // "search" (breadth-first) or "liveness".

@@ -28,6 +28,23 @@ enum class Verdict : std::uint8_t { kHolds, kViolated, kWitnessed, kUnwitnessed,
 // The verdict of a whole check: every property and deadlock judged.
 enum class CheckVerdict : std::uint8_t { kPass, kFail, kIncomplete };
 
+// Why a search or a run stopped before it was complete: a limit or a signal
+// read in the front end (cli/), never by the model, the simulator or the
+// properties themselves.
+enum class StopReason { kNone, kMaxStates, kMaxMemory, kTimeLimit, kInterrupt };
+
+// "max_states", "max_memory", "time_limit", "interrupt" (empty for kNone).
+inline std::string_view ToString(StopReason reason) {
+  switch (reason) {
+    case StopReason::kNone: return "";
+    case StopReason::kMaxStates: return "max_states";
+    case StopReason::kMaxMemory: return "max_memory";
+    case StopReason::kTimeLimit: return "time_limit";
+    case StopReason::kInterrupt: return "interrupt";
+  }
+  return "";
+}
+
 std::string_view ToString(Expectation expectation);
 std::string_view ToString(Verdict verdict);
 std::string_view ToString(CheckVerdict verdict);

@@ -81,10 +81,48 @@ void CheckExpect(const sim::Scenario& scenario, const sim::World& world, int pip
   }
 }
 
+// Counts events and asks RunStop every `every` of them. The count, not the
+// clock, decides when to ask, so asking never depends on the machine.
+class StopPoll {
+ public:
+  explicit StopPoll(const RunStop& stop) : stop_(stop) {}
+  // After an event: true when the run is to stop here.
+  bool Due() {
+    if (!stop_.requested || ++since_ < stop_.every) return false;
+    since_ = 0;
+    reason_ = stop_.requested();
+    return reason_ != StopReason::kNone;
+  }
+  StopReason reason() const { return reason_; }
+
+ private:
+  const RunStop& stop_;
+  std::uint64_t since_ = 0;
+  StopReason reason_ = StopReason::kNone;
+};
+
+// The expectations of scenario step `i` about its outcome.
+void JudgeStep(const sim::Step& step, std::size_t i, const sim::StepOutcome& outcome,
+               std::vector<ExpectationResult>& expectations) {
+  const std::string label = fmt::format("step {} ({} {} at {})", i, step.is_fault ? "fault" : "do",
+                                        step.action, sim::FormatDuration(step.at));
+  const std::string seen = outcome.accepted ? "accepted" : "refused: " + outcome.message;
+  if (step.expect.accepted) {
+    expectations.push_back({fmt::format("{} {}", label, *step.expect.accepted ? "accepted" : "refused"),
+                            outcome.accepted == *step.expect.accepted, seen});
+  }
+  if (step.expect.error) {
+    expectations.push_back({fmt::format("{} error contains \"{}\"", label, *step.expect.error),
+                            !outcome.accepted && outcome.message.find(*step.expect.error) != std::string::npos,
+                            seen});
+  }
+}
+
 }  // namespace
 
 bool RunResult::passed() const {
-  return std::all_of(expectations.begin(), expectations.end(),
+  return stopped_by == StopReason::kNone &&
+         std::all_of(expectations.begin(), expectations.end(),
                      [](const ExpectationResult& e) { return e.met; });
 }
 
@@ -115,34 +153,35 @@ void RequireKnownProperty(const sim::Scenario& scenario, std::span<const Propert
   }
 }
 
-RunResult Run(const sim::Scenario& scenario, sim::World& world, Monitor& monitor, int expect_pipe) {
+RunResult Run(const sim::Scenario& scenario, sim::World& world, Monitor& monitor, int expect_pipe,
+              const RunStop& stop) {
   RunResult result;
+  StopPoll poll(stop);
+  // Internal events up to `until`, then time moves there; false when told to stop.
+  const auto process_until = [&](sim::Millis until) {
+    while (world.ProcessNext(until)) {
+      monitor.AfterEvent();
+      if (poll.Due()) return false;
+    }
+    world.AdvanceTo(until);
+    return true;
+  };
   std::vector<ExpectationResult> step_expectations;
-  for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+  bool complete = true;
+  for (std::size_t i = 0; complete && i < scenario.steps.size(); ++i) {
     const sim::Step& step = scenario.steps[i];
-    while (world.ProcessNext(step.at)) monitor.AfterEvent();
-    world.AdvanceTo(step.at);
+    if (!process_until(step.at)) {
+      complete = false;
+      break;
+    }
     const sim::StepOutcome outcome = world.Apply(step);
     monitor.AfterEvent();
     if (step.is_fault) ++result.faults[step.action];
-    const std::string label = fmt::format("step {} ({} {} at {})", i, step.is_fault ? "fault" : "do",
-                                          step.action, sim::FormatDuration(step.at));
-    const std::string seen = outcome.accepted ? "accepted" : "refused: " + outcome.message;
-    if (step.expect.accepted) {
-      step_expectations.push_back(
-          {fmt::format("{} {}", label, *step.expect.accepted ? "accepted" : "refused"),
-           outcome.accepted == *step.expect.accepted, seen});
-    }
-    if (step.expect.error) {
-      step_expectations.push_back(
-          {fmt::format("{} error contains \"{}\"", label, *step.expect.error),
-           !outcome.accepted && outcome.message.find(*step.expect.error) != std::string::npos,
-           seen});
-    }
+    JudgeStep(step, i, outcome, step_expectations);
+    complete = !poll.Due();
   }
-  while (world.ProcessNext(scenario.run_until)) monitor.AfterEvent();
-  world.AdvanceTo(scenario.run_until);
-  monitor.AtEnd();
+  complete = complete && process_until(scenario.run_until);
+  if (complete) monitor.AtEnd();
 
   result.trace = world.trace();
   result.properties = monitor.Results();
@@ -150,7 +189,18 @@ RunResult Run(const sim::Scenario& scenario, sim::World& world, Monitor& monitor
   result.final_state = std::string(world.LifecycleState(0));
   result.process = std::string(world.ProcessStatus());
   result.expectations = std::move(step_expectations);
-  CheckExpect(scenario, world, expect_pipe, result);
+  if (complete) {
+    CheckExpect(scenario, world, expect_pipe, result);
+    return result;
+  }
+  // What the rest of the run would have shown is not known: only the hits stand.
+  result.stopped_by = poll.reason();
+  result.stopped_at = world.now();
+  for (PropertyResult& property : result.properties) {
+    if (property.verdict == Verdict::kHolds || property.verdict == Verdict::kUnwitnessed) {
+      property.verdict = Verdict::kUnknown;
+    }
+  }
   return result;
 }
 

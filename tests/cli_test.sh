@@ -190,6 +190,23 @@ claim "validate reads raw mongosync /progress bodies of a cutover with a reverse
 expect_exit 0 "$pipecheck" validate --model mongosync --format json "$histories/mongosync-cutover-with-reverse.jsonl" &&
   json 'p=d["pipes"][0]; assert d["verdict"]=="valid" and d["unanswered_polls"]==1; needs={(g["from"],g["to"]):g["needs"] for g in p["gaps"]}; assert needs[("COMMITTED","REVERSING")]=="operation" and needs[("REVERSING","RUNNING")]=="internal", needs' && ok
 
+# The JSON report is written pipe by pipe; tests/validate-json/ holds the
+# documents the whole-tree dump gave for these histories, byte for byte.
+for golden in "clickpipe-many-pipes:clickpipe --max-gap 30m tests/histories/clickpipe-many-pipes.jsonl tests/histories/clickpipe-invalid-completed-cdc.jsonl tests/histories/clickpipe-healthy-cdc-week.jsonl" "mongosync-cutover-with-reverse:mongosync tests/histories/mongosync-cutover-with-reverse.jsonl"; do
+  name=${golden%%:*}; arguments=${golden#*:}; code=1
+  [ "$name" = mongosync-cutover-with-reverse ] && code=0
+  claim "validate --format json streamed pipe by pipe is valid JSON, byte for byte the whole-tree document: $name"
+  # shellcheck disable=SC2086
+  expect_exit "$code" bash -c 'cd "$1" && shift && exec "$@"' - "$(dirname "$0")/.." "$pipecheck" validate --format json --model $arguments &&
+    json 'assert d["pipes"]' && [ "$out" = "$(cat "$(dirname "$0")/validate-json/$name.json")" ] ||
+    bad "differs from tests/validate-json/$name.json: $(diff <(printf '%s\n' "$out") "$(dirname "$0")/validate-json/$name.json" | head -5)"
+  ok
+done
+
+claim "validate of an empty history exits 2 with one line naming the file"
+expect_exit 2 "$pipecheck" validate --model clickpipe "$histories/clickpipe-healthy-cdc-week.jsonl" "$(dirname "$0")/bad-input/history/empty.jsonl" &&
+  one_error_line && grep -q 'no observations.*bad-input/history/empty.jsonl)$' <<<"$err" && ok
+
 for case in "not-json.jsonl:2" "bad-time.jsonl:2" "short-row.csv:3" "time-goes-back.jsonl:2" "body-without-state.jsonl:1"; do
   file=${case%%:*}; line=${case#*:}
   claim "validate of a malformed history exits 2 naming the file and line: $file"

@@ -4,7 +4,10 @@
 # prints nothing it did not establish; --max-memory bounds the process's
 # peak resident memory; Ctrl-C stops check and sim with the summary so far
 # (exit 3); sim has --time-limit and a JSON summary; progress is plain lines
-# in a log and a redrawn line only when asked for one.
+# in a log and a redrawn line only when asked for one. Issue 21: the limits
+# hold inside one long run (a year-long sim seed, a replay with a fault at
+# 3000 days), SIGTERM stops a run as Ctrl-C does, and an empty history is bad
+# input.
 # Usage: limits_test.sh PIPECHECK [SANITIZED]  (SANITIZED=ON: a sanitizer
 # build, whose shadow memory and quarantine are not the program's; the
 # memory bound is not judged there).
@@ -12,6 +15,7 @@ set -u
 pipecheck=$1
 sanitized=${2:-OFF}
 python=/usr/bin/python3
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -99,7 +103,113 @@ wait "$pid"; code=$?
 grep -q '^stopped by interrupt (Ctrl-C) after [0-9,]* of 1,000,000,000 seeds (1\.\.[0-9]*)' sim-interrupted.txt || fail "$(cat sim-interrupted.txt)"
 grep -q '^runs: [1-9]' sim-interrupted.txt && grep -q '^trace digest: ' sim-interrupted.txt || fail "no summary"
 ok
+
+# One seed of a year: about 20 s and 1 GB when run to its end.
+for signal in INT TERM; do
+  claim "SIG$signal in the middle of one year-long sim seed stops it with the summary so far, exit 3"
+  "$pipecheck" sim --model clickpipe --seeds 1..1 --duration 365d > "seed-$signal.txt" 2>&1 &
+  pid=$!
+  sleep 2
+  kill "-$signal" "$pid"
+  start=$SECONDS
+  wait "$pid"; code=$?
+  [ "$code" -eq 3 ] || fail "exit $code: $(tail -n 5 "seed-$signal.txt")"
+  [ $((SECONDS - start)) -le 3 ] || fail "took $((SECONDS - start)) s to stop"
+  [ "$signal" = INT ] && name=Ctrl-C || name=SIGTERM
+  grep -qE "^stopped by interrupt \($name\) after 1 of 1 seeds \(1\.\.1\), seed 1 cut at [0-9]+d [0-9:.]+ of 365d, after " "seed-$signal.txt" || fail "$(tail -n 8 "seed-$signal.txt")"
+  grep -q '^runs: 1 ' "seed-$signal.txt" && grep -q '^verdict: incomplete (stopped by interrupt)$' "seed-$signal.txt" || fail "no summary"
+  ok
+done
+
+claim "SIGTERM stops a long check cleanly: the summary so far, stopped_by interrupt, exit 3"
+"$pipecheck" check --model clickpipe --pipes 4 --format json > terminated.json 2> terminated.err &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"; code=$?
+[ "$code" -eq 3 ] || fail "exit $code: $(cat terminated.err)"
+json terminated.json 'assert d["stopped_by"] == "interrupt" and d["stopped"]["limit"] == "SIGTERM" and d["states"] > 0, d.get("stopped")' || fail
+ok
 set +m
+
+claim "sim --time-limit 2s stops inside one year-long seed within seconds, exit 3, naming the limit"
+start=$SECONDS
+"$pipecheck" sim --model clickpipe --seeds 1..1 --duration 365d --time-limit 2s > year.txt; code=$?
+took=$((SECONDS - start))
+[ "$code" -eq 3 ] || fail "exit $code"
+[ "$took" -le 8 ] || fail "took $took s"
+grep -qE '^stopped by time_limit \(--time-limit 2s\) after 1 of 1 seeds \(1\.\.1\), seed 1 cut at [0-9]+d [0-9:.]+ of 365d, ' year.txt || fail "$(grep -v '^ ' year.txt)"
+grep -q '^verdict: incomplete (stopped by time_limit)$' year.txt || fail "no verdict line"
+ok
+
+claim "sim --max-memory 128M stops one year-long seed by max_memory, its JSON says so, its peak near the limit"
+peak=$("$python" -c '
+import resource, subprocess, sys
+with open("year.json", "w") as out:
+    code = subprocess.run(sys.argv[1:], stdout=out, stderr=subprocess.DEVNULL).returncode
+print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+' "$pipecheck" sim --model clickpipe --seeds 1..1 --duration 365d --max-memory 128M --format json)
+read -r code peak_kib <<<"$peak"
+[ "$code" -eq 3 ] || fail "exit $code"
+json year.json '
+assert d["verdict"] == "incomplete" and d["stopped_by"] == "max_memory", d.get("stopped_by")
+s = d["stopped"]
+assert s["limit"] == "--max-memory 128M" and s["cut_seed"] == 1 and 0 < s["cut_at_ms"] < 365 * 86400000, s
+assert s["memory_bytes"] > 128 << 20 and d["runs"] == 1, s
+' || fail
+if [ "$sanitized" != ON ]; then
+  echo "peak $peak_kib KiB of $((128 * 1024)) KiB"
+  [ "$peak_kib" -le $((128 * 1024 * 110 / 100)) ] || fail "peak $peak_kib KiB over 110% of the limit"
+fi
+ok
+
+# A scenario whose fault is at 3000 days: run to its end it would take hours
+# and tens of GB.
+cat > late-fault.json <<'EOF_SCENARIO'
+{"format": "pipecheck-scenario/1", "name": "late-fault", "model": "clickpipe", "seed": 3,
+ "config": {"mode": "cdc", "writes_per_second": 2},
+ "steps": [{"at": "0s", "do": "create"}, {"at": "3000d", "fault": "compute_crash"}],
+ "run_until": "3001d"}
+EOF_SCENARIO
+
+claim "replay --time-limit 2s stops a scenario with a fault at 3000 days inside its run, exit 3"
+start=$SECONDS
+"$pipecheck" replay --time-limit 2s late-fault.json "$here/scenarios/cp-cdc-happy-path.json" > late.txt; code=$?
+took=$((SECONDS - start))
+[ "$code" -eq 3 ] || fail "exit $code"
+[ "$took" -le 8 ] || fail "took $took s"
+grep -qE '^stopped by time_limit \(--time-limit 2s\) at [0-9]+d [0-9:.]+ of 3001d, after ' late.txt || fail "$(grep -v '^ ' late.txt)"
+grep -q '^INCOMPLETE: late-fault.json ' late.txt || fail "no INCOMPLETE line"
+grep -q '^NOT RUN (stopped by time_limit: --time-limit 2s): .*cp-cdc-happy-path.json$' late.txt || fail "the next file is not named"
+! grep -q '^PASS' late.txt || fail "a stopped replay says PASS"
+ok
+
+claim "replay --max-memory 96M --format json stops it by max_memory: stopped_by on its line, the next file not run"
+"$pipecheck" replay --max-memory 96M --format json late-fault.json "$here/scenarios/cp-cdc-happy-path.json" > late.jsonl; code=$?
+[ "$code" -eq 3 ] || fail "exit $code"
+"$python" - late.jsonl <<'EOF_PY' || fail
+import json, sys
+first, second = [json.loads(line) for line in open(sys.argv[1])]
+assert first["stopped_by"] == "max_memory" and not first["passed"], first.get("stopped")
+assert first["stopped"]["limit"] == "--max-memory 96M" and first["stopped"]["at_ms"] < first["stopped"]["run_until_ms"]
+assert all(p["verdict"] in ("unknown", "violated", "witnessed") for p in first["properties"])
+assert second["not_run"] and second["stopped_by"] == "max_memory" and not second["passed"], second
+EOF_PY
+ok
+
+claim "a replay the limits do not stop is the same run: same trace hash as with no limit named"
+"$pipecheck" replay --format json "$here/scenarios/cp-cdc-happy-path.json" > unlimited.jsonl || fail "exit $?"
+"$pipecheck" replay --format json --time-limit 1h --max-memory 4G "$here/scenarios/cp-cdc-happy-path.json" > limited.jsonl || fail "exit $?"
+cmp -s unlimited.jsonl limited.jsonl || fail "$(diff unlimited.jsonl limited.jsonl | head -3)"
+ok
+
+claim "validate of an empty history exits 2 with one line naming the file"
+: > empty.jsonl
+"$pipecheck" validate --model clickpipe empty.jsonl > empty.out 2> empty.err; code=$?
+[ "$code" -eq 2 ] || fail "exit $code"
+[ ! -s empty.out ] && [ "$(wc -l < empty.err)" -eq 1 ] || fail "$(cat empty.out empty.err)"
+grep -qx 'pipecheck: error: no observations: .* (empty.jsonl)' empty.err || fail "$(cat empty.err)"
+ok
 
 claim "sim --time-limit ends an unbounded range with a JSON summary that says so"
 start=$SECONDS

@@ -899,6 +899,79 @@ RC_GTEST_PROP(ScenarioGenerators, GeneratedScenariosKeepEveryAlwaysProperty, ())
 }
 
 // ---------------------------------------------------------------------------
+// Stopping a run from outside (properties::RunStop, what --time-limit,
+// --max-memory and SIGINT use): asking changes nothing, stopping cuts the run.
+
+properties::RunResult RunWith(const sim::Scenario& scenario, const properties::RunStop& stop) {
+  return scenario.model == sim::ModelKind::kClickPipe
+             ? properties::RunScenario<properties::ClickPipeMonitors>(scenario, {}, stop)
+             : properties::RunScenario<properties::MongosyncMonitors>(scenario, {}, stop);
+}
+
+sim::Scenario AnyScenario() {
+  return *rc::gen::weightedOneOf<sim::Scenario>({{1, rcgen::ClickPipeScenario(cp::Profile::kCurrent)},
+                                                 {1, rcgen::ClickPipeScenario(cp::Profile::k2024)},
+                                                 {1, rcgen::MongosyncScenario()}});
+}
+
+RC_GTEST_PROP(RunStop, AStopThatIsAskedAndNeverStopsChangesNothing, ()) {
+  const sim::Scenario scenario = AnyScenario();
+  properties::RunStop stop;
+  stop.every = *rc::gen::inRange<std::uint64_t>(1, 64);
+  std::uint64_t asked = 0;
+  stop.requested = [&asked] {
+    ++asked;
+    return properties::StopReason::kNone;
+  };
+  const properties::RunResult plain = RunWith(scenario, {});
+  const properties::RunResult watched = RunWith(scenario, stop);
+  RC_ASSERT(watched.trace.ToJsonl() == plain.trace.ToJsonl());
+  RC_ASSERT(watched.stopped_by == properties::StopReason::kNone);
+  RC_ASSERT(watched.passed() == plain.passed());
+  RC_ASSERT(watched.properties.size() == plain.properties.size());
+  for (std::size_t i = 0; i < plain.properties.size(); ++i) {
+    RC_ASSERT(watched.properties[i].verdict == plain.properties[i].verdict);
+    RC_ASSERT(watched.properties[i].at == plain.properties[i].at);
+  }
+  RC_ASSERT(watched.expectations.size() == plain.expectations.size());
+  // Asked after every `every` events (scenario steps count as events).
+  RC_ASSERT(asked >= plain.events / stop.every);
+}
+
+RC_GTEST_PROP(RunStop, AStoppedRunIsAPrefixThatNeverPasses, ()) {
+  const sim::Scenario scenario = AnyScenario();
+  const properties::RunResult whole = RunWith(scenario, {});
+  RC_PRE(whole.events > 0);
+  properties::RunStop stop;
+  stop.every = 1;
+  const std::uint64_t at = *rc::gen::inRange<std::uint64_t>(1, whole.events + 1);
+  std::uint64_t asked = 0;
+  stop.requested = [&] {
+    return ++asked >= at ? properties::StopReason::kTimeLimit : properties::StopReason::kNone;
+  };
+  const properties::RunResult cut = RunWith(scenario, stop);
+  RC_ASSERT(cut.stopped_by == properties::StopReason::kTimeLimit);
+  RC_ASSERT(!cut.passed());
+  RC_ASSERT(cut.stopped_at <= scenario.run_until);
+  RC_ASSERT(cut.events <= whole.events);
+  const auto& prefix = cut.trace.events();
+  RC_ASSERT(prefix.size() <= whole.trace.events().size());
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    RC_ASSERT(sim::Trace::ToJsonLine(prefix[i]) == sim::Trace::ToJsonLine(whole.trace.events()[i]));
+  }
+  // What the cut run found stands (the whole run found it at the same time);
+  // nothing else is claimed.
+  for (std::size_t i = 0; i < cut.properties.size(); ++i) {
+    const properties::Verdict verdict = cut.properties[i].verdict;
+    RC_ASSERT(verdict != properties::Verdict::kHolds && verdict != properties::Verdict::kUnwitnessed);
+    if (verdict != properties::Verdict::kUnknown) {
+      RC_ASSERT(whole.properties[i].verdict == verdict);
+      RC_ASSERT(whole.properties[i].at == cut.properties[i].at);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The planted bug: CDC keeps pulling while Paused.
 
 // The shrunk run's scenario, replayed by the runner's loop with the planted

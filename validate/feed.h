@@ -25,6 +25,7 @@ struct FeedTotals {
   std::uint64_t lines = 0;
   std::uint64_t observations = 0;  // Answered polls.
   std::uint64_t unanswered = 0;
+  std::vector<std::uint64_t> file_observations;  // Answered polls, file by file.
 };
 
 template <class Facts>
@@ -35,6 +36,7 @@ FeedTotals Feed(Judge& judge, const std::vector<std::string>& files, Facts&& fac
   for (std::size_t f = 0; f < files.size(); ++f) {
     judge.BeginFile(f);
     HistoryReader reader(files[f]);
+    const std::uint64_t before = totals.observations;
     while (reader.Next(seen)) {
       if (!seen.answered) {
         ++totals.unanswered;
@@ -59,6 +61,7 @@ FeedTotals Feed(Judge& judge, const std::vector<std::string>& files, Facts&& fac
       }
     }
     totals.lines += reader.lines();
+    totals.file_observations.push_back(totals.observations - before);
   }
   return totals;
 }
