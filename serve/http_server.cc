@@ -100,8 +100,13 @@ void Head(Message& message, unsigned version, bool keep_alive, const Response& r
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const Router& router, HttpLimits limits, std::size_t& open)
-      : stream_(std::move(socket)), router_(router), limits_(limits), open_(open) {
+  Connection(tcp::socket socket, const Router& router, HttpLimits limits, std::size_t& open,
+             std::function<void()> before_answer)
+      : stream_(std::move(socket)),
+        router_(router),
+        limits_(limits),
+        open_(open),
+        before_answer_(std::move(before_answer)) {
     ++open_;
   }
   ~Connection() { --open_; }
@@ -168,6 +173,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Write(Response response) {
+    if (before_answer_) before_answer_();
     if (response.stream) return WriteStreamed(std::move(response));
     auto message = std::make_shared<http::response<http::string_body>>();
     Head(*message, version_, keep_alive_, response);
@@ -252,6 +258,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Router& router_;
   const HttpLimits limits_;
   std::size_t& open_;
+  std::function<void()> before_answer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   unsigned version_ = 11;
   bool keep_alive_ = false;
@@ -425,8 +432,13 @@ void EventLoop::OnSignals(std::function<void(int)> on_signal) {
 // ---------------------------------------------------------------------------
 
 struct HttpServer::Listener : std::enable_shared_from_this<HttpServer::Listener> {
-  Listener(EventLoop& owner, const Router& routes, const HttpLimits& bounds)
-      : loop(owner), router(routes), limits(bounds), acceptor(owner.context()), retry(owner.context()) {}
+  Listener(EventLoop& owner, const Router& routes, const HttpLimits& bounds, std::function<void()> hook)
+      : loop(owner),
+        router(routes),
+        limits(bounds),
+        before_answer(std::move(hook)),
+        acceptor(owner.context()),
+        retry(owner.context()) {}
 
   void Accept() {
     acceptor.async_accept([self = shared_from_this()](beast::error_code error, tcp::socket socket) {
@@ -441,8 +453,8 @@ struct HttpServer::Listener : std::enable_shared_from_this<HttpServer::Listener>
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto connection =
-          std::make_shared<Connection>(std::move(socket), self->router, self->limits, self->loop.open_connections());
+      auto connection = std::make_shared<Connection>(std::move(socket), self->router, self->limits,
+                                                     self->loop.open_connections(), self->before_answer);
       if (self->loop.open_connections() > self->limits.max_connections) {
         connection->RefuseBusy();
       } else {
@@ -455,6 +467,7 @@ struct HttpServer::Listener : std::enable_shared_from_this<HttpServer::Listener>
   EventLoop& loop;
   const Router& router;
   const HttpLimits& limits;
+  std::function<void()> before_answer;
   tcp::acceptor acceptor;
   net::steady_timer retry;
 };
@@ -471,7 +484,7 @@ int HttpServer::Open(const std::string& address, int port, const std::string& fl
   beast::error_code error;
   const net::ip::address ip = net::ip::make_address(address, error);
   if (error) throw InputError(fmt::format("'{}' is not an IP address", address), "--bind");
-  auto listener = std::make_shared<Listener>(loop_, router_, limits_);
+  auto listener = std::make_shared<Listener>(loop_, router_, limits_, before_answer_);
   // A port that was free a moment ago may be held briefly by a client's
   // connection still closing: try for up to a second.
   for (int attempt = 0; attempt < 50; ++attempt) {

@@ -94,6 +94,8 @@ class HttpServer {
   void Close();
   bool open() const;
   int port() const { return port_; }
+  // Called on the loop's thread just before each answer is written.
+  void BeforeAnswer(std::function<void()> hook) { before_answer_ = std::move(hook); }
 
  private:
   struct Listener;
@@ -103,6 +105,7 @@ class HttpServer {
   std::shared_ptr<Listener> listener_;
   std::string address_;
   int port_ = 0;
+  std::function<void()> before_answer_;
 };
 
 // The answers `router` gives to `bytes` read as one connection's requests,

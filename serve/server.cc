@@ -49,7 +49,7 @@ class RealClock {
     if (by <= 0) return;
     const sim::Millis from = session_.now();
     const sim::Millis until = std::min(from + by, Session::kForever);
-    session_.AdvanceSome(until, kClockEventsPerTick);
+    session_.AdvanceSome(until, kClockEventsPerTick, /*journal_clock=*/false);
     carry_ -= static_cast<double>(session_.now() - from);
     if (session_.now() >= Session::kForever) carry_ = 0;
   }
@@ -122,6 +122,8 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
   const std::unique_ptr<Router> control_router = MakeControlApi(session, loop, std::move(control_options));
   HttpServer control(loop, *control_router, options.limits);
 
+  api.BeforeAnswer([&] { session.JournalClock(); });
+  control.BeforeAnswer([&] { session.JournalClock(); });
   // Before the loop runs: a port that cannot be had is bad input, and
   // nothing is left half-started.
   const int control_port = control.Open(options.bind, options.control_port, "--control-port");
@@ -141,6 +143,9 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
       clock.Tick();
       sync_port();
     });
+    // The ticks leave the clock's journal line to the next answer (a client
+    // sees the time only in an answer), or to this, once a second.
+    loop.Every(1000, [&] { session.JournalClock(); });
   }
   loop.OnSignals([&](int) {
     api.Close();
@@ -149,6 +154,7 @@ int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
   });
   loop.Run();
   background.Join();
+  session.JournalClock();
   if (!options.record.empty()) SaveRecord(session, options.record, err);
   return 0;
 }

@@ -59,7 +59,7 @@ void Session::Advance(sim::Millis by) {
   AdvanceSome(world_->now() + by, std::numeric_limits<std::size_t>::max());
 }
 
-bool Session::AdvanceSome(sim::Millis until, std::size_t max_events) {
+bool Session::AdvanceSome(sim::Millis until, std::size_t max_events, bool journal_clock) {
   if (until < world_->now()) return true;
   // Stopped by max_events, the clock stays at the last event processed (not
   // at `until`): a step applied in between is at a time the replay reaches
@@ -73,7 +73,7 @@ bool Session::AdvanceSome(sim::Millis until, std::size_t max_events) {
     monitor_->AfterEvent();
   }
   if (reached) world_->AdvanceTo(until);
-  JournalClock();
+  if (journal_clock) JournalClock();
   Judge();
   return reached;
 }

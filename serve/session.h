@@ -72,7 +72,12 @@ class Session {
   // until < now() (the clock never goes back). Its run_until is journaled.
   // A caller that releases the lock between calls lets requests in while a
   // long advance runs; the trace is the same as one Advance's.
-  bool AdvanceSome(sim::Millis until, std::size_t max_events);
+  // `journal_clock` false leaves the clock's line to the next JournalClock
+  // (the real clock ticks 20 times a second; its server journals the clock
+  // before each answer and once a second instead).
+  bool AdvanceSome(sim::Millis until, std::size_t max_events, bool journal_clock = true);
+  // A run_until line when the clock moved since the journal's last line.
+  void JournalClock();
 
   // A read of the world that is a model trigger (mongosync `progress`):
   // `answer(session)` computes the body the client gets. When the last
@@ -127,7 +132,6 @@ class Session {
   void Drain(sim::Millis until);
   void Judge();  // Journals and calls on_violation for violations not seen before.
   void Journal(const std::string& line);
-  void JournalClock();  // A run_until line when the clock moved since the last line.
   bool Folds(const sim::Step& step) const;  // Poll: the same read as the last step.
 
   std::mutex mutex_;

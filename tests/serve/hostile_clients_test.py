@@ -363,6 +363,21 @@ def a_killed_server_loses_nothing_a_client_saw(workdir):
                                                  "of the step before")
 
 
+def a_killed_real_clock_server_loses_no_time_a_client_saw(workdir):
+    """With the real clock the journal gets the clock's line before each answer: kill -9 right after a
+    /state answer, and the journal replays to the hash that answer showed."""
+    server = Server(PIPECHECK, "mongosync", ("--clock", "real", "--speed", "600"), workdir)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    time.sleep(1.2)
+    seen = server.state()
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait()
+    server.stopped = True
+    claim(seen["now_ms"] > 0, f"the real clock did not move: {seen}")
+    claim(replay(PIPECHECK, server.journal) == seen["trace_hash"],
+          f"the journal does not replay to the hash of the last answer ({seen['now']})")
+
+
 def sighup_and_sigterm_write_the_record(workdir):
     for number, name in ((signal.SIGHUP, "hup"), (signal.SIGTERM, "term")):
         server = Server(PIPECHECK, "mongosync", (), os.path.join(workdir, name))
@@ -479,6 +494,7 @@ CLAIMS = [
     save_never_follows_a_symlink,
     save_never_opens_a_fifo,
     a_killed_server_loses_nothing_a_client_saw,
+    a_killed_real_clock_server_loses_no_time_a_client_saw,
     sighup_and_sigterm_write_the_record,
     polls_that_change_nothing_do_not_grow_the_session,
     a_long_advance_leaves_the_api_answering,
