@@ -17,15 +17,15 @@
 // nothing happened in between, is not recorded again, so a client polling
 // in a loop grows neither the record nor the journal.
 //
-// Not thread-safe by itself: `serve` takes requests on several threads and
-// applies them one at a time under mutex(), in arrival order. The real
-// clock (--clock real) lives outside: a thread that calls Advance.
+// Not thread-safe: `serve` applies every request, clock tick and advance on
+// its event loop's one thread (serve/server.h), one at a time in the order
+// it reads them. The real clock lives outside the world: a timer on that
+// loop that calls AdvanceSome.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -58,7 +58,6 @@ class Session {
     return session;
   }
 
-  std::mutex& mutex() { return mutex_; }
 
   sim::Millis now() const { return world_->now(); }
   // Applies `step` at now() (its `at` is set to now) and records it, with
@@ -134,7 +133,6 @@ class Session {
   void Journal(const std::string& line);
   bool Folds(const sim::Step& step) const;  // Poll: the same read as the last step.
 
-  std::mutex mutex_;
   sim::Scenario base_;
   std::unique_ptr<sim::World> world_;
   std::unique_ptr<properties::Monitor> monitor_;

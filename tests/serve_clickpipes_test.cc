@@ -1,9 +1,9 @@
 // tests/serve_clickpipes_test.cc: the ClickPipes API of `serve` through a
 // real HTTP client.
 //
-// Each test starts an httplib::Server on an ephemeral port of 127.0.0.1 in
-// this process, with the ClickPipes API registered on a Session of the
-// ClickPipe model, and talks to it with httplib::Client. Time moves only
+// Each test starts serve's HTTP server (serve/http_server.h) on an ephemeral
+// port of 127.0.0.1 in this process, with the ClickPipes API's router over a
+// Session of the ClickPipe model, and talks to it with cpp-httplib's client. Time moves only
 // when a test advances the session (the manual clock). The tests pin what a
 // user's script meets: the answers' shapes, the model's refusals with their
 // documented status and words, the lifecycle as the clock moves, the errors
@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <regex>
 #include <string>
 #include <thread>
@@ -134,9 +133,9 @@ class ClickPipesApiTest : public ::testing::Test {
   Answer Command(const std::string& id, const std::string& command) {
     return Call("PATCH", kPipes + "/" + id + "/state", json{{"command", command}});
   }
+  // The session belongs to the loop's thread: the test reaches it there.
   void Advance(sim::Millis by) {
-    const std::lock_guard lock(session_->mutex());
-    session_->Advance(by);
+    loop_.Call([&] { session_->Advance(by); });
   }
   // Creates a pipe and advances the clock until it is Running.
   std::string CreateRunning() {
@@ -146,8 +145,9 @@ class ClickPipesApiTest : public ::testing::Test {
     return id;
   }
   std::vector<sim::Step> Steps() {
-    const std::lock_guard lock(session_->mutex());
-    return session_->Recording().steps;
+    std::vector<sim::Step> steps;
+    loop_.Call([&] { steps = session_->Recording().steps; });
+    return steps;
   }
 
   // An error answer: the API's error shape, with the HTTP status in it.
@@ -344,10 +344,9 @@ TEST_F(ClickPipesApiTest, DeletePausesThePipeAndHidesItAndItsSlotStaysUsed) {
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   ExpectError(Call("GET", kPipes + "/" + id), 404, "ClickPipe " + id + " not found");
   EXPECT_TRUE(Call("GET", kPipes).body["result"].empty());
-  {
-    const std::lock_guard lock(session_->mutex());
-    EXPECT_EQ(session_->world().LifecycleState(0), "Pausing");
-  }
+  std::string state;
+  loop_.Call([&] { state = session_->world().LifecycleState(0); });
+  EXPECT_EQ(state, "Pausing");
   const std::vector<sim::Step> steps = Steps();
   ASSERT_FALSE(steps.empty());
   EXPECT_EQ(steps.back().action, "pause");
@@ -477,11 +476,10 @@ TEST_F(ClickPipesApiTest, EveryRequestTheModelDecidesIsRecordedWithItsOutcomeAnd
   // each step accepted or refused as it was.
   sim::Scenario recording;
   std::uint64_t live_hash = 0;
-  {
-    const std::lock_guard lock(session_->mutex());
+  loop_.Call([&] {
     recording = session_->Recording();
     live_hash = session_->TraceHash();
-  }
+  });
   const sim::Scenario saved =
       sim::ParseScenario(json::parse(sim::ToJson(recording).dump()), "recording.json");
   const properties::RunResult replayed = properties::RunScenario<properties::ClickPipeMonitors>(saved);
