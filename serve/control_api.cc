@@ -9,6 +9,7 @@
 
 #include "model/input_error.h"
 #include "serve/record_file.h"
+#include "serve/triggers.h"
 #include "sim/journal.h"
 #include "sim/scenario.h"
 #include "sim/time.h"
@@ -164,13 +165,14 @@ void AddAdvance(Router& router, Session& session, EventLoop& loop, const Control
   });
 }
 
-// A step of the world from the control API, answered with the state.
-Response Apply(Session& session, const ControlOptions& options, sim::Step step) {
+// A step of the world from the control API, answered with the state; a
+// refusal ends with `hint` (the call that is accepted instead), if any.
+Response Apply(Session& session, const ControlOptions& options, sim::Step step, const std::string& hint = "") {
   const sim::StepOutcome outcome = session.Do(std::move(step));
   options.after_change();
   ordered_json reply = SessionState(session);
   reply["accepted"] = outcome.accepted;
-  if (!outcome.accepted) reply["refusal"] = outcome.message;
+  if (!outcome.accepted) reply["refusal"] = outcome.message + hint;
   return Json(200, reply);
 }
 
@@ -196,8 +198,12 @@ void AddSteps(Router& router, Session& session, const ControlOptions& options) {
     sim::Step step;
     // After a fatal exit the documented recovery is a fresh start on an
     // emptied destination: {"wipe": true}.
-    step.action = body->contains("wipe") && (*body)["wipe"] == true ? "wipe_destination_and_restart" : "restart";
-    response = Apply(session, options, std::move(step));
+    const bool wipe = body->contains("wipe") && (*body)["wipe"] == true;
+    step.action = wipe ? "wipe_destination_and_restart" : "restart";
+    const bool exited = session.world().ProcessStatus() == "exited";
+    response = Apply(session, options, std::move(step),
+                     !wipe && exited ? "; after a fatal exit the recovery is POST /pipecheck/v1/restart {\"wipe\": true}"
+                                     : "");
   });
 }
 
@@ -245,6 +251,12 @@ void AddSave(Router& router, Session& session, EventLoop& loop, const ControlOpt
 }
 
 void AddReads(Router& router, Session& session) {
+  router.Add("GET", "/pipecheck/v1/?", [&session](const Request&, Response& response) {
+    const sim::ModelKind model = session.base().model;
+    response = Json(200, {{"model", sim::ToString(model)},
+                          {"control", ControlCalls(model)},
+                          {"triggers", TriggerRoutes(model)}});
+  });
   router.Add("GET", "/pipecheck/v1/state", [&session](const Request&, Response& response) {
     response = Json(200, SessionState(session));
   });
@@ -277,7 +289,8 @@ ordered_json SessionState(const Session& session) {
   const sim::World& world = session.world();
   ordered_json state;
   state["model"] = sim::ToString(session.base().model);
-  state["now"] = sim::FormatDuration(session.now());
+  // Times as traces spell them (h:mm:ss.mmm), and in milliseconds.
+  state["now"] = sim::FormatClock(session.now());
   state["now_ms"] = session.now();
   ordered_json pipes = ordered_json::array();
   for (int pipe = 0; pipe < world.pipe_count(); ++pipe) pipes.push_back(world.LifecycleState(pipe));
@@ -290,7 +303,8 @@ ordered_json SessionState(const Session& session) {
   ordered_json violations = ordered_json::array();
   for (const properties::PropertyResult& violated : session.Violations()) {
     violations.push_back({{"property", violated.name},
-                          {"at", sim::FormatDuration(violated.at)},
+                          {"at", sim::FormatClock(violated.at)},
+                          {"at_ms", violated.at},
                           {"source", violated.source},
                           {"message", violated.message}});
   }
