@@ -193,6 +193,7 @@ TEST(SessionJournal, EveryPrefixOfTheJournalReplaysToTheLiveHashOfItsLastLine) {
   const std::vector<std::uint64_t> hashes =
       Apply(*session, Events(sim::ModelKind::kMongosync));
   const std::vector<std::string> lines = Lines(ReadAll(path));
+  ASSERT_EQ(lines.size(), hashes.size() + 1) << "the header, then one line a step or advance";
   const std::string prefix_path = dir.File("prefix.jsonl");
   std::string prefix = lines[0] + "\n";
   for (std::size_t i = 1; i < lines.size(); ++i) {
