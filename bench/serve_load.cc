@@ -44,13 +44,14 @@
 //   poll       --count N (604800) --control-port C
 //              N times, POST /pipecheck/v1/advance {"by":"1s"} on the control
 //              port then GET /api/v1/progress on the API port, each port on
-//              one keep-alive connection. Prints polls, seconds, errors, the
-//              non-200 answers and the max latency of each kind.
+//              one keep-alive connection; stops early after --max-seconds
+//              (1800). Prints polls (done), seconds, errors, the non-200
+//              answers and the max latency of each kind.
 //   advance    --control-port C --by D (100d) --poll-ms I (10)
 //              --timeout-seconds T (900)
 //              POST /pipecheck/v1/advance {"by":D} on one connection; on a
 //              second, GET /pipecheck/v1/state every I ms until the advance is
-//              answered. Prints advance_status, advance_seconds, state_polls,
+//              answered (--poll-ms 0: none). Prints advance_status, advance_seconds, state_polls,
 //              state_answered, state_p50/p99/max.
 //
 // Exit status: 0 when the mode ran (whatever the server answered), 2 on bad
@@ -870,6 +871,7 @@ int Poll(Flags& flags) {
   const std::uint16_t port = Port(flags, "port");
   const std::uint16_t control_port = Port(flags, "control-port");
   const auto count = static_cast<std::uint64_t>(flags.Int("count", 604800));
+  const auto budget = std::chrono::seconds(flags.Int("max-seconds", 1800));
   flags.CheckAllRead();
 
   Poller poller;
@@ -896,6 +898,10 @@ int Poll(Flags& flags) {
     if (!answer) ++errors;
     if (answer && answer->status != 200) ++progress_not_200;
     if (errors > 100) break;  // The server is gone: no use going on.
+    if (Clock::now() - started > budget) {
+      ++done;
+      break;
+    }
     if (count >= 10 && (done + 1) % (count / 10) == 0) {
       std::fprintf(stderr, "serve_load poll: %llu of %llu (%.0f s)\n", static_cast<unsigned long long>(done + 1),
                    static_cast<unsigned long long>(count), MsBetween(started, Clock::now()) / 1000);
@@ -953,7 +959,8 @@ int Advance(Flags& flags) {
     }
   };
   while (Clock::now() < deadline) {
-    if (!answer && !state.in_flight && Clock::now() >= next_poll) {
+    const bool polling = poll_interval.count() > 0;
+    if (polling && !answer && !state.in_flight && Clock::now() >= next_poll) {
       if (!state.alive()) state.Open(control_port);
       state.in_flight = true;
       state.issued = Clock::now();
@@ -963,7 +970,7 @@ int Advance(Flags& flags) {
     if (answer && !state.in_flight) break;
     int wait_ms = MsUntil(deadline);
     if (answer) wait_ms = std::min(wait_ms, MsUntil(answered_at + std::chrono::seconds(5)));
-    if (!answer && !state.in_flight) wait_ms = std::min(wait_ms, MsUntil(next_poll));
+    if (polling && !answer && !state.in_flight) wait_ms = std::min(wait_ms, MsUntil(next_poll));
     poller.Run(wait_ms);
     if (!answer && !advance.responses.empty()) {
       answer = advance.responses.front();
