@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -70,7 +71,9 @@ void Router::Add(std::string_view method, const std::string& pattern, Handler ha
 
 void Router::AddAsync(std::string_view method, const std::string& pattern, AsyncHandler handler) {
   PIPECHECK_ASSERT(handler != nullptr);
-  routes_.push_back({std::string(method), std::regex(pattern), std::move(handler)});
+  const bool literal = pattern.find_first_of("\\^$.|?*+()[]{}") == std::string::npos;
+  routes_.push_back({std::string(method), literal ? pattern : std::string(),
+                     literal ? std::regex() : std::regex(pattern), std::move(handler)});
 }
 
 void Router::RequireBasicAuth(std::string id_secret, std::string realm) {
@@ -94,14 +97,20 @@ void Router::Handle(Request& request, Reply reply) const {
   std::vector<std::string_view> allowed;
   for (const Route& route : routes_) {
     std::smatch match;
-    if (!std::regex_match(request.path, match, route.pattern)) continue;
+    const bool matched = route.literal.empty() ? std::regex_match(request.path, match, route.pattern)
+                                               : request.path == route.literal;
+    if (!matched) continue;
     if (route.method != request.method) {
       if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
       continue;
     }
     request.matches.clear();
-    for (const auto& group : match) request.matches.push_back(group.str());
-    return route.handler(request, std::move(reply));
+    if (route.literal.empty()) {
+      for (const auto& group : match) request.matches.push_back(group.str());
+    } else {
+      request.matches.push_back(request.path);
+    }
+    return Dispatch(route, request, std::move(reply));
   }
   const std::string path = ValidUtf8(request.path);
   if (allowed.empty()) {
@@ -113,6 +122,28 @@ void Router::Handle(Request& request, Reply reply) const {
     response.SetHeader("Allow", allow);
   }
   reply(std::move(response));
+}
+
+void Router::Dispatch(const Route& route, Request& request, Reply reply) const {
+  // A handler that throws is a defect of the server, not of the request: the
+  // client gets a 500 in the API's shape and the server goes on serving.
+  auto answered = std::make_shared<bool>(false);
+  Reply once = [reply = std::move(reply), answered](Response response) {
+    *answered = true;
+    reply(std::move(response));
+  };
+  try {
+    route.handler(request, once);
+  } catch (const std::exception& error) {
+    if (*answered) {
+      std::cerr << fmt::format("pipecheck serve: internal error after an answer to {} {}: {}\n",
+                               ValidUtf8(request.method), ValidUtf8(request.path), error.what());
+      return;
+    }
+    Response response;
+    shape_(response, 500, fmt::format("internal error: {}", ValidUtf8(error.what())));
+    once(std::move(response));
+  }
 }
 
 std::string ValidUtf8(std::string_view text) {

@@ -94,10 +94,12 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string literal;  // The pattern when it has no special character: compared, not matched.
     std::regex pattern;
     AsyncHandler handler;
   };
   bool Authorized(const Request& request) const;
+  void Dispatch(const Route& route, Request& request, Reply reply) const;
 
   ErrorShape shape_;
   std::vector<Route> routes_;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <future>
+#include <iostream>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -400,7 +401,17 @@ void EventLoop::Run() {
   // Run returns when it has nothing to do or is stopped; a port closed for
   // a while leaves it with nothing but timers, which keep it going.
   const auto guard = net::make_work_guard(state_->io);
-  state_->io.run();
+  for (;;) {
+    try {
+      state_->io.run();
+      return;
+    } catch (const std::exception& error) {
+      // A defect in one piece of work (an advance's part, a tick) must not
+      // take the server and its session down: it is reported, and the loop
+      // goes on with the rest.
+      std::cerr << fmt::format("pipecheck serve: internal error: {}\n", error.what());
+    }
+  }
 }
 
 void EventLoop::Stop() { state_->io.stop(); }

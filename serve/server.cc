@@ -1,6 +1,7 @@
 #include "serve/server.h"
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 #include <utility>
@@ -90,6 +91,9 @@ void SaveRecord(const Session& session, const std::string& record, std::ostream&
 
 int Serve(Session& session, const ServerOptions& options, std::ostream& err) {
   PIPECHECK_ASSERT(options.make_api != nullptr);
+  // A client or a reader of stderr that goes away must not end the server:
+  // a write to it fails instead of raising SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   PIPECHECK_ASSERT(!options.record_dir.empty());
   // A violation is logged and saved as a scenario at once: the record up to
   // the step that violated it reproduces it.

@@ -65,12 +65,11 @@ std::string Trace::ToJsonl() const {
 }
 
 std::uint64_t Trace::Hash() const {
-  Fnv1a hash;
-  for (const TraceEvent& event : events_) {
-    hash.AddBytes(ToJsonLine(event));
-    hash.AddByte('\n');
+  for (; hashed_ < events_.size(); ++hashed_) {
+    hash_.AddBytes(ToJsonLine(events_[hashed_]));
+    hash_.AddByte('\n');
   }
-  return hash.value();
+  return hash_.value();
 }
 
 }  // namespace pipecheck::sim

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/lifecycle.h"
+#include "sim/fnv1a.h"
 #include "sim/time.h"
 
 namespace pipecheck::sim {
@@ -50,10 +51,15 @@ class Trace {
   static bool IsData(const TraceEvent& event) { return event.kind == TraceKind::kData; }
   std::string ToJsonl() const;
   // FNV-1a 64 of ToJsonl(), computed without building the whole string.
+  // Events are only ever appended, so the hash of the events already hashed
+  // is kept and a call hashes only those added since: a live session asks
+  // for it at every answer, and a whole pass each time grew with the trace.
   std::uint64_t Hash() const;
 
  private:
   std::vector<TraceEvent> events_;
+  mutable Fnv1a hash_;           // Of events_[0, hashed_).
+  mutable std::size_t hashed_ = 0;
 };
 
 }  // namespace pipecheck::sim
