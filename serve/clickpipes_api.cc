@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -71,7 +73,6 @@ Answer FromRefusal(const std::string& message) {
 
 // What the API keeps of one pipe beside the world's state.
 struct PipeRecord {
-  bool deleted = false;
   std::string name;
   std::string uri;
   std::string read_preference = "primary";
@@ -83,20 +84,48 @@ struct PipeRecord {
 struct Api {
   Session& session;
   ClickPipesApiOptions options;
-  std::vector<std::string> ids;  // By slot.
-  std::vector<PipeRecord> records;
+  std::vector<PipeRecord> records;  // By slot.
   std::uint64_t requests = 0;
 
   const sim::ClickPipeWorld& world() const {
     return dynamic_cast<const sim::ClickPipeWorld&>(session.world());
   }
-  // A pipe the API shows: created and not deleted.
-  bool Visible(int slot) const {
-    return world().pipe_model(slot).state != cp::State::kNone &&
-           !records[static_cast<std::size_t>(slot)].deleted;
-  }
+  // A pipe the API shows: created and not deleted (a delete empties the slot).
+  bool Visible(int slot) const { return world().pipe_model(slot).state != cp::State::kNone; }
+  std::string Id(int slot) const { return ClickPipeId(session.base().seed, world().creation_index(slot)); }
+  int slots() const { return world().pipe_count(); }
   PipeRecord& record(int slot) { return records[static_cast<std::size_t>(slot)]; }
+  const PipeRecord& record(int slot) const { return records[static_cast<std::size_t>(slot)]; }
 };
+
+// The API serving each live session, so that the control API can find a pipe
+// by the name this API keeps (FindClickPipe). Names are the API's, not the
+// world's: they are no step of the model and are not in the record.
+struct Registry {
+  std::mutex mutex;
+  std::map<const Session*, std::weak_ptr<const Api>> apis;
+};
+
+Registry& Apis() {
+  static Registry registry;
+  return registry;
+}
+
+void Register(const std::shared_ptr<const Api>& api) {
+  Registry& registry = Apis();
+  const std::lock_guard<std::mutex> lock(registry.mutex);
+  std::erase_if(registry.apis, [](const auto& entry) { return entry.second.expired(); });
+  registry.apis[&api->session] = api;
+}
+
+std::shared_ptr<const Api> Registered(const Session& session) {
+  Registry& registry = Apis();
+  const std::lock_guard<std::mutex> lock(registry.mutex);
+  const auto it = registry.apis.find(&session);
+  if (it == registry.apis.end()) return nullptr;
+  std::shared_ptr<const Api> api = it->second.lock();
+  return api != nullptr && &api->session == &session ? api : nullptr;
+}
 
 // ---------------------------------------------------------------------------
 // Request bodies.
@@ -250,7 +279,7 @@ ordered_json PipeJson(const Api& api, int slot, const std::string& service) {
   mongodb["settings"] = std::move(settings);
   mongodb["tableMappings"] = record.table_mappings;
   ordered_json pipe;
-  pipe["id"] = api.ids[static_cast<std::size_t>(slot)];
+  pipe["id"] = api.Id(slot);
   pipe["name"] = record.name;
   pipe["serviceId"] = service;
   pipe["state"] = cp::ToString(model.state);
@@ -259,32 +288,66 @@ ordered_json PipeJson(const Api& api, int slot, const std::string& service) {
   return pipe;
 }
 
-std::optional<int> FindPipe(const Api& api, const std::string& id) {
-  for (int slot = 0; slot < static_cast<int>(api.ids.size()); ++slot) {
-    if (api.ids[static_cast<std::size_t>(slot)] == id && api.Visible(slot)) return slot;
+std::optional<int> FindPipe(const Api& api, std::string_view id) {
+  for (int slot = 0; slot < api.slots(); ++slot) {
+    if (api.Visible(slot) && api.Id(slot) == id) return slot;
   }
   return std::nullopt;
 }
 
 Answer NotFound(const std::string& id) { return Fail(404, fmt::format("ClickPipe {} not found", id)); }
 
-// Applies one operation of the model to `slot`; the refusal as an answer.
-std::optional<Answer> Do(Api& api, int slot, cp::Trigger trigger) {
+// The refusal of `trigger`, sent as `sent` (the client's word: stop, start,
+// resync, tableMappingsToAdd ...), in the API's words. The model names its
+// own operations (pause, resume, add_tables), which no client sends.
+Answer Refused(const Api& api, const cp::Pipe& before, cp::Trigger trigger, std::string_view sent,
+               const std::string& message) {
+  const cp::StepResult result = cp::Step(api.world().table(), before, trigger);
+  if (!result.accepted && result.refusal == cp::Refusal::kNotAllowedInState) {
+    return Fail(400, fmt::format("ClickPipe in state {} does not accept {}", cp::ToString(before.state), sent));
+  }
+  return FromRefusal(message);
+}
+
+// Applies one operation of the model to `slot`; the refusal as an answer,
+// naming the operation as `sent`.
+std::optional<Answer> Do(Api& api, int slot, cp::Trigger trigger, std::string_view sent) {
+  const cp::Pipe before = api.world().pipe_model(slot);
   sim::Step step;
   step.action = std::string(cp::ToString(trigger));
   step.pipe = slot;
   const sim::StepOutcome outcome = api.session.Do(std::move(step));
   if (outcome.accepted) return std::nullopt;
-  return FromRefusal(outcome.message);
+  return Refused(api, before, trigger, sent, outcome.message);
 }
 
 // ---------------------------------------------------------------------------
 // Handlers. Each runs with the session locked.
 
-Answer Create(Api& api, const Request& request, const std::string& service) {
-  const json body = ParseObject(request);
-  PipeRecord record;
-  record.name = NeedString(body, "name", "body");
+// The replicationMode a create names: required in profile current, where
+// each pipe follows its own; profile 2024 has no modes and takes only cdc.
+std::optional<cp::Mode> CreateMode(const Api& api, const json* settings) {
+  const bool has_modes = cp::HasModes(api.session.base().profile);
+  const json* mode_field = settings != nullptr ? Find(*settings, "replicationMode") : nullptr;
+  if (mode_field == nullptr) {
+    if (has_modes && settings == nullptr) {
+      throw BadRequest("body.source.mongodb.settings is required (with replicationMode)");
+    }
+    if (has_modes) throw BadRequest("body.source.mongodb.settings.replicationMode is required");
+    return std::nullopt;
+  }
+  const std::string name = OneOf(*mode_field, cp::kModeNames, "body.source.mongodb.settings.replicationMode");
+  const cp::Mode mode = *cp::ParseMode(name);
+  if (!has_modes && mode != cp::Mode::kCdc) {
+    throw BadRequest(fmt::format("replicationMode \"{}\" is not in profile {}: its pipes have no modes and "
+                                 "run as cdc",
+                                 name, cp::ToString(api.session.base().profile)));
+  }
+  return mode;
+}
+
+// The MongoDB source of a create body, as kept, and its mode.
+std::optional<cp::Mode> CreateSource(const Api& api, const json& body, PipeRecord& record) {
   const json& source = NeedObject(body, "source", "body");
   const json* mongodb_field = Find(source, "mongodb");
   if (mongodb_field == nullptr) {
@@ -297,55 +360,49 @@ Answer Create(Api& api, const Request& request, const std::string& service) {
   if (const json* preference = Find(mongodb, "readPreference")) {
     record.read_preference = OneOf(*preference, kReadPreferences, "body.source.mongodb.readPreference");
   }
-  const sim::Config& config = api.session.base().config;
-  const bool has_modes = cp::HasModes(api.session.base().profile);
-  const json* settings_field = Find(mongodb, "settings");
-  if (settings_field == nullptr && has_modes) {
-    throw BadRequest("body.source.mongodb.settings is required (with replicationMode)");
+  const json* settings = Find(mongodb, "settings");
+  if (settings != nullptr) {
+    record.settings = Settings(*settings, "body.source.mongodb.settings", /*editable=*/false);
   }
-  if (settings_field != nullptr) {
-    record.settings = Settings(*settings_field, "body.source.mongodb.settings", /*editable=*/false);
-    const json* mode_field = Find(*settings_field, "replicationMode");
-    if (mode_field == nullptr && has_modes) {
-      throw BadRequest("body.source.mongodb.settings.replicationMode is required");
-    }
-    if (mode_field != nullptr) {
-      const std::string mode = OneOf(*mode_field, cp::kModeNames,
-                                     "body.source.mongodb.settings.replicationMode");
-      if (mode != cp::ToString(config.mode)) {
-        throw BadRequest(fmt::format(
-            "replicationMode \"{}\" cannot be emulated: this session's world runs replicationMode "
-            "\"{}\" (set \"mode\" in the --config file to change it)",
-            mode, cp::ToString(config.mode)));
-      }
-    }
-  }
+  const std::optional<cp::Mode> mode = CreateMode(api, settings);
   record.table_mappings = TableMappings(mongodb, "tableMappings", kAt);
   if (record.table_mappings.empty()) {
     throw BadRequest("body.source.mongodb.tableMappings must list at least one table mapping");
   }
+  return mode;
+}
+
+Answer Create(Api& api, const Request& request, const std::string& service) {
+  const json body = ParseObject(request);
+  PipeRecord record;
+  record.name = NeedString(body, "name", "body");
+  const std::optional<cp::Mode> mode = CreateSource(api, body, record);
   const json& destination = NeedObject(body, "destination", "body");
   record.destination = {{"database", NeedString(destination, "database", "body.destination")}};
 
-  const sim::ClickPipeWorld& world = api.world();
   std::optional<int> slot;
-  for (int p = 0; p < world.pipe_count() && !slot; ++p) {
-    if (world.pipe_model(p).state == cp::State::kNone) slot = p;
+  for (int p = 0; p < api.slots() && !slot; ++p) {
+    if (!api.Visible(p)) slot = p;
   }
   if (!slot) {
     return Fail(400, fmt::format("no room for another ClickPipe: the emulated service has {} pipe "
-                                 "slot(s) and all have been used, deleted pipes included (set "
-                                 "\"pipes\" in the --config file for more)",
-                                 world.pipe_count()));
+                                 "slot(s) and all are in use (delete a ClickPipe, or set \"pipes\" in "
+                                 "the --config file for more)",
+                                 api.slots()));
   }
-  if (std::optional<Answer> refused = Do(api, *slot, cp::Trigger::kCreate)) return *refused;
+  sim::Step step;
+  step.action = std::string(cp::ToString(cp::Trigger::kCreate));
+  step.pipe = *slot;
+  step.mode = mode.value_or(cp::Mode::kCdc);
+  const sim::StepOutcome outcome = api.session.Do(std::move(step));
+  if (!outcome.accepted) return FromRefusal(outcome.message);
   api.record(*slot) = std::move(record);
   return Ok(PipeJson(api, *slot, service));
 }
 
 Answer List(Api& api, const std::string& service) {
   ordered_json pipes = ordered_json::array();
-  for (int slot = 0; slot < static_cast<int>(api.ids.size()); ++slot) {
+  for (int slot = 0; slot < api.slots(); ++slot) {
     if (api.Visible(slot)) pipes.push_back(PipeJson(api, slot, service));
   }
   return Ok(std::move(pipes));
@@ -367,7 +424,7 @@ Answer ChangeState(Api& api, const Request& request, const std::string& service,
   const cp::Trigger trigger = command == "start"  ? cp::Trigger::kResume
                               : command == "stop" ? cp::Trigger::kPause
                                                   : cp::Trigger::kResync;
-  if (std::optional<Answer> refused = Do(api, *slot, trigger)) return *refused;
+  if (std::optional<Answer> refused = Do(api, *slot, trigger, command)) return *refused;
   return Ok(PipeJson(api, *slot, service));
 }
 
@@ -419,11 +476,21 @@ Answer Update(Api& api, const Request& request, const std::string& service,
   }
 
   std::optional<cp::Trigger> trigger;
-  if (!add.empty()) trigger = cp::Trigger::kAddTables;
-  if (!remove.empty()) trigger = cp::Trigger::kRemoveTables;
-  if (settings) trigger = cp::Trigger::kEditSettings;
+  std::string_view sent;
+  if (!add.empty()) {
+    trigger = cp::Trigger::kAddTables;
+    sent = "tableMappingsToAdd";
+  }
+  if (!remove.empty()) {
+    trigger = cp::Trigger::kRemoveTables;
+    sent = "tableMappingsToRemove";
+  }
+  if (settings) {
+    trigger = cp::Trigger::kEditSettings;
+    sent = "a settings edit";
+  }
   if (trigger) {
-    if (std::optional<Answer> refused = Do(api, *slot, *trigger)) return *refused;
+    if (std::optional<Answer> refused = Do(api, *slot, *trigger, sent)) return *refused;
   }
   if (name) record.name = *name;
   for (const ordered_json& mapping : add) kept.push_back(mapping);
@@ -442,7 +509,9 @@ Answer PutSettings(Api& api, const Request& request, const std::string& id) {
   const std::optional<int> slot = FindPipe(api, id);
   if (!slot) return NotFound(id);
   const ordered_json settings = Settings(ParseObject(request), "body", /*editable=*/true);
-  if (std::optional<Answer> refused = Do(api, *slot, cp::Trigger::kEditSettings)) return *refused;
+  if (std::optional<Answer> refused = Do(api, *slot, cp::Trigger::kEditSettings, "a settings edit")) {
+    return *refused;
+  }
   PipeRecord& record = api.record(*slot);
   MergeSettings(record.settings, settings);
   return Ok(record.settings);
@@ -451,10 +520,14 @@ Answer PutSettings(Api& api, const Request& request, const std::string& id) {
 Answer Delete(Api& api, const std::string& id) {
   const std::optional<int> slot = FindPipe(api, id);
   if (!slot) return NotFound(id);
-  // The model has no delete: pause it if the model lets it, then hide it
-  // (see the header). The pause's outcome does not decide the answer.
-  Do(api, *slot, cp::Trigger::kPause);
-  api.record(*slot).deleted = true;
+  // A step of the service, not of the lifecycle (sim/clickpipe_world.h):
+  // the slot is free for a later create.
+  sim::Step step;
+  step.action = std::string(sim::kClickPipeDelete);
+  step.pipe = *slot;
+  const sim::StepOutcome outcome = api.session.Do(std::move(step));
+  if (!outcome.accepted) return FromRefusal(outcome.message);
+  api.record(*slot) = PipeRecord{};
   return Ok(ordered_json::object());
 }
 
@@ -484,12 +557,24 @@ void Write(Response& response, const Answer& answer, const std::string& request_
 
 using Work = std::function<Answer(Api&, const Request&)>;
 
+// sources.md 1.4: while the service is idle every ClickPipes request is
+// answered 424 (the Terraform provider wraps each one, reads included, in
+// its wake-and-retry). The create's words are the ones the provider's tests
+// quote; the others follow them.
+Answer Idle(const Request& request) {
+  const std::string_view what =
+      request.method == "POST" ? "ClickPipe creation is" : "ClickPipes requests are";
+  return Fail(424, fmt::format("FAILED_DEPENDENCY: {} allowed only when the ClickHouse service is running. "
+                               "Current state: idle",
+                               what));
+}
+
 // One request that reached a route: the handler, its answer in the API's shape.
 Handler Serve(const std::shared_ptr<Api>& api, Work work) {
   return [api, work = std::move(work)](const Request& request, Response& response) {
     Answer answer;
     try {
-      answer = work(*api, request);
+      answer = api->world().service_idle() ? Idle(request) : work(*api, request);
     } catch (const BadRequest& error) {
       answer = Fail(400, error.what());
     } catch (const std::exception& error) {
@@ -505,13 +590,38 @@ std::string Match(const Request& request, std::size_t index) {
 
 }  // namespace
 
-std::string ClickPipeId(std::uint64_t seed, int slot) {
+std::optional<int> FindClickPipe(const Session& session, std::string_view id_or_name, std::string* why) {
+  const auto* world = dynamic_cast<const sim::ClickPipeWorld*>(&session.world());
+  if (world == nullptr) {
+    if (why != nullptr) *why = "a pipe by id or name is for clickpipe sessions only";
+    return std::nullopt;
+  }
+  for (int slot = 0; slot < world->pipe_count(); ++slot) {
+    if (world->pipe_model(slot).state == cp::State::kNone) continue;
+    if (ClickPipeId(session.base().seed, world->creation_index(slot)) == id_or_name) return slot;
+  }
+  std::vector<int> named;
+  if (const std::shared_ptr<const Api> api = Registered(session)) {
+    for (int slot = 0; slot < api->slots(); ++slot) {
+      if (api->Visible(slot) && api->record(slot).name == id_or_name) named.push_back(slot);
+    }
+  }
+  if (named.size() == 1) return named.front();
+  if (why != nullptr) {
+    *why = named.empty() ? fmt::format("no ClickPipe has the id or name \"{}\"", id_or_name)
+                         : fmt::format("{} ClickPipes are named \"{}\"; name one by its id", named.size(),
+                                       id_or_name);
+  }
+  return std::nullopt;
+}
+
+std::string ClickPipeId(std::uint64_t seed, int creation) {
   std::array<std::uint64_t, 2> halves{};
   for (std::size_t half = 0; half < halves.size(); ++half) {
     sim::Fnv1a hash;
     hash.AddBytes("pipecheck serve clickpipe id");
     hash.AddWord(seed);
-    hash.AddWord(static_cast<std::uint64_t>(slot));
+    hash.AddWord(static_cast<std::uint64_t>(creation));
     hash.AddWord(half);
     halves[half] = hash.value();
   }
@@ -526,11 +636,9 @@ std::unique_ptr<Router> MakeClickPipesApi(Session& session, const ClickPipesApiO
   if (world == nullptr) {
     throw std::invalid_argument("the ClickPipes API needs a session of the clickpipe model");
   }
-  auto api = std::make_shared<Api>(Api{session, options, {}, {}, 0});
-  for (int slot = 0; slot < world->pipe_count(); ++slot) {
-    api->ids.push_back(ClickPipeId(session.base().seed, slot));
-  }
-  api->records.resize(api->ids.size());
+  auto api = std::make_shared<Api>(Api{session, options, {}, 0});
+  api->records.resize(static_cast<std::size_t>(world->pipe_count()));
+  Register(api);
 
   // Errors before a route (authentication, a path no route takes, a request
   // the transport refuses) count as requests too and carry their own id.

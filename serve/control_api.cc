@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "model/input_error.h"
+#include "serve/clickpipes_api.h"
 #include "serve/record_file.h"
 #include "serve/triggers.h"
 #include "sim/journal.h"
@@ -105,13 +106,34 @@ bool RefuseWebPages(const ControlOptions& options, const Request& request, Respo
   return true;
 }
 
+// Where a scenario error about the one step made of a fault request points,
+// in the request body's own words: "$.steps[0].pipe" is the body's "pipe".
+std::string BodyPlace(const std::string& where) {
+  constexpr std::string_view kStep = "request: $.steps[0]";
+  if (!where.starts_with(kStep)) return "request body";
+  const std::string key = where.substr(kStep.size() + (where.size() > kStep.size() ? 1 : 0));
+  return key.empty() ? "request body" : fmt::format("\"{}\" in the request body", key);
+}
+
+// A ClickPipe named by the id or name its API returned, as its slot; a
+// number is the slot itself.
+nlohmann::json FaultPipe(const Session& session, const nlohmann::json& pipe) {
+  if (!pipe.is_string() || session.base().model != sim::ModelKind::kClickPipe) return pipe;
+  std::string why;
+  const std::optional<int> slot = FindClickPipe(session, pipe.get<std::string>(), &why);
+  if (!slot) throw InputError(why, "\"pipe\" in the request body");
+  return *slot;
+}
+
 // A fault request checked as a scenario step: the scenario parser knows every
 // fault of the model, its pipes and its durations.
 sim::Step ParseFault(const Session& session, const nlohmann::json& body) {
   nlohmann::json step = nlohmann::json::object();
   for (const auto& [key, value] : body.items()) {
-    if (key == "fault" || key == "pipe" || key == "for") {
+    if (key == "fault" || key == "for") {
       step[key] = value;
+    } else if (key == "pipe") {
+      step[key] = FaultPipe(session, value);
     } else {
       throw InputError(fmt::format("unknown key \"{}\"; expected fault, pipe and for", key), "request body");
     }
@@ -121,7 +143,11 @@ sim::Step ParseFault(const Session& session, const nlohmann::json& body) {
   nlohmann::json scenario = sim::ToJson(session.base());
   scenario["steps"] = nlohmann::json::array({step});
   scenario["run_until"] = "0s";
-  return sim::ParseScenario(scenario, "request").steps.front();
+  try {
+    return sim::ParseScenario(scenario, "request").steps.front();
+  } catch (const InputError& error) {
+    throw InputError(error.what(), BodyPlace(error.where()));
+  }
 }
 
 // An advance applied in parts: other requests are answered between two.

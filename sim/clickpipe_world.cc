@@ -44,6 +44,7 @@ constexpr Millis kSwapDelay = 5 * kSecond;
 constexpr Millis kDefaultCrash = kMinute;
 constexpr Millis kDefaultOutage = 10 * kMinute;
 constexpr Millis kDefaultLag = 30 * kMinute;
+constexpr Millis kDefaultIdle = kHour;
 
 std::size_t Index(int i) {
   PIPECHECK_ASSERT(i >= 0);
@@ -89,10 +90,9 @@ ClickPipeWorld::ClickPipeWorld(const Scenario& scenario, const cp::Table& table)
   workload_ = root.Fork();
   arrivals_ = root.Fork();
 
-  const cp::Mode mode =
-      table.profile() == cp::Profile::k2024 ? cp::Mode::kCdc : config_.mode;
+  default_mode_ = table.profile() == cp::Profile::k2024 ? cp::Mode::kCdc : config_.mode;
   pipes_.resize(Index(config_.pipes));
-  for (PipeRun& run : pipes_) run.model = cp::Pipe{cp::State::kNone, mode};
+  for (PipeRun& run : pipes_) run.model = cp::Pipe{cp::State::kNone, default_mode_};
   for (int c = 0; c < config_.collections; ++c) AddSourceCollection();
 
   if (config_.writes_per_hour > 0) {
@@ -124,19 +124,84 @@ bool ClickPipeWorld::ProcessNext(Millis limit) {
 StepOutcome ClickPipeWorld::Apply(const Step& step) {
   changes_.clear();
   TrimOplog();
+  PIPECHECK_ASSERT(step.pipe >= 0 && step.pipe < pipe_count());
+  if (step.is_fault && step.action == kClickPipeIdle) return Idle(step);
+  if (!step.is_fault && step.action == kClickPipeDelete) return Delete(step.pipe);
   const std::optional<Trigger> trigger = cp::ParseTrigger(step.action);
   PIPECHECK_ASSERT(trigger.has_value());
-  PIPECHECK_ASSERT(step.pipe >= 0 && step.pipe < pipe_count());
   if (step.is_fault) {
     PIPECHECK_ASSERT(cp::KindOf(*trigger) == model::TriggerKind::kFault);
     return ApplyFault(step, *trigger);
   }
   PIPECHECK_ASSERT(cp::KindOf(*trigger) == model::TriggerKind::kOperation);
+  if (*trigger == Trigger::kCreate) return ApplyCreate(step);
   const PipeRun& run = Run(step.pipe);
   const cp::Pipe before = run.model;
   const cp::StepResult result = TakeStep(step.pipe, *trigger);
   if (result.accepted) return {true, ""};
   return {false, cp::Explain(before, *trigger, result.refusal).Line()};
+}
+
+// A create takes the mode its step names: each pipe of the service has its
+// own. A refused create (the slot holds a pipe) leaves that pipe's mode.
+StepOutcome ClickPipeWorld::ApplyCreate(const Step& step) {
+  PipeRun& run = Run(step.pipe);
+  const cp::Mode mode = step.mode.value_or(default_mode_);
+  PIPECHECK_ASSERT(table_->profile() != cp::Profile::k2024 || mode == cp::Mode::kCdc);
+  if (run.model.state == State::kNone) run.model.mode = mode;
+  const cp::Pipe before = run.model;
+  const cp::StepResult result = TakeStep(step.pipe, Trigger::kCreate);
+  if (result.accepted) return {true, ""};
+  return {false, cp::Explain(before, Trigger::kCreate, result.refusal).Line()};
+}
+
+// `delete` (see the header): the slot is emptied as if no pipe had been
+// created there, except that its generation moves on, so that none of the
+// deleted pipe's scheduled work runs for a later pipe of the slot.
+StepOutcome ClickPipeWorld::Delete(int pipe) {
+  PipeRun& run = Run(pipe);
+  TraceEvent event;
+  event.t_ms = now();
+  event.pipe = pipe;
+  event.kind = TraceKind::kOperation;
+  event.what = kClickPipeDelete;
+  event.from = cp::ToString(run.model.state);
+  if (run.model.state == State::kNone) {
+    std::string message = "HTTP 404 ClickPipe not found: it has not been created";
+    event.to = event.from;
+    event.accepted = false;
+    event.detail = message;
+    trace_.Add(std::move(event));
+    return {false, std::move(message)};
+  }
+  CancelWork(pipe);
+  PipeRun fresh;
+  fresh.model = cp::Pipe{State::kNone, default_mode_};
+  fresh.generation = run.generation;
+  fresh.resume_ts = run.resume_ts;  // Never read again: the next create takes a new point.
+  AddCollectionSlots(fresh);
+  run = std::move(fresh);
+  event.to = cp::ToString(State::kNone);
+  trace_.Add(std::move(event));
+  return {true, ""};
+}
+
+StepOutcome ClickPipeWorld::Idle(const Step& step) {
+  idle_until_ = std::max(idle_until_, now() + step.duration.value_or(kDefaultIdle));
+  TraceEvent event;
+  event.t_ms = now();
+  event.kind = TraceKind::kFault;
+  event.what = kClickPipeIdle;
+  event.detail = fmt::format("the service is idle until {}", FormatDuration(idle_until_));
+  trace_.Add(std::move(event));
+  return {true, ""};
+}
+
+// PG-FAQ: an idle service wakes at the pipe's next sync.
+void ClickPipeWorld::WakeService(int pipe) {
+  if (!service_idle()) return;
+  idle_until_ = now();
+  AddData(-1, "service_woken", fmt::format("by the sync of pipe {}", pipe));
 }
 
 // D18: every pipe that exists is judged, whatever its state: a snapshot pipe
@@ -280,6 +345,13 @@ void ClickPipeWorld::AddSourceCollection() {
   }
 }
 
+void ClickPipeWorld::AddCollectionSlots(PipeRun& run) const {
+  const auto collections = Index(collection_count());
+  run.replicated.assign(collections, 0);
+  run.main.assign(collections, DestinationTable{});
+  run.resync.assign(collections, DestinationTable{});
+}
+
 void ClickPipeWorld::OnWrite() {
   PIPECHECK_ASSERT(now() < writes_until_);
   source_.Write(workload_, now());
@@ -384,6 +456,7 @@ void ClickPipeWorld::ApplyEffects(int pipe, Trigger trigger, const cp::Pipe& bef
   const State to = run.model.state;
   switch (trigger) {
     case Trigger::kCreate:
+      run.creation_index = creates_++;
       TakePoint(pipe);
       std::fill(run.replicated.begin(), run.replicated.end(), std::uint8_t{1});
       if (!compute_exists_) {
@@ -746,6 +819,7 @@ void ClickPipeWorld::OnPull(int pipe) {
   // Pausing: the pulls stop.
   if (run.model.state != State::kRunning && !PullsWhilePaused(run)) return;
   PIPECHECK_ASSERT(!run.in_flight);
+  WakeService(pipe);
   if (!OplogHolds(run.resume_ts)) {
     TakeStep(pipe, Trigger::kResumePointLost);  // D1: Running -> Failed.
     return;

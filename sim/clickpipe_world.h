@@ -24,6 +24,22 @@
 //    change) carry an older generation; they are dropped when they come due
 //    and are not counted in events_processed().
 //
+// Two steps belong to the service, not to a pipe's lifecycle, and have no row
+// in the model's table (docs/decisions.md, "Serving the APIs"):
+//  - `delete` (an operation): the pipe leaves the service. Its scheduled work
+//    is cancelled, the world stops tracking its destination tables, its
+//    properties are no longer judged, and its slot is free: a later create
+//    there is a new pipe (with a new creation_index) from (none). Traced as
+//    an operation with row -1, from the pipe's state to (none); refused for a
+//    slot with no pipe.
+//  - `idle` (a fault, of the service; its `pipe` is ignored): the ClickHouse
+//    service is idle for `for` (default kDefaultIdle). The pipes keep their
+//    work (PG-FAQ: the pipe keeps syncing) and the first CDC pull while idle
+//    wakes the service ("the service wakes at the next sync interval"). While
+//    idle, the ClickPipes API answers 424 (serve/clickpipes_api.h). Traced as
+//    a fault of pipe -1 with no states, and the wake as data
+//    `service_woken`.
+//
 // The read-only accessors below are for the property monitors
 // (properties/clickpipe_monitors.h): they judge the world from outside and
 // never change it.
@@ -131,6 +147,13 @@ class ClickPipeWorld final : public World {
   std::string_view LifecycleState(int pipe) const override;
   bool DataConverged(std::string* why) const override;
 
+  // Which accepted create, counted from 0 over the session, made the pipe
+  // now in `pipe`'s slot; -1 when the slot has none. Without deletes it is
+  // the slot. serve derives the API's pipe id from it.
+  int creation_index(int pipe) const { return Run(pipe).creation_index; }
+  // The service is idle (the `idle` fault) and has not been woken.
+  bool service_idle() const { return now() < idle_until_; }
+
   // For the monitors.
   const model::clickpipe::Table& table() const { return *table_; }
   const model::clickpipe::Pipe& pipe_model(int pipe) const { return Run(pipe).model; }
@@ -183,6 +206,7 @@ class ClickPipeWorld final : public World {
   };
   struct PipeRun {
     model::clickpipe::Pipe model;
+    int creation_index = -1;
     std::uint64_t generation = 0;
     Ts resume_ts = kFirstTs;
     bool loss_stepped = false;  // The model has been told the current point is gone.
@@ -227,6 +251,11 @@ class ClickPipeWorld final : public World {
   void Enter(int pipe);
   StepOutcome ApplyFault(const Step& step, model::clickpipe::Trigger trigger);
   StepOutcome ApplyServiceFault(model::clickpipe::Trigger trigger);
+  StepOutcome ApplyCreate(const Step& step);
+  StepOutcome Delete(int pipe);
+  StepOutcome Idle(const Step& step);
+  void WakeService(int pipe);
+  void AddCollectionSlots(PipeRun& run) const;
 
   // Data movements.
   void TakePoint(int pipe);
@@ -270,6 +299,9 @@ class ClickPipeWorld final : public World {
   std::uint64_t compute_generation_ = 0;
   std::uint64_t compute_crashes_ = 0;
   Millis destination_down_until_ = 0;
+  model::clickpipe::Mode default_mode_;  // Config "mode": a create that names none.
+  int creates_ = 0;                      // Accepted creates so far.
+  Millis idle_until_ = 0;
 };
 
 // `table` defaults to the scenario profile's built-in table.

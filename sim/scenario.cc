@@ -144,6 +144,7 @@ std::vector<std::string> StateList(const Scenario& scenario, const json& value, 
 // The faults a scenario can inject, per model (lifecycles.md 1.2, 2.2).
 bool IsFault(ModelKind model, std::string_view name) {
   if (model == ModelKind::kClickPipe) {
+    if (name == kClickPipeIdle) return true;  // The service's, with no row.
     const auto trigger = cp::ParseTrigger(name);
     return trigger && cp::KindOf(*trigger) == model::TriggerKind::kFault;
   }
@@ -154,6 +155,7 @@ bool IsFault(ModelKind model, std::string_view name) {
 
 bool IsOperation(ModelKind model, std::string_view name) {
   if (model == ModelKind::kClickPipe) {
+    if (name == kClickPipeDelete) return true;  // The service's, with no row.
     const auto trigger = cp::ParseTrigger(name);
     return trigger && cp::KindOf(*trigger) == model::TriggerKind::kOperation;
   }
@@ -171,6 +173,8 @@ std::string Names(ModelKind model, model::TriggerKind kind) {
     for (std::size_t t = 0; t < cp::kTriggerCount; ++t) {
       if (cp::KindOf(static_cast<cp::Trigger>(t)) == kind) add(cp::kTriggerNames[t]);
     }
+    if (kind == model::TriggerKind::kOperation) add(kClickPipeDelete);
+    if (kind == model::TriggerKind::kFault) add(kClickPipeIdle);
   } else {
     for (std::size_t t = 0; t < ms::kTriggerCount; ++t) {
       if (ms::KindOf(static_cast<ms::Trigger>(t)) == kind) add(ms::kTriggerNames[t]);
@@ -252,10 +256,25 @@ void ParseConfig(const json& object, const Path& path, Scenario& scenario) {
   }
 }
 
+// A ClickPipe create's own replicationMode: each pipe of a service has the
+// mode its create named.
+cp::Mode CreateMode(const json& value, const Path& path, const Scenario& scenario, const Step& step) {
+  if (scenario.model != ModelKind::kClickPipe || step.is_fault || step.action != "create") {
+    path.Fail("\"mode\" is for a clickpipe create step only");
+  }
+  const std::string name = String(value, path);
+  const auto mode = cp::ParseMode(name);
+  if (!mode) path.Fail(fmt::format("unknown mode \"{}\"; expected cdc, cdc_only or snapshot", name));
+  if (!cp::HasModes(scenario.profile) && *mode != cp::Mode::kCdc) {
+    path.Fail(fmt::format("profile {} has no modes", cp::ToString(scenario.profile)));
+  }
+  return *mode;
+}
+
 Step ParseStep(const json& object, const Path& path, const Scenario& scenario) {
   RequireObject(object, path, "a step");
   const bool clickpipe = scenario.model == ModelKind::kClickPipe;
-  RejectUnknownKeys(object, path, {"at", "do", "fault", "for", "pipe", "body", "expect"});
+  RejectUnknownKeys(object, path, {"at", "do", "fault", "for", "pipe", "mode", "body", "expect"});
   Step step;
   if (!object.contains("at")) path.Fail("a step needs \"at\"");
   step.at = Duration(object["at"], path.Key("at"));
@@ -281,6 +300,7 @@ Step ParseStep(const json& object, const Path& path, const Scenario& scenario) {
     if (!clickpipe) path.Key("pipe").Fail("\"pipe\" is for clickpipe scenarios only");
     step.pipe = static_cast<int>(Integer(object["pipe"], path.Key("pipe"), 0, scenario.config.pipes - 1));
   }
+  if (object.contains("mode")) step.mode = CreateMode(object["mode"], path.Key("mode"), scenario, step);
   if (object.contains("body")) {
     if (clickpipe || step.action != "start") {
       path.Key("body").Fail("only mongosync's start takes a body");
@@ -636,6 +656,7 @@ nlohmann::ordered_json StepToJson(const Step& step, const Scenario& scenario) {
   item[step.is_fault ? "fault" : "do"] = step.action;
   if (step.duration) item["for"] = FormatDuration(*step.duration);
   if (scenario.model == ModelKind::kClickPipe && scenario.config.pipes > 1) item["pipe"] = step.pipe;
+  if (step.mode) item["mode"] = std::string(cp::ToString(*step.mode));
   if (step.body) item["body"] = StartBodyJson(*step.body);
   if (step.expect.accepted || step.expect.error) {
     nlohmann::ordered_json expect;

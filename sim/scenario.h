@@ -26,6 +26,11 @@ namespace pipecheck::sim {
 
 enum class ModelKind : std::uint8_t { kClickPipe, kMongosync };
 
+// ClickPipe steps of the service rather than of a pipe's lifecycle: they have
+// no row in the model's table (sim/clickpipe_world.h says what they do).
+inline constexpr std::string_view kClickPipeDelete = "delete";  // An operation: the pipe leaves the service.
+inline constexpr std::string_view kClickPipeIdle = "idle";      // A fault: the service idles.
+
 // Every configuration key with its documented default. Keys of the other
 // model are rejected when parsing.
 struct Config {
@@ -57,6 +62,9 @@ struct Step {
   bool is_fault = false;     // `fault` rather than `do`.
   std::optional<Millis> duration;  // `for`: outages, lag, crash downtime.
   int pipe = 0;              // ClickPipe only.
+  // ClickPipe `create` only: the pipe's replicationMode; config "mode" when
+  // absent (sim/clickpipe_world.h).
+  std::optional<model::clickpipe::Mode> mode;
   std::optional<model::mongosync::StartOptions> body;  // mongosync `start`.
   StepExpect expect;
 };

@@ -11,6 +11,7 @@
 // decides is in the session's record with its outcome.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <regex>
 #include <string>
@@ -26,6 +27,7 @@
 #include "properties/clickpipe_monitors.h"
 #include "properties/runner.h"
 #include "serve/clickpipes_api.h"
+#include "serve/control_api.h"
 #include "serve/http_server.h"
 #include "serve/session.h"
 #include "sim/scenario.h"
@@ -85,13 +87,25 @@ class ClickPipesApiTest : public ::testing::Test {
     server_ = std::make_unique<HttpServer>(loop_, *router_, HttpLimits{});
     port_ = server_->Open("127.0.0.1", 0, "--port");
     ASSERT_GT(port_, 0);
+    ControlOptions control;
+    control.record_dir = ::testing::TempDir();
+    control.after_change = [] {};
+    control.run_in_background = [](const std::function<void()>& work) { work(); };
+    control_router_ = MakeControlApi(*session_, loop_, std::move(control));
+    control_server_ = std::make_unique<HttpServer>(loop_, *control_router_, HttpLimits{});
+    const int control_port = control_server_->Open("127.0.0.1", 0, "--control-port");
+    ASSERT_GT(control_port, 0);
     thread_ = std::thread([this] { loop_.Run(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    control_client_ = std::make_unique<httplib::Client>("127.0.0.1", control_port);
   }
 
   void TearDown() override {
     if (thread_.joinable()) {
-      loop_.Call([this] { server_->Close(); });
+      loop_.Call([this] {
+        server_->Close();
+        control_server_->Close();
+      });
       loop_.Stop();
       thread_.join();
     }
@@ -117,6 +131,13 @@ class ClickPipesApiTest : public ::testing::Test {
   }
   Answer Call(const std::string& method, const std::string& path, const json& body) {
     return Call(method, path, body.dump());
+  }
+  // POST /pipecheck/v1/fault on the control API.
+  Answer Fault(const json& body) {
+    const httplib::Result result = control_client_->Post("/pipecheck/v1/fault", body.dump(), "application/json");
+    EXPECT_TRUE(result) << httplib::to_string(result.error());
+    if (!result) return {};
+    return {result->status, json::parse(result->body, nullptr, /*allow_exceptions=*/false), "", ""};
   }
 
   // Creates a pipe and returns its id.
@@ -150,6 +171,22 @@ class ClickPipesApiTest : public ::testing::Test {
     return steps;
   }
 
+  // The session's record, saved and read back, replays to its live trace,
+  // each step accepted or refused as it was.
+  void ExpectReplaysToTheLiveHash() {
+    sim::Scenario recording;
+    std::uint64_t live_hash = 0;
+    loop_.Call([&] {
+      recording = session_->Recording();
+      live_hash = session_->TraceHash();
+    });
+    const sim::Scenario saved =
+        sim::ParseScenario(json::parse(sim::ToJson(recording).dump()), "recording.json");
+    const properties::RunResult replayed = properties::RunScenario<properties::ClickPipeMonitors>(saved);
+    EXPECT_TRUE(replayed.passed());
+    EXPECT_EQ(replayed.trace_hash(), live_hash);
+  }
+
   // An error answer: the API's error shape, with the HTTP status in it.
   static void ExpectError(const Answer& answer, int status, const std::string& error) {
     EXPECT_EQ(answer.status, status) << answer.body;
@@ -169,6 +206,9 @@ class ClickPipesApiTest : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
   std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<Router> control_router_;
+  std::unique_ptr<HttpServer> control_server_;
+  std::unique_ptr<httplib::Client> control_client_;
 };
 
 TEST_F(ClickPipesApiTest, CreatedPipeIsProvisioningAndItsStateMovesOnAsTheSessionAdvances) {
@@ -337,23 +377,141 @@ TEST_F(ClickPipesApiTest, UnknownPipeIdAnswers404InTheErrorShape) {
   EXPECT_TRUE(Steps().empty());
 }
 
-TEST_F(ClickPipesApiTest, DeletePausesThePipeAndHidesItAndItsSlotStaysUsed) {
-  Start();
+TEST_F(ClickPipesApiTest, DeleteFreesTheSlotForACreateAndTheRecordReplaysTheDelete) {
+  Start(1);
   const std::string id = CreateRunning();
+  ExpectError(Call("POST", kPipes, CreateBody()), 400,
+              "no room for another ClickPipe: the emulated service has 1 pipe slot(s) and all are in use "
+              "(delete a ClickPipe, or set \"pipes\" in the --config file for more)");
   const Answer deleted = Call("DELETE", kPipes + "/" + id);
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   ExpectError(Call("GET", kPipes + "/" + id), 404, "ClickPipe " + id + " not found");
   EXPECT_TRUE(Call("GET", kPipes).body["result"].empty());
   std::string state;
   loop_.Call([&] { state = session_->world().LifecycleState(0); });
-  EXPECT_EQ(state, "Pausing");
+  EXPECT_EQ(state, "(none)");
+  ASSERT_FALSE(Steps().empty());
+  EXPECT_EQ(Steps().back().action, "delete");
+  EXPECT_EQ(Steps().back().expect.accepted, true);
+
+  // The service was full; the delete made room. The new pipe is another one.
+  const Answer again = Call("POST", kPipes, CreateBody("snapshot"));
+  ASSERT_EQ(again.status, 200) << again.body;
+  const std::string second = again.body["result"]["id"];
+  EXPECT_EQ(second, ClickPipeId(kSeed, 1));
+  EXPECT_NE(second, id);
+  ExpectError(Call("GET", kPipes + "/" + id), 404, "ClickPipe " + id + " not found");
+  Advance(15 * sim::kMinute);
+  EXPECT_EQ(State(second), "Completed");
+  ExpectReplaysToTheLiveHash();
+}
+
+TEST_F(ClickPipesApiTest, ASnapshotPipeAndACdcPipeOfOneServiceEachFollowTheirMode) {
+  Start(2);
+  const Answer cdc = Call("POST", kPipes, CreateBody("cdc"));
+  const Answer snapshot = Call("POST", kPipes, CreateBody("snapshot"));
+  ASSERT_EQ(cdc.status, 200) << cdc.body;
+  ASSERT_EQ(snapshot.status, 200) << snapshot.body;
+  EXPECT_EQ(snapshot.body["result"]["source"]["mongodb"]["settings"]["replicationMode"], "snapshot");
+  Advance(15 * sim::kMinute);
+  EXPECT_EQ(State(cdc.body["result"]["id"]), "Running");
+  EXPECT_EQ(State(snapshot.body["result"]["id"]), "Completed");
+  const Answer listed = Call("GET", kPipes);
+  ASSERT_EQ(listed.body["result"].size(), 2U);
+  EXPECT_EQ(listed.body["result"][0]["source"]["mongodb"]["settings"]["replicationMode"], "cdc");
+  EXPECT_EQ(listed.body["result"][1]["source"]["mongodb"]["settings"]["replicationMode"], "snapshot");
   const std::vector<sim::Step> steps = Steps();
-  ASSERT_FALSE(steps.empty());
-  EXPECT_EQ(steps.back().action, "pause");
-  EXPECT_EQ(steps.back().expect.accepted, true);
-  const Answer again = Call("POST", kPipes, CreateBody());
-  EXPECT_EQ(again.status, 400) << again.body;
-  EXPECT_NE(again.body.value("error", "").find("no room for another ClickPipe"), std::string::npos);
+  ASSERT_EQ(steps.size(), 2U);
+  EXPECT_EQ(steps[0].mode, model::clickpipe::Mode::kCdc);
+  EXPECT_EQ(steps[1].mode, model::clickpipe::Mode::kSnapshot);
+  ExpectReplaysToTheLiveHash();
+}
+
+TEST_F(ClickPipesApiTest, StopInProvisioningIsRefusedNamingStopNotTheModelsPause) {
+  Start();
+  const std::string id = Create();
+  ExpectError(Command(id, "stop"), 400, "ClickPipe in state Provisioning does not accept stop");
+  ExpectError(Command(id, "resync"), 400, "ClickPipe in state Provisioning does not accept resync");
+  EXPECT_EQ(State(id), "Provisioning");
+}
+
+TEST_F(ClickPipesApiTest, AFaultAddressedByIdOrNameHitsThatPipe) {
+  Start(2);
+  const std::string first = Create();
+  json body = CreateBody();
+  body["name"] = "customers";
+  const Answer created = Call("POST", kPipes, body);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string second = created.body["result"]["id"];
+  Advance(15 * sim::kMinute);
+  const Answer by_id = Fault({{"fault", "irrecoverable_error"}, {"pipe", second}});
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(by_id.body["accepted"], true);
+  EXPECT_EQ(State(first), "Running");
+  EXPECT_EQ(State(second), "Failed");
+  const Answer by_name = Fault({{"fault", "irrecoverable_error"}, {"pipe", "orders"}});
+  ASSERT_EQ(by_name.status, 200) << by_name.body;
+  EXPECT_EQ(State(first), "Failed");
+  const std::vector<sim::Step> steps = Steps();
+  ASSERT_EQ(steps.size(), 4U);
+  EXPECT_EQ(steps[2].pipe, 1);
+  EXPECT_EQ(steps[3].pipe, 0);
+}
+
+TEST_F(ClickPipesApiTest, AFaultForAnUnknownPipeIs400NamingTheBodysPipe) {
+  Start(1);
+  Create();
+  const Answer unknown = Fault({{"fault", "lag"}, {"pipe", "no-such-pipe"}});
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.body.value("error", ""),
+            "no ClickPipe has the id or name \"no-such-pipe\" (\"pipe\" in the request body)");
+  const Answer out_of_range = Fault({{"fault", "lag"}, {"pipe", 3}});
+  EXPECT_EQ(out_of_range.status, 400) << out_of_range.body;
+  EXPECT_EQ(out_of_range.body.value("error", ""), "3 is out of range [0, 0] (\"pipe\" in the request body)");
+  const Answer bad_for = Fault({{"fault", "lag"}, {"for", "soon"}});
+  EXPECT_NE(bad_for.body.value("error", "").find("(\"for\" in the request body)"), std::string::npos)
+      << bad_for.body;
+  EXPECT_EQ(Steps().size(), 1U);
+}
+
+TEST_F(ClickPipesApiTest, AnIdleServiceAnswers424UntilItWakes) {
+  Start(2);
+  // A snapshot pipe never syncs CDC, so nothing wakes the service but time.
+  const Answer snapshot = Call("POST", kPipes, CreateBody("snapshot"));
+  ASSERT_EQ(snapshot.status, 200) << snapshot.body;
+  const std::string id = snapshot.body["result"]["id"];
+  const Answer idle = Fault({{"fault", "idle"}, {"for", "2h"}});
+  ASSERT_EQ(idle.status, 200) << idle.body;
+  EXPECT_EQ(idle.body["accepted"], true);
+  const std::string idle_error =
+      "FAILED_DEPENDENCY: ClickPipes requests are allowed only when the ClickHouse service is running. "
+      "Current state: idle";
+  ExpectError(Call("GET", kPipes), 424, idle_error);
+  ExpectError(Call("GET", kPipes + "/" + id), 424, idle_error);
+  ExpectError(Command(id, "stop"), 424, idle_error);
+  ExpectError(Call("DELETE", kPipes + "/" + id), 424, idle_error);
+  ExpectError(Call("POST", kPipes, CreateBody()), 424,
+              "FAILED_DEPENDENCY: ClickPipe creation is allowed only when the ClickHouse service is "
+              "running. Current state: idle");
+  Advance(sim::kHour);
+  EXPECT_EQ(Call("GET", kPipes).status, 424);
+  Advance(sim::kHour);
+  EXPECT_EQ(State(id), "Completed");
+
+  // A Running pipe's next sync wakes the service (PG-FAQ).
+  const Answer cdc = Call("POST", kPipes, CreateBody("cdc"));
+  ASSERT_EQ(cdc.status, 200) << cdc.body;
+  Advance(15 * sim::kMinute);
+  ASSERT_EQ(Fault({{"fault", "idle"}, {"for", "2h"}}).status, 200);
+  EXPECT_EQ(Call("GET", kPipes).status, 424);
+  Advance(61 * sim::kSecond);
+  EXPECT_EQ(State(cdc.body["result"]["id"]), "Running");
+  const std::vector<sim::Step> steps = Steps();
+  ASSERT_EQ(steps.size(), 4U);
+  EXPECT_TRUE(steps[1].is_fault);
+  EXPECT_EQ(steps[1].action, "idle");
+  EXPECT_EQ(steps[1].duration, 2 * sim::kHour);
+  ExpectReplaysToTheLiveHash();
 }
 
 TEST_F(ClickPipesApiTest, MalformedOrIncompleteBodiesAnswer400AndReachNoModel) {
@@ -368,11 +526,8 @@ TEST_F(ClickPipesApiTest, MalformedOrIncompleteBodiesAnswer400AndReachNoModel) {
   no_tables["source"]["mongodb"]["tableMappings"] = json::array();
   ExpectError(Call("POST", kPipes, no_tables), 400,
               "body.source.mongodb.tableMappings must list at least one table mapping");
-  const Answer other_mode = Call("POST", kPipes, CreateBody("cdc_only"));
-  EXPECT_EQ(other_mode.status, 400);
-  EXPECT_NE(other_mode.body.value("error", "").find("replicationMode \"cdc_only\" cannot be emulated"),
-            std::string::npos)
-      << other_mode.body;
+  ExpectError(Call("POST", kPipes, CreateBody("initial_load")), 400,
+              "body.source.mongodb.settings.replicationMode must be one of cdc, cdc_only, snapshot");
   EXPECT_TRUE(Steps().empty());
 
   const std::string id = Create();
@@ -437,7 +592,7 @@ TEST_F(ClickPipesApiTest, EveryRequestTheModelDecidesIsRecordedWithItsOutcomeAnd
   const std::string second = Create();
   ASSERT_NE(second, first);
   EXPECT_EQ(second, ClickPipeId(kSeed, 1));
-  ASSERT_EQ(Command(second, "stop").status, 400);  // Provisioning does not accept pause.
+  ASSERT_EQ(Command(second, "stop").status, 400);  // Provisioning does not accept stop.
   ASSERT_EQ(Call("PATCH", kPipes + "/" + first,
                  json{{"source", {{"mongodb", {{"settings", {{"syncIntervalSeconds", 10}}}}}}}})
                 .status,
@@ -459,7 +614,7 @@ TEST_F(ClickPipesApiTest, EveryRequestTheModelDecidesIsRecordedWithItsOutcomeAnd
       {15 * sim::kMinute, "pause", 0, true}, {later, "create", 1, true},
       {later, "pause", 1, false},       {later, "edit_settings", 0, true},
       {later, "resume", 0, true},       {later, "resync", 1, false},
-      {later, "pause", 1, false},
+      {later, "delete", 1, true},
   };
   const std::vector<sim::Step> steps = Steps();
   ASSERT_EQ(steps.size(), expected.size());
@@ -499,8 +654,8 @@ TEST_F(ClickPipesApiTest, NoFreeSlotAnswers400NamingTheConfiguredPipes) {
   Create();
   const Answer second = Call("POST", kPipes, CreateBody());
   ExpectError(second, 400,
-              "no room for another ClickPipe: the emulated service has 1 pipe slot(s) and all have "
-              "been used, deleted pipes included (set \"pipes\" in the --config file for more)");
+              "no room for another ClickPipe: the emulated service has 1 pipe slot(s) and all are in use "
+              "(delete a ClickPipe, or set \"pipes\" in the --config file for more)");
   EXPECT_EQ(Steps().size(), 1U);
 }
 
@@ -517,6 +672,8 @@ TEST_F(ClickPipesApiTest, Profile2024PipeNeedsNoReplicationModeAndStopsWithoutPa
   const Answer stopped = Command(id, "stop");
   ASSERT_EQ(stopped.status, 200) << stopped.body;
   EXPECT_EQ(stopped.body["result"]["state"], "Paused");
+  ExpectError(Call("POST", kPipes, CreateBody("snapshot")), 400,
+              "replicationMode \"snapshot\" is not in profile 2024: its pipes have no modes and run as cdc");
 }
 
 TEST(ClickPipeIdTest, IdsAreUuidShapedAndDependOnlyOnSeedAndSlot) {

@@ -38,6 +38,28 @@ def auth_headers(key):
     return {"Authorization": "Basic " + base64.b64encode(key.encode()).decode()} if key else {}
 
 
+def create_body(name, mode):
+    return {"name": name, "source": {"mongodb": {
+        "uri": "mongodb+srv://cluster0.example.mongodb.net", "settings": {"replicationMode": mode},
+        "tableMappings": [{"sourceDatabaseName": "shop", "sourceCollection": name, "targetTable": f"shop_{name}"}]}},
+        "destination": {"database": "default"}}
+
+
+def create(server, name, mode):
+    status, answer, text = http_json("POST", pipes_url(server), create_body(name, mode))
+    claim(status == 200, f"create {name} ({mode}): HTTP {status} {text}")
+    claim(answer["result"]["source"]["mongodb"]["settings"]["replicationMode"] == mode,
+          f"create {name}: the pipe does not report replicationMode {mode}: {answer}")
+    return answer["result"]["id"]
+
+
+def two_slots(workdir):
+    path = os.path.join(workdir, "two-slots.json")
+    with open(path, "w") as file:
+        json.dump({"pipes": 2}, file)
+    return ["--config", path]
+
+
 def create_running_pipe(server, key=None):
     """Creates a cdc pipe on shop.orders and advances until it is Running; its id."""
     body = {"name": "orders", "source": {"mongodb": {
@@ -169,7 +191,57 @@ def DocsCurlStopsAndStartsAPipe(workdir):
     server.stop()
 
 
+def SnapshotAndCdcPipesFollowTheirModesAndADeleteFreesASlot(workdir):
+    # One session, two modes; a full service takes a create again after a
+    # delete, and the record (with the delete in it) replays to the live hash.
+    server = Server(PIPECHECK, model="clickpipe", extra=two_slots(workdir), workdir=workdir)
+    cdc = create(server, "orders", "cdc")
+    snapshot = create(server, "customers", "snapshot")
+    server.advance("15m")
+    claim(get_pipe(server, cdc)["state"] == "Running", "the cdc pipe is not Running")
+    claim(get_pipe(server, snapshot)["state"] == "Completed", "the snapshot pipe is not Completed")
+    status, answer, text = http_json("POST", pipes_url(server), create_body("users", "cdc_only"))
+    claim(status == 400 and "no room for another ClickPipe" in answer.get("error", ""), f"a third create: {text}")
+    status, _, text = http_json("DELETE", f"{pipes_url(server)}/{snapshot}")
+    claim(status == 200, f"delete: HTTP {status} {text}")
+    status, _, _ = http_json("GET", f"{pipes_url(server)}/{snapshot}")
+    claim(status == 404, f"the deleted pipe answers HTTP {status}, not 404")
+    users = create(server, "users", "cdc_only")
+    claim(users not in (cdc, snapshot), "the new pipe took an id already given")
+    server.advance("10m")
+    claim(get_pipe(server, users)["state"] == "Running", "the cdc_only pipe is not Running")
+    claim(("delete", True) in operations(server), f"no delete in the trace: {operations(server)}")
+    server.stop()
+
+
+def FaultsNameAPipeByItsIdAndAnIdleServiceAnswers424(workdir):
+    server = Server(PIPECHECK, model="clickpipe", workdir=workdir)
+    first = create(server, "orders", "cdc")
+    second = create(server, "customers", "cdc")
+    status, answer, text = http_json("PATCH", f"{pipes_url(server)}/{second}/state", {"command": "stop"})
+    claim(status == 400 and answer.get("error") == "ClickPipe in state Provisioning does not accept stop",
+          f"stop in Provisioning: HTTP {status} {text}")
+    server.advance("15m")
+    reply = server.ctl("POST", "fault", {"fault": "irrecoverable_error", "pipe": second})
+    claim(reply.get("accepted") is True, f"the fault by id was refused: {reply}")
+    claim(get_pipe(server, second)["state"] == "Failed", "the pipe named by id is not Failed")
+    claim(get_pipe(server, first)["state"] == "Running", "the other pipe is not Running")
+    status, answer, text = http_json("POST", f"{server.control}/pipecheck/v1/fault",
+                                     {"fault": "lag", "pipe": "not-a-pipe"})
+    claim(status == 400 and '"pipe" in the request body' in answer.get("error", "")
+          and "$.steps" not in answer.get("error", ""), f"a wrong id: HTTP {status} {text}")
+    server.fault("idle", "2h")
+    status, answer, text = http_json("GET", pipes_url(server))
+    claim(status == 424 and answer.get("status") == 424 and "FAILED_DEPENDENCY" in answer.get("error", ""),
+          f"a request to the idle service: HTTP {status} {text}")
+    server.advance("2m")  # The running pipe's next sync wakes the service.
+    claim(get_pipe(server, first)["state"] == "Running", "the service did not wake")
+    server.stop()
+
+
 CLAIMS = [
+    SnapshotAndCdcPipesFollowTheirModesAndADeleteFreesASlot,
+    FaultsNameAPipeByItsIdAndAnIdleServiceAnswers424,
     PauseEditResumeScriptAddsATable,
     PauseEditResumeScriptStartsThePipeAfterASettingsEdit,
     PauseEditResumeScriptFailsWhenTheResumePointIsLostWhilePaused,
