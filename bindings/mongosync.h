@@ -14,6 +14,7 @@
 #include "bindings/mongosync_mutation.h"
 #include "model/describe.h"
 #include "model/mongosync.h"
+#include "model/mongosync_version.h"
 #include "properties/mongosync_space.h"
 #include "sim/scenario.h"
 #include "validate/automaton.h"
@@ -50,8 +51,13 @@ struct Mongosync {
   // `validate`: one subject as a poller sees it, and the facts a raw API
   // body reports beside the state (bits of the automaton's facts).
   static validate::Automaton Observable(Profile profile);
+  // As the newest release judges it.
   static void ObservedFacts(const validate::Observation& seen, std::uint32_t& care,
                             std::uint32_t& value);
+  // As `version` judges it: lag above 30 s is a fact only where it makes
+  // canCommit false (model/mongosync_version.h).
+  static void ObservedFactsAt(const validate::Observation& seen, std::uint32_t& care,
+                              std::uint32_t& value, model::mongosync::Version version);
 
   // The mutation check of its tables (mutate).
   using Mutation = MongosyncMutation;

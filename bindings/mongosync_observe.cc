@@ -66,6 +66,11 @@ validate::Automaton Mongosync::Observable(Profile) {
 
 void Mongosync::ObservedFacts(const validate::Observation& seen, std::uint32_t& care,
                               std::uint32_t& value) {
+  ObservedFactsAt(seen, care, value, ms::kNewestVersion);
+}
+
+void Mongosync::ObservedFactsAt(const validate::Observation& seen, std::uint32_t& care,
+                                std::uint32_t& value, ms::Version version) {
   // Whatever its form, an observation is an answer of GET /progress: the
   // process was up.
   care = kUp;
@@ -89,7 +94,9 @@ void Mongosync::ObservedFacts(const validate::Observation& seen, std::uint32_t& 
   // (the verifier's lag, index builds) while lagTimeSeconds is low. The model
   // keeps lag for RUNNING, where it decides canCommit; elsewhere (COMMITTING
   // lasts about lagTimeSeconds, MS-COM) a high lag says nothing it has.
-  if (seen.state == "RUNNING" && seen.lag_seconds && *seen.lag_seconds > 30.0) {
+  // Before 1.21 lag never decides canCommit, so it says nothing at all.
+  if (ms::Has(version, ms::Feature::kLagBlocksCommit) && seen.state == "RUNNING" &&
+      seen.lag_seconds && *seen.lag_seconds > 30.0) {
     care |= kLagHigh;
     value |= kLagHigh;
   }

@@ -206,6 +206,8 @@ int Main(int argc, char** argv) {
   validate_command->add_option("--max-gap", validate.max_gap,
                                "flag a transient state seen for longer than this, e.g. 1h (default: off)");
   validate_command->add_option("--format", validate.format, "text (default) or json");
+  validate_command->add_option("--mongosync-version", validate.mongosync_version,
+                               "the mongosync release whose /progress rules judge the history, 1.8 to 1.21 (default 1.21)");
 
   ServeRequest serve;
   CLI::App* serve_command = app.add_subcommand(
@@ -240,6 +242,8 @@ int Main(int argc, char** argv) {
   serve_command->add_option("--max-connections", serve.max_connections,
                             "open connections at once; past it a client is answered 503 (default 1024)")
       ->check(WholeNumber("--max-connections", 1, 100000));
+  serve_command->add_option("--mongosync-version", serve.mongosync_version,
+                            "the mongosync release emulated: its /progress fields and rules, 1.8 to 1.21 (default 1.21)");
 
   bool known = argc < 2 || argv[1][0] == '-';
   for (const CLI::App* command : app.get_subcommands({})) {

@@ -12,12 +12,14 @@
 
 #include "bindings/registry.h"
 #include "model/input_error.h"
+#include "model/mongosync_version.h"
 #include "serve/clickpipes_api.h"
 #include "serve/mongosync_api.h"
 #include "serve/record_file.h"
 #include "serve/server.h"
 #include "serve/session.h"
 #include "sim/scenario.h"
+#include "validate/history.h"
 
 namespace pipecheck::cli {
 namespace {
@@ -41,6 +43,28 @@ void RaiseDescriptorLimit() {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// --mongosync-version into the config's mongosync_version, which the
+// session's record keeps so that replay emulates the same release.
+void ApplyVersion(const ServeRequest& request, sim::ModelKind kind, nlohmann::json& config) {
+  if (request.mongosync_version.empty()) return;
+  if (kind != sim::ModelKind::kMongosync) {
+    throw InputError("only --model mongosync has versions", "--mongosync-version");
+  }
+  const auto version = model::mongosync::ParseVersion(request.mongosync_version);
+  if (!version) {
+    throw InputError(fmt::format("unknown mongosync version '{}'; expected 1.8 to 1.21",
+                                 validate::PrintableName(request.mongosync_version)),
+                     "--mongosync-version");
+  }
+  const std::string text = model::mongosync::ToString(*version);
+  if (config.contains("mongosync_version") && config["mongosync_version"] != text) {
+    throw InputError(fmt::format("the config says mongosync_version {}; --mongosync-version says {}",
+                                 config["mongosync_version"].dump(), text),
+                     "--mongosync-version");
+  }
+  config["mongosync_version"] = text;
 }
 
 // The journal's name in the record directory ("" for none).
@@ -77,6 +101,7 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
     nlohmann::json config = ReadConfig(request.config);
     // A service has room for several pipes unless the config says otherwise.
     if (B::kKind == sim::ModelKind::kClickPipe && !config.contains("pipes")) config["pipes"] = 4;
+    ApplyVersion(request, B::kKind, config);
     nlohmann::json document = {{"format", "pipecheck-scenario/1"},
                                {"name", fmt::format("{} serve session", B::kName)},
                                {"model", sim::ToString(B::kKind)},

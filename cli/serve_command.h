@@ -26,6 +26,7 @@ struct ServeRequest {
   std::string journal;      // Empty: pipecheck-serve-PID.journal; "none": no journal.
   std::string read_timeout = "10s";
   int max_connections = 1024;
+  std::string mongosync_version;  // Empty: the config's, else the newest (1.21).
 };
 
 int RunServe(const ServeRequest& request, std::ostream& err);

@@ -9,6 +9,7 @@
 
 #include "bindings/registry.h"
 #include "model/input_error.h"
+#include "model/mongosync_version.h"
 #include "sim/time.h"
 #include "validate/engine.h"
 #include "validate/feed.h"
@@ -347,6 +348,21 @@ void PrintJson(const validate::Judge& judge, const std::vector<SubjectVerdict>& 
   out << (first ? "]" : "\n  ]") << "\n}\n";
 }
 
+// --mongosync-version: the release whose rules judge the history.
+model::mongosync::Version MongosyncVersion(const ValidateRequest& request, sim::ModelKind kind) {
+  if (request.mongosync_version.empty()) return model::mongosync::kNewestVersion;
+  if (kind != sim::ModelKind::kMongosync) {
+    throw InputError("only --model mongosync has versions", "--mongosync-version");
+  }
+  const auto version = model::mongosync::ParseVersion(request.mongosync_version);
+  if (!version) {
+    throw InputError(fmt::format("unknown mongosync version '{}'; expected 1.8 to 1.21",
+                                 validate::PrintableName(request.mongosync_version)),
+                     "--mongosync-version");
+  }
+  return *version;
+}
+
 }  // namespace
 
 int RunValidate(const ValidateRequest& request, std::ostream& out) {
@@ -367,12 +383,20 @@ int RunValidate(const ValidateRequest& request, std::ostream& out) {
   }
   return bindings::WithBinding(request.model, [&]<class B>(B) {
     const auto profile = B::ParseProfile(request.profile);
+    const auto version = MongosyncVersion(request, B::kKind);
     const Automaton automaton = B::Observable(profile);
     validate::Judge::Options options;
     options.modes = AllowedModes(automaton, B::kName, request.mode);
     options.max_gap_ms = max_gap_ms;
     validate::Judge judge(automaton, options);
-    const validate::FeedTotals totals = validate::Feed(judge, request.files, B::ObservedFacts);
+    const auto facts = [&](const validate::Observation& seen, std::uint32_t& care, std::uint32_t& value) {
+      if constexpr (B::kKind == sim::ModelKind::kMongosync) {
+        B::ObservedFactsAt(seen, care, value, version);
+      } else {
+        B::ObservedFacts(seen, care, value);
+      }
+    };
+    const validate::FeedTotals totals = validate::Feed(judge, request.files, facts);
     RequireObservations(request.files, totals);
     const std::vector<SubjectVerdict> verdicts = judge.Finish();
     const bool named_modes = !(automaton.modes.size() == 1 && automaton.modes[0].empty());

@@ -22,6 +22,7 @@ struct ValidateRequest {
   std::string mode;     // Empty: any mode; the output says which fit.
   std::string max_gap;  // Empty: no flag for long transients.
   std::string format = "text";
+  std::string mongosync_version;  // Empty: the newest the documents describe (1.21).
   std::vector<std::string> files;
 };
 

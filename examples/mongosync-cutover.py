@@ -19,12 +19,13 @@ hook is the only part of the script that knows about the emulator. With
 `pipecheck serve --clock real --speed 60` the script needs no --control: it
 sleeps, and the emulator's simulated minutes pass in real seconds.
 
-A careful script survives short outages: a refused connection, or a /progress
-that answers success:false (mongosync documents that /progress may fail for a
-while after a restart, and that retrying is safe), is retried up to --retries
-times in a row, waiting --interval each time. /start and /commit are not
-retried after an error response: they change the migration, and an error
-there needs a person.
+A careful script survives short outages: a refused connection is retried up to
+--retries times in a row, waiting --interval each time. mongosync documents
+that /progress may fail for at least 2 minutes after a resume or a restart, and
+that retrying is safe: a /progress that answers success:false is retried
+until both --retries attempts and those 2 minutes have passed, so a short --interval still outlasts the window. /start and /commit
+are not retried after an error response: they change the migration, and an
+error there needs a person.
 
 Exit status:
   0  the migration is COMMITTED
@@ -43,6 +44,7 @@ import urllib.error
 import urllib.request
 
 EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_TIMEOUT = 1, 3, 4
+PROGRESS_DELAY = 120  # Seconds /progress may fail after a resume or restart.
 
 
 class Failure(Exception):
@@ -128,6 +130,7 @@ class Cutover:
     def progress(self):
         """GET /progress, retrying refused connections and success:false answers."""
         failures = 0
+        failing_since = None  # When /progress first answered success:false.
         while True:
             try:
                 status, answer = self.request("GET", "progress")
@@ -140,18 +143,26 @@ class Cutover:
                          f"canWrite={json.dumps(p.get('canWrite'))} info={json.dumps(p.get('info'))} "
                          f"lagTimeSeconds={json.dumps(p.get('lagTimeSeconds'))}")
                 return p
+            if failing_since is None:
+                failing_since = self.waited
             failures = self.retry_or_fail(
                 failures, f"/progress answered HTTP {status}: {answer.get('error')}: {answer.get('errorDescription')}",
-                unreachable=False)
+                unreachable=False, window_since=failing_since)
 
-    def retry_or_fail(self, failures, what, unreachable=True):
+    def retry_or_fail(self, failures, what, unreachable=True, window_since=None):
+        """Counts a failure; waits and returns the count, or raises once retries run out.
+
+        With window_since (a failing /progress), retries also last until
+        PROGRESS_DELAY seconds have passed since it first failed."""
         failures += 1
-        if failures > self.retries:
+        in_window = window_since is not None and self.waited - window_since < PROGRESS_DELAY
+        if failures > self.retries and not in_window:
             if unreachable:
                 raise Failure(EXIT_UNREACHABLE, f"cannot reach mongosync ({failures} attempts in a row): {what}; "
                                                 f"is the mongosync process running?")
             raise Failure(EXIT_REFUSED, f"giving up after {failures} attempts: {what}")
-        self.log(f"{what}; retry {failures} of {self.retries} in {self.interval} s")
+        limit = f"{self.retries}" if not in_window else f"{self.retries} (or {PROGRESS_DELAY} s)"
+        self.log(f"{what}; retry {failures} of {limit} in {self.interval} s")
         self.wait()
         return failures
 

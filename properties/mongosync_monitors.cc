@@ -237,7 +237,7 @@ void MongosyncMonitor::OnCommitAccepted(const sim::TraceEvent& event) {
             fmt::format("/commit accepted in phase {}", ms::ToString(sync.phase)));
   } else if (!lag) {
     Hit(P("commit_only_when_can_commit"), "/commit accepted with the applied point lost");
-  } else if (*lag > kLagLimit) {
+  } else if (world_.LagBlocksCommit() && *lag > kLagLimit) {
     Hit(P("commit_only_when_can_commit"),
             fmt::format("/commit accepted with lag {} (canCommit allows 30s)",
                         sim::FormatDuration(*lag)));

@@ -1,13 +1,18 @@
 #include "serve/mongosync_api.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "model/input_error.h"
 #include "model/mongosync.h"
+#include "model/mongosync_version.h"
 #include "sim/mongosync_world.h"
 #include "sim/start_body.h"
 
@@ -102,37 +107,125 @@ void Operation(Router& router, Session& session, const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// Every field this release's /progress has, in the documented order (MS-PT).
+std::vector<std::string_view> ProgressKeys(ms::Version version) {
+  std::vector<std::string_view> keys = {"state", "canCommit", "canWrite", "info", "lagTimeSeconds"};
+  if (ms::Has(version, ms::Feature::kLagObject)) keys.push_back("lag");
+  for (const char* key : {"totalEventsApplied", "collectionCopy", "directionMapping", "mongosyncID",
+                          "coordinatorID"}) {
+    keys.push_back(key);
+  }
+  if (ms::Has(version, ms::Feature::kVerification)) keys.push_back("verification");
+  if (ms::Has(version, ms::Feature::kCeaCatchupEstimate)) keys.push_back("estimatedSecondsToCEACatchup");
+  if (ms::Has(version, ms::Feature::kPingLatency)) {
+    keys.push_back("source");
+    keys.push_back("destination");
+  }
+  if (ms::Has(version, ms::Feature::kOplogTimeRemaining)) keys.push_back("estimatedOplogTimeRemaining");
+  if (ms::Has(version, ms::Feature::kWarnings)) keys.push_back("warnings");
+  return keys;
+}
+
+// lagTimeSeconds: null in PAUSED (MS-PROG) and once the applied point is
+// lost; 0 from COMMITTED on (MS-PT).
+std::optional<std::int64_t> LagSeconds(const sim::MongosyncWorld& world) {
+  const ms::State state = world.sync().state;
+  if (state == ms::State::kPaused) return std::nullopt;
+  if (state == ms::State::kCommitted) return 0;
+  const std::optional<sim::Millis> lag = world.LagMillis();
+  if (!lag) return std::nullopt;
+  return *lag / sim::kSecond;
+}
+
+ordered_json OrNull(const std::optional<std::int64_t>& value) {
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+// The embedded verifier's view of one side (MS-PT): it hashes what the copy
+// wrote, then follows the change stream.
+ordered_json VerifierSide(const sim::MongosyncWorld& world, std::uint64_t documents,
+                          std::uint64_t hashed, const std::optional<std::int64_t>& lag) {
+  const ms::Sync& sync = world.sync();
+  const bool copying = sync.state == ms::State::kRunning && sync.phase == ms::Phase::kCollectionCopy;
+  const int total = world.cluster(world.source_index()).collection_count();
+  return {{"estimatedDocumentCount", documents},
+          {"hashedDocumentCount", hashed},
+          {"lagTimeSeconds", OrNull(lag)},
+          {"phase", copying ? "initial hashing" : "stream hashing"},
+          {"scannedCollectionCount", copying ? std::min(world.collections_copied(), total) : total},
+          {"totalCollectionCount", total}};
+}
+
+// The fields of the releases after 1.8, outside IDLE.
+void NewerFields(const sim::MongosyncWorld& world, std::uint64_t source_documents,
+                 std::uint64_t copied_documents, ordered_json& progress) {
+  const ms::Sync& sync = world.sync();
+  const std::optional<std::int64_t> lag = LagSeconds(world);
+  const bool has_lag = lag && sync.state != ms::State::kPaused;
+  progress["lag"] = has_lag ? ordered_json{{"overallLagSeconds", *lag}, {"crudLagSeconds", *lag},
+                                           {"ddlLagSeconds", 0}}
+                            : ordered_json(nullptr);
+  progress["verification"] = nullptr;
+  if (sync.options.verification) {
+    progress["verification"] = {
+        {"source", VerifierSide(world, source_documents, copied_documents, lag)},
+        {"destination", VerifierSide(world, copied_documents, copied_documents, lag)}};
+  }
+  // Catching up needs the pending events at the apply rate; none while stalled.
+  const bool cea = sync.state == ms::State::kRunning && sync.phase == ms::Phase::kChangeEventApplication;
+  const std::int64_t rate = world.ApplyRate();
+  progress["estimatedSecondsToCEACatchup"] = nullptr;
+  if (cea && lag && rate > 0) {
+    const sim::SourceCluster& source = world.cluster(world.source_index());
+    const std::int64_t pending = std::max<std::int64_t>(0, source.next_ts() - world.applied_ts());
+    progress["estimatedSecondsToCEACatchup"] = (pending + rate - 1) / rate;
+  }
+  progress["source"] = {{"pingLatencyMs", 1}};
+  progress["destination"] = {{"pingLatencyMs", world.destination_available() ? ordered_json(1) : nullptr}};
+  // Only in RUNNING before canWrite (MS-PT): the time left before the first
+  // unapplied entry leaves the source oplog.
+  progress["estimatedOplogTimeRemaining"] = nullptr;
+  const std::optional<sim::Millis> lag_ms = world.LagMillis();
+  if (sync.state == ms::State::kRunning && !sync.can_write && lag_ms) {
+    progress["estimatedOplogTimeRemaining"] =
+        std::max<sim::Millis>(0, world.oplog_retention() - *lag_ms) / sim::kSecond;
+  }
+  progress["warnings"] = ordered_json::array();
+}
+
+// The /progress answer: the progress, or during the window after a resume
+// or restart (MS-DLY) the documented error shape, answered 503.
+ordered_json ProgressAnswer(const Session& session);
+
+}  // namespace
+
 ordered_json MongosyncProgress(const Session& session) {
   const auto& world = dynamic_cast<const sim::MongosyncWorld&>(session.world());
   const ms::Sync& sync = world.sync();
+  ordered_json all;
+  all["state"] = ms::ToString(sync.state);
+  all["canCommit"] = ms::CanCommit(sync);
   ordered_json progress;
-  progress["state"] = ms::ToString(sync.state);
-  progress["canCommit"] = ms::CanCommit(sync);
-  const bool idle = sync.state == ms::State::kIdle || sync.state == ms::State::kNone;
-  if (idle) {
+  const std::vector<std::string_view> keys = ProgressKeys(world.version());
+  if (sync.state == ms::State::kIdle || sync.state == ms::State::kNone) {
     // In IDLE every field except state and canCommit is null (MS-PROG).
-    for (const char* key : {"canWrite", "info", "lagTimeSeconds", "totalEventsApplied", "collectionCopy",
-                            "directionMapping", "mongosyncID", "coordinatorID"}) {
-      progress[key] = nullptr;
+    for (const std::string_view key : keys) {
+      const std::string name(key);
+      progress[name] = all.contains(name) ? all[name] : ordered_json(nullptr);
     }
     return progress;
   }
-  progress["canWrite"] = sync.can_write;
+  all["canWrite"] = sync.can_write;
   switch (sync.state) {
-    case ms::State::kRunning: progress["info"] = ms::ToString(sync.phase); break;
-    case ms::State::kCommitting: progress["info"] = "waiting for commit to complete"; break;
-    case ms::State::kCommitted: progress["info"] = "commit completed"; break;
-    default: progress["info"] = nullptr; break;
+    case ms::State::kRunning: all["info"] = ms::ToString(sync.phase); break;
+    case ms::State::kCommitting: all["info"] = "waiting for commit to complete"; break;
+    case ms::State::kCommitted: all["info"] = "commit completed"; break;
+    default: all["info"] = nullptr; break;
   }
-  const std::optional<sim::Millis> lag = world.LagMillis();
-  if (sync.state == ms::State::kPaused || !lag) {
-    progress["lagTimeSeconds"] = nullptr;  // Null in PAUSED (MS-PROG).
-  } else if (sync.state == ms::State::kCommitted) {
-    progress["lagTimeSeconds"] = 0;  // It becomes 0 at commit (MS-PT).
-  } else {
-    progress["lagTimeSeconds"] = *lag / 1000;
-  }
-  progress["totalEventsApplied"] = world.entries_applied();
+  all["lagTimeSeconds"] = OrNull(LagSeconds(world));
+  all["totalEventsApplied"] = world.entries_applied();
   std::uint64_t source_documents = 0;
   std::uint64_t copied_documents = 0;
   const sim::SourceCluster& source = world.cluster(world.source_index());
@@ -141,17 +234,39 @@ ordered_json MongosyncProgress(const Session& session) {
     source_documents += source.collection(c).live_count();
     if (c < destination.collection_count()) copied_documents += destination.collection(c).live_count();
   }
-  progress["collectionCopy"] = {
-      {"estimatedTotalBytes", source_documents * kDocumentBytes},
-      {"estimatedCopiedBytes", std::min(copied_documents, source_documents) * kDocumentBytes}};
+  copied_documents = std::min(copied_documents, source_documents);
+  all["collectionCopy"] = {{"estimatedTotalBytes", source_documents * kDocumentBytes},
+                           {"estimatedCopiedBytes", copied_documents * kDocumentBytes}};
   const int source_cluster = world.source_index();
-  progress["directionMapping"] = {
+  all["directionMapping"] = {
       {"Source", fmt::format("cluster{}: localhost:{}", source_cluster, 27017 + source_cluster)},
       {"Destination", fmt::format("cluster{}: localhost:{}", 1 - source_cluster, 27018 - source_cluster)}};
-  progress["mongosyncID"] = "coordinator";
-  progress["coordinatorID"] = "coordinator";
+  all["mongosyncID"] = "coordinator";
+  all["coordinatorID"] = "coordinator";
+  NewerFields(world, source_documents, copied_documents, all);
+  // Only the fields this release has, in its order.
+  for (const std::string_view key : keys) progress[std::string(key)] = all[std::string(key)];
   return progress;
 }
+
+namespace {
+
+ordered_json ProgressAnswer(const Session& session) {
+  const auto& world = dynamic_cast<const sim::MongosyncWorld&>(session.world());
+  if (!world.ProgressAnswers()) {
+    return {{"success", false},
+            {"error", "ProgressUnavailable"},
+            {"errorDescription",
+             fmt::format("mongosync is resuming; /progress answers again at {} (retrying is safe)",
+                         sim::FormatDuration(world.progress_unavailable_until()))}};
+  }
+  ordered_json body;
+  body["success"] = true;
+  body["progress"] = MongosyncProgress(session);
+  return body;
+}
+
+}  // namespace
 
 std::unique_ptr<Router> MakeMongosyncApi(Session& session, const std::string& api_key) {
   auto router = std::make_unique<Router>(&Shape);
@@ -162,14 +277,15 @@ std::unique_ptr<Router> MakeMongosyncApi(Session& session, const std::string& ap
     sim::Step step;
     step.action = "progress";
     // A poll that sees what the last one saw is folded into it (serve/session.h).
+    // The answer says whether /progress answers at all, so a poll that
+    // would now answer is never folded into a refused one.
     const Session::PollResult poll = session.Poll(std::move(step), [](const Session& polled) {
-      ordered_json body;
-      body["success"] = true;
-      body["progress"] = MongosyncProgress(polled);
-      return Dump(body);
+      return Dump(ProgressAnswer(polled));
     });
-    if (!poll.outcome.accepted) return RefuseOutcome(response, poll.outcome.message);
-    response.status = 200;
+    const auto& world = dynamic_cast<const sim::MongosyncWorld&>(session.world());
+    if (!poll.outcome.accepted && world.ProgressAnswers()) return RefuseOutcome(response, poll.outcome.message);
+    response.status = poll.outcome.accepted ? 200 : 503;
+    response.content_type = "application/json";
     response.body = poll.answer;
   });
   return router;

@@ -4,6 +4,11 @@
 //        {"success":false,"error":NAME,"errorDescription":TEXT} (HTTP 400)
 //   GET  /api/v1/progress                             {"success":true,"progress":{...}}
 //
+// /progress has the fields of the emulated release (the scenario config's
+// mongosync_version, model/mongosync_version.h). For 2 minutes after a
+// resume or restart it answers 503 ProgressUnavailable in the error shape
+// (MS-DLY): the world refuses the `progress` step, so replay refuses it too.
+//
 // Every call is a step of the model applied to the session's world (the
 // /start body parsed as the real one, strictly: sim/start_body.h), recorded
 // with its outcome. The error names are the model's (docs/decisions.md D7);

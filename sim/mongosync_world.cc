@@ -49,7 +49,7 @@ constexpr Millis kReportEvery = 60 * kSecond;     // Apply summaries in the trac
 constexpr Millis kMaintenanceEvery = kMinute;     // Oplog trimming when no write trims it.
 constexpr Millis kDefaultLagFor = 30 * kMinute;
 constexpr Millis kDefaultUnavailableFor = 10 * kMinute;
-constexpr std::int64_t kLagSlowdown = 20;         // The lag fault divides the apply rate.
+constexpr Millis kProgressDelay = 2 * kMinute;    // /progress fails after resume or restart (MS-DLY).
 constexpr std::uint64_t kValueBound = 1000000000;  // Document values are in [0, kValueBound).
 static_assert(kLagLimit < kReportEvery);
 
@@ -292,6 +292,11 @@ void MongosyncWorld::Enter(Trigger trigger, const ms::Sync& before) {
     case Trigger::kCrash:
       ++crash_count_;
       break;
+    case Trigger::kResume:
+    case Trigger::kRestart:
+      // /progress may fail for 2 minutes after a resume or a restart (MS-DLY).
+      progress_unavailable_until_ = now() + kProgressDelay;
+      break;
     default:
       break;
   }
@@ -354,6 +359,13 @@ StepOutcome MongosyncWorld::ApplyOperation(const Step& step) {
     return {false, std::move(message)};
   }
   if (*trigger == Trigger::kRestart) return Restart();
+  if (*trigger == Trigger::kProgress && sync_.process == Process::kUp && !ProgressAnswers()) {
+    std::string message = fmt::format(
+        "ProgressUnavailable: mongosync is resuming; /progress answers again at {} (retrying is safe)",
+        FormatDuration(progress_unavailable_until_));
+    Record(TraceKind::kOperation, ms::ToString(*trigger), false, message);
+    return {false, std::move(message)};
+  }
   return TakeStep(*trigger, step.body.value_or(ms::StartOptions{}));
 }
 
@@ -383,8 +395,7 @@ StepOutcome MongosyncWorld::ApplyFault(const Step& step) {
     case Trigger::kLag: {
       const Millis until = now() + step.duration.value_or(kDefaultLagFor);
       lag_fault_until_ = std::max(lag_fault_until_, until);
-      return Inject("lag", fmt::format("apply rate {}/s -> {}/s until {}",
-                                       config_.apply_events_per_second, ApplyRate(),
+      return Inject("lag", fmt::format("change event application stalls until {}",
                                        FormatDuration(lag_fault_until_)));
     }
     case Trigger::kOplogRollover: {
@@ -598,7 +609,8 @@ void MongosyncWorld::UpdateLag() {
   }
   const auto lag = LagMillis();
   if (!lag) return;  // CheckRollover ends the process instead.
-  const bool high = *lag > kLagLimit;
+  // Before 1.21 lag does not decide canCommit (MS-PT21): lag_high stays false.
+  const bool high = LagBlocksCommit() && *lag > kLagLimit;
   if (high && !sync_.lag_high) {
     TakeStep(Trigger::kLag);
   } else if (!high && sync_.lag_high) {
@@ -618,9 +630,18 @@ Millis MongosyncWorld::DrainMillis() const {
 }
 
 std::int64_t MongosyncWorld::ApplyRate() const {
-  const std::int64_t rate = config_.apply_events_per_second;
-  if (now() < lag_fault_until_) return std::max<std::int64_t>(1, rate / kLagSlowdown);
-  return rate;
+  // The lag fault stalls change event application: lag then grows with the
+  // clock whatever the workload's rate (docs/decisions.md, the lag fault).
+  if (now() < lag_fault_until_) return 0;
+  return config_.apply_events_per_second;
+}
+
+bool MongosyncWorld::LagBlocksCommit() const {
+  return ms::Has(config_.mongosync_version, ms::Feature::kLagBlocksCommit);
+}
+
+bool MongosyncWorld::ProgressAnswers() const {
+  return sync_.process == Process::kUp && now() >= progress_unavailable_until_;
 }
 
 void MongosyncWorld::Corrupt() {

@@ -16,7 +16,12 @@
 //  - The model's `lag_high` equals (real lag > 30 s) whenever an operation is
 //    applied and after every apply tick in RUNNING, phase CEA, process up: the
 //    world Steps the fault row `lag` and the event row `lag_recovered` to keep
-//    it so (MS-PT21). Elsewhere lag is not reported and not tracked.
+//    it so (MS-PT21). Elsewhere lag is not reported and not tracked. Before
+//    1.21 (config mongosync_version) lag never decides canCommit, so
+//    `lag_high` stays false.
+//  - The injected lag fault stalls change event application for its duration.
+//  - For 2 minutes after an accepted resume or restart, a `progress` step is
+//    refused (ProgressUnavailable) and recorded so (MS-DLY).
 //  - An apply never crosses a gap: when the applied point is no longer in the
 //    source oplog, the world Steps `oplog_rollover` (RUNNING, PAUSED) and the
 //    process exits; it never applies past the gap (MS-OPL). Retention loses
@@ -86,6 +91,20 @@ class MongosyncWorld final : public World {
   bool ApplyPointLost() const;
   // now - t(first unapplied entry); 0 when caught up; nullopt when lost.
   std::optional<Millis> LagMillis() const;
+  // Change events applied per second now (0 while the lag fault stalls it).
+  std::int64_t ApplyRate() const;
+  // Collections copied by the current migration's collection copy.
+  int collections_copied() const { return copy_next_; }
+  Millis oplog_retention() const { return config_.oplog_retention; }
+  // The release emulated (scenario config mongosync_version).
+  model::mongosync::Version version() const { return config_.mongosync_version; }
+  // Whether lag above 30 s makes canCommit false in this release (MS-PT21).
+  bool LagBlocksCommit() const;
+  // Whether GET /progress answers now: the process is up and the window
+  // after a resume or restart is over (MS-DLY).
+  bool ProgressAnswers() const;
+  // The end of that window (0 before any resume or restart).
+  Millis progress_unavailable_until() const { return progress_unavailable_until_; }
   // Oplog entries applied to a destination so far (CEA and the commit drain).
   std::int64_t entries_applied() const { return entries_applied_; }
   // Workload writes made to a source so far (skipped ones do not count).
@@ -153,7 +172,6 @@ class MongosyncWorld final : public World {
   void Corrupt();
   Millis CopyMillis() const;
   Millis DrainMillis() const;
-  std::int64_t ApplyRate() const;
   // A trace event that is not a Step: data, an injected fault, a refused
   // name. `what` must outlive the trace (a literal or a model name).
   void Record(TraceKind kind, std::string_view what, bool accepted, std::string detail);
@@ -186,6 +204,7 @@ class MongosyncWorld final : public World {
   std::int64_t entries_applied_ = 0;
 
   Millis lag_fault_until_ = 0;
+  Millis progress_unavailable_until_ = 0;
   Millis destination_unavailable_until_ = 0;
   // The verifier_mismatch fault models a defect in how mongosync writes one
   // destination document: from the fault on, every copy or apply of it leaves

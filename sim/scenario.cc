@@ -192,7 +192,7 @@ void ParseConfig(const json& object, const Path& path, Scenario& scenario) {
   if (clickpipe) {
     known.insert({"mode", "pipes", "sync_interval", "pull_batch_size", "snapshot_rows_per_second"});
   } else {
-    known.insert({"copy_documents_per_second", "apply_events_per_second"});
+    known.insert({"copy_documents_per_second", "apply_events_per_second", "mongosync_version"});
   }
   for (const auto& [key, value] : object.items()) {
     if (!known.count(key)) {
@@ -253,6 +253,14 @@ void ParseConfig(const json& object, const Path& path, Scenario& scenario) {
   if (object.contains("apply_events_per_second")) {
     config.apply_events_per_second = static_cast<int>(
         Integer(object["apply_events_per_second"], at("apply_events_per_second"), 1, 10000000));
+  }
+  if (object.contains("mongosync_version")) {
+    const std::string text = String(object["mongosync_version"], at("mongosync_version"));
+    const auto version = model::mongosync::ParseVersion(text);
+    if (!version) {
+      at("mongosync_version").Fail(fmt::format("unknown mongosync version \"{}\"; expected 1.8 to 1.21", text));
+    }
+    config.mongosync_version = *version;
   }
 }
 
@@ -645,6 +653,7 @@ nlohmann::ordered_json HeadToJson(const Scenario& scenario) {
   } else {
     config["copy_documents_per_second"] = c.copy_documents_per_second;
     config["apply_events_per_second"] = c.apply_events_per_second;
+    config["mongosync_version"] = model::mongosync::ToString(c.mongosync_version);
   }
   out["config"] = std::move(config);
   return out;

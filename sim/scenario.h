@@ -20,6 +20,7 @@
 
 #include "model/clickpipe.h"
 #include "model/mongosync.h"
+#include "model/mongosync_version.h"
 #include "sim/time.h"
 
 namespace pipecheck::sim {
@@ -49,6 +50,9 @@ struct Config {
   // mongosync.
   int copy_documents_per_second = 2000;  // Collection copy speed.
   int apply_events_per_second = 500;     // Change event application speed.
+  // The release emulated (config: mongosync_version "1.8".."1.21", default
+  // the newest): /progress's fields and the 30-second canCommit rule.
+  model::mongosync::Version mongosync_version = model::mongosync::kNewestVersion;
 };
 
 struct StepExpect {

@@ -190,6 +190,15 @@ claim "validate reads raw mongosync /progress bodies of a cutover with a reverse
 expect_exit 0 "$pipecheck" validate --model mongosync --format json "$histories/mongosync-cutover-with-reverse.jsonl" &&
   json 'p=d["pipes"][0]; assert d["verdict"]=="valid" and d["unanswered_polls"]==1; needs={(g["from"],g["to"]):g["needs"] for g in p["gaps"]}; assert needs[("COMMITTED","REVERSING")]=="operation" and needs[("REVERSING","RUNNING")]=="internal", needs' && ok
 
+claim "validate --mongosync-version 1.20 accepts canCommit true with lag 45 s: the 30 s rule is 1.21's"
+expect_exit 0 "$pipecheck" validate --model mongosync --mongosync-version 1.20 --format json "$histories/mongosync-can-commit-with-lag-45.jsonl" &&
+  json 'assert d["verdict"]=="valid", d' && ok
+
+claim "validate at 1.21 (the default, and named) finds canCommit true with lag 45 s impossible"
+expect_exit 1 "$pipecheck" validate --model mongosync --format json "$histories/mongosync-can-commit-with-lag-45.jsonl" &&
+  json 'f=d["pipes"][0]["first_impossible"]; assert f["line"]==3 and "MS-PT21" in f["sources"], f' &&
+  expect_exit 1 "$pipecheck" validate --model mongosync --mongosync-version 1.21 "$histories/mongosync-can-commit-with-lag-45.jsonl" && ok
+
 # The JSON report is written pipe by pipe; tests/validate-json/ holds the
 # documents the whole-tree dump gave for these histories, byte for byte.
 for golden in "clickpipe-many-pipes:clickpipe --max-gap 30m tests/histories/clickpipe-many-pipes.jsonl tests/histories/clickpipe-invalid-completed-cdc.jsonl tests/histories/clickpipe-healthy-cdc-week.jsonl" "mongosync-cutover-with-reverse:mongosync tests/histories/mongosync-cutover-with-reverse.jsonl"; do

@@ -22,6 +22,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "model/mongosync.h"
+#include "model/mongosync_version.h"
 #include "properties/monitors.h"
 #include "properties/mongosync_monitors.h"
 #include "sim/mongosync_world.h"
@@ -279,7 +280,7 @@ TEST(MongosyncWorld, RestartInCommittingWithVerificationExitsThenWipeStartsOver)
 TEST(MongosyncWorld, OplogRolloverUnderLagExitsTheProcess) {
   sim::Scenario scenario = Base(6, 2 * kHour);
   scenario.config.oplog_retention = 10 * kMinute;
-  scenario.config.apply_events_per_second = 20;  // 1/s under the lag fault; 2 writes/s.
+  scenario.config.apply_events_per_second = 20;  // Stalled under the lag fault; 2 writes/s.
   scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{}),
                     Fault(5 * kMinute, "lag", 90 * kMinute), Do(90 * kMinute, "commit")};
   const Driven run = Drive(scenario);
@@ -294,6 +295,37 @@ TEST(MongosyncWorld, OplogRolloverUnderLagExitsTheProcess) {
     lag_step = lag_step || (event.what == "lag" && event.row >= 0);
   }
   EXPECT_TRUE(lag_step) << "lag above 30 s must Step the model's lag row";
+}
+
+// The lag fault stalls application: at the default 2 writes/s lag passes
+// 30 s and canCommit turns false at 1.21, while 1.20 has no such rule.
+TEST(MongosyncWorld, LagFaultAtTheDefaultsBlocksCommitOnlyFromVersion121) {
+  for (const auto& [version, accepted] : {std::pair{ms::Version{1, 21}, false}, std::pair{ms::Version{1, 20}, true}}) {
+    sim::Scenario scenario = Base(11, 20 * kMinute);
+    scenario.config.mongosync_version = version;
+    scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{}), Fault(5 * kMinute, "lag", kHour),
+                      Do(6 * kMinute, "commit")};
+    const Driven run = Drive(scenario);
+    EXPECT_EQ(run.outcomes[2].accepted, accepted) << ms::ToString(version);
+    EXPECT_EQ(run.Violations(), "") << ms::ToString(version);
+  }
+}
+
+// MS-DLY: a progress step within 2 minutes of a resume is refused, and
+// answered from then on.
+TEST(MongosyncWorld, ProgressIsRefusedForTwoMinutesAfterResume) {
+  sim::Scenario scenario = Base(12, 10 * kMinute);
+  scenario.steps = {Do(5 * kSecond, "start", ms::StartOptions{}), Do(kMinute, "pause"),
+                    Do(2 * kMinute, "resume"), Do(2 * kMinute, "progress"),
+                    Do(4 * kMinute - 1, "progress"), Do(4 * kMinute, "progress")};
+  const Driven run = Drive(scenario);
+  ASSERT_EQ(run.outcomes.size(), 6U);
+  EXPECT_TRUE(run.outcomes[2].accepted);
+  EXPECT_FALSE(run.outcomes[3].accepted);
+  EXPECT_NE(run.outcomes[3].message.find("ProgressUnavailable"), std::string::npos) << run.outcomes[3].message;
+  EXPECT_FALSE(run.outcomes[4].accepted);
+  EXPECT_TRUE(run.outcomes[5].accepted) << run.outcomes[5].message;
+  EXPECT_EQ(run.Violations(), "");
 }
 
 TEST(MongosyncWorld, InjectedOplogTruncationExitsARunningSyncWithUnappliedEntries) {

@@ -680,6 +680,13 @@ class MongosyncSystem final : public System {
         }
         continue;
       }
+      if (!event.accepted && event.what == "progress" &&
+          event.detail.rfind("ProgressUnavailable: ", 0) == 0) {
+        // MS-DLY: /progress may fail for a while after a resume or restart.
+        // The answer fails; the lifecycle has no row for it and does not move.
+        if (event.to != event.from) Fail(fmt::format("a refused /progress moved to {}", event.to));
+        continue;
+      }
       const std::optional<ms::Trigger> trigger = ms::ParseTrigger(event.what);
       if (!trigger) Fail(fmt::format("trace event '{}' is no mongosync trigger", event.what));
       ms::StartOptions body;

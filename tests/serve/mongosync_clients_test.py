@@ -32,8 +32,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CUTOVER = os.path.join(ROOT, "examples", "mongosync-cutover.py")
 PIPECHECK = None
 
-# A workload heavier than the default 2 writes/s, so that the lag fault (the
-# apply rate divided by 20) lets lag build up past canCommit's 30 s.
+# A workload heavier than the default 2 writes/s (the lag fault stalls
+# application, so lag passes canCommit's 30 s at any rate).
 BUSY_SOURCE = {"writes_per_second": 50}
 
 
@@ -248,6 +248,10 @@ def CutoverScriptRetriesThroughShortCrashAndGivesUpOnLongOne(workdir):
     reply = server.ctl("POST", "restart")
     claim(reply["accepted"] and reply["process"] == "up", f"the restart was not accepted: {reply}")
     status, answer, _ = server.call("GET", "progress")
+    claim(status == 503 and answer["error"] == "ProgressUnavailable",
+          f"right after the restart /progress answers (MS-DLY: it may fail for 2 minutes): {status} {answer}")
+    server.advance("2m")
+    status, answer, _ = server.call("GET", "progress")
     claim(status == 200 and answer["progress"]["state"] == "RUNNING",
           f"after the restart, the migration is not RUNNING where it was: {status} {answer}")
     server.stop()
@@ -425,6 +429,7 @@ def CrashClosesThePortPromptlyDespiteKeepAliveClients(workdir):
         connection.close()
     claim(took < 2.5, f"the crash fault took {took:.2f} s to answer while 3 keep-alive clients were idle")
     server.ctl("POST", "restart")
+    server.advance("2m")  # /progress may fail for 2 minutes after a restart (MS-DLY).
     status, answer, _ = server.call("GET", "progress")
     claim(status == 200 and answer["progress"]["state"] == "RUNNING", f"after the restart: {status} {answer}")
     server.stop()
@@ -540,6 +545,160 @@ def RecordedSessionReplaysToLiveTraceHash(workdir):
     claim(len(refused) >= 3, f"the record does not keep the refused requests: {recorded['steps'][:8]}")
 
 
+# --- (g) the emulated release, the lag fault, the window after a resume -----------------
+
+BASE_FIELDS = ["state", "canCommit", "canWrite", "info", "lagTimeSeconds", "totalEventsApplied", "collectionCopy",
+               "directionMapping", "mongosyncID", "coordinatorID"]
+# The fields each release adds (sources.md 2.3; model/mongosync_version.h).
+NEWER_FIELDS = [((1, 9), ["verification"]), ((1, 14), ["estimatedSecondsToCEACatchup"]),
+                ((1, 17), ["source", "destination"]), ((1, 19), ["estimatedOplogTimeRemaining", "warnings"]),
+                ((1, 21), ["lag"])]
+
+
+def expected_fields(version):
+    major, minor = (int(part) for part in version.split("."))
+    return set(BASE_FIELDS) | {field for since, fields in NEWER_FIELDS if (major, minor) >= since for field in fields}
+
+
+def progress_of(server):
+    status, answer, text = server.call("GET", "progress")
+    claim(status == 200 and answer.get("success") is True, f"/progress: HTTP {status} {text}")
+    return answer["progress"]
+
+
+def versioned(workdir, version, extra=()):
+    return Server(PIPECHECK, extra=["--mongosync-version", version, *extra], workdir=os.path.join(workdir, version))
+
+
+def ProgressFieldsAndNullsFollowTheEmulatedVersion(workdir):
+    for version in ("1.8", "1.9", "1.14", "1.17", "1.19", "1.20", "1.21"):
+        server = versioned(workdir, version)
+        want = expected_fields(version)
+        idle = progress_of(server)
+        claim(set(idle) == want, f"{version} IDLE: fields {sorted(idle)}, expected {sorted(want)}")
+        nulls = [k for k, v in idle.items() if k not in ("state", "canCommit") and v is not None]
+        claim(not nulls, f"{version}: in IDLE every field but state and canCommit is null; not: {nulls}")
+        server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+        server.advance("5m")
+        running = progress_of(server)
+        claim(set(running) == want, f"{version} RUNNING: fields {sorted(running)}, expected {sorted(want)}")
+        claim(running["info"] == "change event application", f"{version}: not applying after 5 min: {running}")
+        if "lag" in want:
+            lag = running["lag"]
+            claim(isinstance(lag, dict) and lag.get("overallLagSeconds") == running["lagTimeSeconds"]
+                  and "crudLagSeconds" in lag and "ddlLagSeconds" in lag, f"{version}: lag in RUNNING is {lag}")
+        if "estimatedOplogTimeRemaining" in want:
+            claim(isinstance(running["estimatedOplogTimeRemaining"], int),
+                  f"{version}: estimatedOplogTimeRemaining in RUNNING before canWrite: {running}")
+            claim(running["warnings"] == [], f"{version}: warnings {running['warnings']}")
+        if "verification" in want:
+            claim(running["verification"]["source"]["phase"] == "stream hashing", f"{version}: {running}")
+        server.call("POST", "pause", {})
+        paused = progress_of(server)
+        claim(paused["state"] == "PAUSED" and paused["lagTimeSeconds"] is None and paused.get("lag") is None,
+              f"{version}: in PAUSED lagTimeSeconds and lag are null: {paused}")
+        claim(set(paused) == want, f"{version} PAUSED: fields {sorted(paused)}")
+        if "estimatedOplogTimeRemaining" in want:
+            claim(paused["estimatedOplogTimeRemaining"] is None, f"{version}: only in RUNNING: {paused}")
+        _, _, path = server.stop()
+        with open(path) as file:
+            recorded = json.load(file)["config"].get("mongosync_version")
+        claim(recorded == version, f"the record names mongosync_version {recorded}, not {version}")
+
+
+def lagging_server(workdir, version):
+    """A sync applying change events, then 45 s of the lag fault at the defaults."""
+    server = versioned(workdir, version)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    server.advance("5m")
+    claim(progress_of(server)["canCommit"] is True, "canCommit is not true before the lag fault")
+    server.fault("lag", "10m")
+    server.advance("45s")
+    return server
+
+
+def CanCommitWithLag45sIsTrueAt120AndFalseAt121(workdir):
+    for version, can_commit in (("1.20", True), ("1.21", False)):
+        server = lagging_server(workdir, version)
+        progress = progress_of(server)
+        claim(progress["lagTimeSeconds"] > 30, f"{version}: lag is {progress['lagTimeSeconds']} after 45 s stalled")
+        claim(progress["canCommit"] is can_commit,
+              f"{version}: with lag {progress['lagTimeSeconds']} s canCommit is {progress['canCommit']}, "
+              f"not {can_commit}")
+        _, answer, _ = server.call("POST", "commit", {})
+        claim(answer.get("success") is can_commit, f"{version}: /commit with lag above 30 s answered {answer}")
+        server.stop()
+
+
+def LagFaultGrowsLagAtTheDefaultConfiguration(workdir):
+    server = Server(PIPECHECK, workdir=workdir)  # No --config: 2 writes/s, 500 applied/s.
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    server.advance("5m")
+    before = progress_of(server)["lagTimeSeconds"]
+    claim(before <= 2, f"lag before the fault is {before} s")
+    server.fault("lag", "1h")
+    lags, seen = [], []
+    for step in range(1, 13):
+        server.advance("20s")
+        progress = progress_of(server)
+        lag = progress["lagTimeSeconds"]
+        lags.append(lag)
+        claim(lag <= before + 20 * step + 1, f"lag {lag} s exceeds the {20 * step} s elapsed since the fault")
+        if lag > 30:
+            claim(progress["canCommit"] is False, f"canCommit true at 1.21 with lag {lag} s")
+        seen.append(progress)
+    claim(all(b > a for a, b in zip(lags, lags[1:])), f"lag does not grow under the fault: {lags}")
+    claim(lags[-1] >= 200, f"lag after 4 minutes of the fault is only {lags[-1]} s: {lags}")
+    claim(all((p.get("lag") or {}).get("overallLagSeconds") == p["lagTimeSeconds"] for p in seen),
+          f"lag.overallLagSeconds is not lagTimeSeconds: {seen[-1]}")
+    server.advance("1h")
+    after = progress_of(server)
+    claim(after["lagTimeSeconds"] <= 2 and after["canCommit"] is True, f"the lag did not recover: {after}")
+    server.stop()
+
+
+def ProgressFailsForTwoMinutesAfterResumeAndRestart(workdir):
+    server = Server(PIPECHECK, workdir=workdir)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    server.advance("5m")
+    server.call("POST", "pause", {})
+    claim(server.call("POST", "resume", {})[1] == {"success": True}, "/resume failed")
+    for wait in ("0s", "1m", "59s"):
+        server.advance(wait)
+        status, answer, text = server.call("GET", "progress")
+        claim(status == 503 and error_shaped(answer) and answer["error"] == "ProgressUnavailable",
+              f"/progress {wait} into the window after /resume: HTTP {status} {text}")
+    claim(server.call("POST", "pause", {})[1] == {"success": True}, "/pause is refused during the window")
+    claim(server.call("POST", "resume", {})[1] == {"success": True}, "/resume failed")
+    server.advance("2m")
+    claim(progress_of(server)["state"] == "RUNNING", "/progress does not answer 2 minutes after /resume")
+    server.fault("crash")
+    claim(server.ctl("POST", "restart")["process"] == "up", "the restart was not accepted")
+    status, answer, text = server.call("GET", "progress")
+    claim(status == 503 and answer["error"] == "ProgressUnavailable", f"/progress after a restart: {status} {text}")
+    server.advance("2m")
+    claim(progress_of(server)["state"] == "RUNNING", "/progress does not answer 2 minutes after the restart")
+    _, _, path = server.stop()  # The replay refuses the same polls.
+    with open(path) as file:
+        steps = json.load(file)["steps"]
+    refused = [s for s in steps if s.get("do") == "progress" and s.get("expect", {}).get("accepted") is False]
+    claim(len(refused) >= 3, f"the record does not keep the refused polls: {steps}")
+
+
+def CutoverScriptRetriesThroughTheWindowAfterARestart(workdir):
+    # Polls 10 s apart with 3 retries: only the documented 2 minutes carry
+    # the script through the window after the operator's restart.
+    server = Server(PIPECHECK, workdir=workdir)
+    code, out, err, shim = cutover(server, {1: [{"fault": "crash", "for": "20s"}]},
+                                   extra=["--interval", "10", "--retries", "3"])
+    claim(shim.injected and shim.injected[0][2]["process"] == "down", f"the crash was not injected: {shim.injected}")
+    claim(code == 0, "the script did not ride out the window after the restart:\n" + show(code, out, err))
+    unavailable = [line for line in out.splitlines() if "ProgressUnavailable" in line]
+    claim(len(unavailable) > 3, f"expected more than --retries failed polls in the 2-minute window:\n{out}")
+    committed_at(server)
+    server.stop()
+
+
 CLAIMS = [
     DocsCurlExamplesAnswerAsDocumented,
     CutoverScriptCommitsWithoutFaults,
@@ -556,6 +715,11 @@ CLAIMS = [
     CrashClosesThePortPromptlyDespiteKeepAliveClients,
     ConcurrentPollersSeeConsistentAnswers,
     RecordedSessionReplaysToLiveTraceHash,
+    ProgressFieldsAndNullsFollowTheEmulatedVersion,
+    CanCommitWithLag45sIsTrueAt120AndFalseAt121,
+    LagFaultGrowsLagAtTheDefaultConfiguration,
+    ProgressFailsForTwoMinutesAfterResumeAndRestart,
+    CutoverScriptRetriesThroughTheWindowAfterARestart,
 ]
 
 
