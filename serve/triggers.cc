@@ -93,6 +93,15 @@ ordered_json ClickPipeRoutes() {
     routes.push_back(call.empty() ? NotAnOperation(cp::kTriggerNames[i], kind)
                                   : Route(cp::kTriggerNames[i], kind, call));
   }
+  // Steps of the service that are not rows of a pipe's lifecycle.
+  ordered_json deleted = Route("delete", model::TriggerKind::kOperation, fmt::format("DELETE {}/{{id}}", kPipes),
+                               "the pipe leaves the service and frees its slot (not a row of the lifecycle)");
+  deleted["scope"] = "service";
+  routes.push_back(std::move(deleted));
+  ordered_json idle = Route("idle", model::TriggerKind::kFault, R"(POST /pipecheck/v1/fault {"fault": "idle", "for": "1h"})",
+                            "the service idles: ClickPipes requests answer 424 until it wakes");
+  idle["scope"] = "service";
+  routes.push_back(std::move(idle));
   return routes;
 }
 
