@@ -187,7 +187,9 @@ ok
 claim "replay --max-memory 96M --format json stops it by max_memory: stopped_by on its line, the next file not run"
 "$pipecheck" replay --max-memory 96M --format json late-fault.json "$here/scenarios/cp-cdc-happy-path.json" > late.jsonl; code=$?
 [ "$code" -eq 3 ] || fail "exit $code"
-"$python" - late.jsonl <<'EOF_PY' || fail
+# A sanitizer build's process is over 96 MiB before the first event, so its
+# first file is not run at all: only the exit code is judged there.
+[ "$sanitized" = ON ] && echo "not judged in a sanitizer build" || "$python" - late.jsonl <<'EOF_PY' || fail
 import json, sys
 first, second = [json.loads(line) for line in open(sys.argv[1])]
 assert first["stopped_by"] == "max_memory" and not first["passed"], first.get("stopped")

@@ -29,6 +29,9 @@ from serve_harness import ClaimFailed, Server, claim, http_json, replay, run_cla
 
 PIPECHECK = None
 PIPES = "/organizations/o-1/services/s-1/clickpipes"
+# A sanitizer build keeps freed memory in quarantine and maps shadow memory: its resident size says
+# nothing about the server's, so memory bounds are judged in the main build only (tests/CMakeLists.txt).
+SANITIZED = os.environ.get("PIPECHECK_SANITIZED") == "ON"
 
 
 # --- raw HTTP on a socket ----------------------------------------------------------------------------------
@@ -192,8 +195,9 @@ def a_huge_chunked_body_is_refused_413_before_authentication(workdir):
     claim(status == 413 and parsed.get("status") == 413 and "requestId" in parsed and "error" in parsed,
           f"expected 413 in the ClickPipes shape, got {status} {body!r}")
     claim(sent < 16 * 2**20, f"the server read {sent / 2**20:.1f} MiB before answering 413")
-    rss = peak_rss_mb(server.process)
-    claim(rss < 64, f"the server's peak RSS is {rss:.0f} MB after a huge chunked body")
+    if not SANITIZED:
+        rss = peak_rss_mb(server.process)
+        claim(rss < 64, f"the server's peak RSS is {rss:.0f} MB after a huge chunked body")
     claim(closed_by_server(sock, 5), "the connection stayed open after the 413")
     sock.close()
     server.stop()
@@ -418,7 +422,7 @@ def polls_that_change_nothing_do_not_grow_the_session(workdir):
     claim(state["steps"] <= before_steps + 1, f"20,000 identical polls recorded {state['steps'] - before_steps} steps")
     claim(state["reads_folded"] >= 19999, f"reads_folded is {state['reads_folded']}")
     growth = peak_rss_mb(server.process) - rss_start
-    claim(growth < 4, f"the server grew {growth:.1f} MB over 19,000 polls that change nothing")
+    claim(SANITIZED or growth < 4, f"the server grew {growth:.1f} MB over 19,000 polls that change nothing")
     server.stop()
 
 
