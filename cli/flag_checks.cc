@@ -10,6 +10,7 @@
 
 #include "model/input_error.h"
 #include "sim/time.h"
+#include "validate/history.h"
 
 namespace pipecheck::cli {
 
@@ -119,6 +120,19 @@ CLI::Validator TimeLimit(std::string flag) {
         return "";
       },
       "");
+}
+
+model::mongosync::Version MongosyncVersionFlag(const std::string& text, sim::ModelKind kind) {
+  if (kind != sim::ModelKind::kMongosync) {
+    throw InputError("only --model mongosync has versions", "--mongosync-version");
+  }
+  const auto version = model::mongosync::ParseVersion(text);
+  if (!version) {
+    throw InputError(
+        fmt::format("unknown mongosync version '{}'; expected 1.8 to 1.21", validate::PrintableName(text)),
+        "--mongosync-version");
+  }
+  return *version;
 }
 
 }  // namespace pipecheck::cli

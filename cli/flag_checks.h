@@ -10,6 +10,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "model/mongosync_version.h"
+#include "sim/scenario.h"
+
 namespace pipecheck::cli {
 
 // "1 to 8", or "at least 1" when `high` is the largest long long.
@@ -27,5 +30,10 @@ CLI::Validator MemoryLimit(std::string flag);
 std::uint64_t ParseBytes(const std::string& text, const std::string& flag);
 // A duration above 0, such as 90s or 10m.
 CLI::Validator TimeLimit(std::string flag);
+
+// --mongosync-version as `serve` and `validate` read it: a release the
+// documents describe, for --model mongosync only (`kind`). REQUIRES: `text`
+// is not empty.
+model::mongosync::Version MongosyncVersionFlag(const std::string& text, sim::ModelKind kind);
 
 }  // namespace pipecheck::cli

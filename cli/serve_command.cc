@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bindings/registry.h"
+#include "cli/flag_checks.h"
 #include "model/input_error.h"
 #include "model/mongosync_version.h"
 #include "serve/clickpipes_api.h"
@@ -49,16 +50,8 @@ void RaiseDescriptorLimit() {
 // session's record keeps so that replay emulates the same release.
 void ApplyVersion(const ServeRequest& request, sim::ModelKind kind, nlohmann::json& config) {
   if (request.mongosync_version.empty()) return;
-  if (kind != sim::ModelKind::kMongosync) {
-    throw InputError("only --model mongosync has versions", "--mongosync-version");
-  }
-  const auto version = model::mongosync::ParseVersion(request.mongosync_version);
-  if (!version) {
-    throw InputError(fmt::format("unknown mongosync version '{}'; expected 1.8 to 1.21",
-                                 validate::PrintableName(request.mongosync_version)),
-                     "--mongosync-version");
-  }
-  const std::string text = model::mongosync::ToString(*version);
+  const model::mongosync::Version version = MongosyncVersionFlag(request.mongosync_version, kind);
+  const std::string text = model::mongosync::ToString(version);
   if (config.contains("mongosync_version") && config["mongosync_version"] != text) {
     throw InputError(fmt::format("the config says mongosync_version {}; --mongosync-version says {}",
                                  config["mongosync_version"].dump(), text),

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bindings/registry.h"
+#include "cli/flag_checks.h"
 #include "model/input_error.h"
 #include "model/mongosync_version.h"
 #include "sim/time.h"
@@ -351,16 +352,7 @@ void PrintJson(const validate::Judge& judge, const std::vector<SubjectVerdict>& 
 // --mongosync-version: the release whose rules judge the history.
 model::mongosync::Version MongosyncVersion(const ValidateRequest& request, sim::ModelKind kind) {
   if (request.mongosync_version.empty()) return model::mongosync::kNewestVersion;
-  if (kind != sim::ModelKind::kMongosync) {
-    throw InputError("only --model mongosync has versions", "--mongosync-version");
-  }
-  const auto version = model::mongosync::ParseVersion(request.mongosync_version);
-  if (!version) {
-    throw InputError(fmt::format("unknown mongosync version '{}'; expected 1.8 to 1.21",
-                                 validate::PrintableName(request.mongosync_version)),
-                     "--mongosync-version");
-  }
-  return *version;
+  return MongosyncVersionFlag(request.mongosync_version, kind);
 }
 
 }  // namespace
