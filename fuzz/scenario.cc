@@ -28,10 +28,12 @@ namespace sim = pipecheck::sim;
 namespace properties = pipecheck::properties;
 using pipecheck::fuzz::Finding;
 
-// A run of at most a few hours of a small workload.
+// A run of at most a few hours and 40 steps of a small workload.
 bool Small(const sim::Scenario& scenario) {
   const sim::Config& c = scenario.config;
-  return scenario.run_until <= 6 * sim::kHour && scenario.steps.size() <= 40 &&
+  std::int64_t occurrences = 0;  // A repeated step is applied `repeat` times.
+  for (const sim::Step& step : scenario.steps) occurrences += step.repeat;
+  return scenario.run_until <= 6 * sim::kHour && occurrences <= 40 &&
          std::int64_t{c.collections} * c.documents <= 4000 && c.writes_per_hour <= 10 * 3600 && c.pipes <= 4;
 }
 

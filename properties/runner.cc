@@ -1,6 +1,8 @@
 #include "properties/runner.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -101,20 +103,40 @@ class StopPoll {
   StopReason reason_ = StopReason::kNone;
 };
 
-// The expectations of scenario step `i` about its outcome.
-void JudgeStep(const sim::Step& step, std::size_t i, const sim::StepOutcome& outcome,
+// The expectations of scenario step `i` about its outcomes: one for each
+// kind of expectation, met when every occurrence of the step (its repeats,
+// `outcomes`, in order) met it; `why` is the first occurrence that did not,
+// or the last one seen.
+using Occurrence = std::pair<std::int64_t, sim::StepOutcome>;  // Which repeat, and its outcome.
+void JudgeStep(const sim::Step& step, std::size_t i, const std::vector<Occurrence>& outcomes,
                std::vector<ExpectationResult>& expectations) {
-  const std::string label = fmt::format("step {} ({} {} at {})", i, step.is_fault ? "fault" : "do",
-                                        step.action, sim::FormatDuration(step.at));
-  const std::string seen = outcome.accepted ? "accepted" : "refused: " + outcome.message;
+  if (outcomes.empty()) return;
+  const std::string repeats =
+      step.repeat > 1 ? fmt::format(", {} times every {}", step.repeat, sim::FormatDuration(step.every)) : "";
+  const std::string label = fmt::format("step {} ({} {} at {}{})", i, step.is_fault ? "fault" : "do",
+                                        step.action, sim::FormatDuration(step.at), repeats);
+  const auto judge = [&](const std::string& what, const auto& met) {
+    for (const auto& [k, outcome] : outcomes) {
+      if (met(outcome)) continue;
+      const std::string seen = outcome.accepted ? "accepted" : "refused: " + outcome.message;
+      expectations.push_back({what, false,
+                              step.repeat > 1 ? fmt::format("at {}: {}", sim::FormatDuration(step.at + k * step.every), seen)
+                                              : seen});
+      return;
+    }
+    const sim::StepOutcome& last = outcomes.back().second;
+    expectations.push_back({what, true, last.accepted ? "accepted" : "refused: " + last.message});
+  };
   if (step.expect.accepted) {
-    expectations.push_back({fmt::format("{} {}", label, *step.expect.accepted ? "accepted" : "refused"),
-                            outcome.accepted == *step.expect.accepted, seen});
+    const bool accepted = *step.expect.accepted;
+    judge(fmt::format("{} {}", label, accepted ? "accepted" : "refused"),
+          [&](const sim::StepOutcome& outcome) { return outcome.accepted == accepted; });
   }
   if (step.expect.error) {
-    expectations.push_back({fmt::format("{} error contains \"{}\"", label, *step.expect.error),
-                            !outcome.accepted && outcome.message.find(*step.expect.error) != std::string::npos,
-                            seen});
+    const std::string& error = *step.expect.error;
+    judge(fmt::format("{} error contains \"{}\"", label, error), [&](const sim::StepOutcome& outcome) {
+      return !outcome.accepted && outcome.message.find(error) != std::string::npos;
+    });
   }
 }
 
@@ -168,17 +190,31 @@ RunResult Run(const sim::Scenario& scenario, sim::World& world, Monitor& monitor
   };
   std::vector<ExpectationResult> step_expectations;
   bool complete = true;
+  std::vector<Occurrence> outcomes;
   for (std::size_t i = 0; complete && i < scenario.steps.size(); ++i) {
     const sim::Step& step = scenario.steps[i];
-    if (!process_until(step.at)) {
-      complete = false;
-      break;
+    // A repeated step's occurrences are steps of their own (sim/scenario.h);
+    // an expectation is judged on all of them, and only the outcomes that
+    // differ from the one before are kept (enough for JudgeStep's verdict).
+    outcomes.clear();
+    for (std::int64_t k = 0; k < step.repeat; ++k) {
+      if (!process_until(step.at + k * step.every)) {
+        complete = false;
+        break;
+      }
+      sim::StepOutcome outcome = world.Apply(step);
+      monitor.AfterEvent();
+      if (step.is_fault) ++result.faults[step.action];
+      if (outcomes.empty() || outcomes.back().second.accepted != outcome.accepted ||
+          outcomes.back().second.message != outcome.message) {
+        outcomes.emplace_back(k, std::move(outcome));
+      }
+      if (poll.Due()) {
+        complete = false;
+        break;
+      }
     }
-    const sim::StepOutcome outcome = world.Apply(step);
-    monitor.AfterEvent();
-    if (step.is_fault) ++result.faults[step.action];
-    JudgeStep(step, i, outcome, step_expectations);
-    complete = !poll.Due();
+    JudgeStep(step, i, outcomes, step_expectations);
   }
   complete = complete && process_until(scenario.run_until);
   if (complete) monitor.AtEnd();

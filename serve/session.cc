@@ -24,7 +24,10 @@ sim::StepOutcome Session::Do(sim::Step step) {
   step.expect.error.reset();
   if (journal_) Journal(sim::JournalStepLine(step, base_));
   journaled_until_ = std::max(journaled_until_, step.at);
-  steps_.push_back(std::move(step));
+  ++applied_;
+  // A client repeating a request at a steady rate (a 1 Hz poll) is one
+  // repeated step in memory and in the record, not one step a request.
+  if (steps_.empty() || !sim::FoldRepeat(steps_.back(), step)) steps_.push_back(std::move(step));
   last_read_.reset();
   Judge();
   return outcome;

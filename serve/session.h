@@ -108,7 +108,8 @@ class Session {
 
   const sim::World& world() const { return *world_; }
   const sim::Scenario& base() const { return base_; }
-  std::size_t steps() const { return steps_.size(); }
+  // The steps applied so far (a repeated step counts each time).
+  std::uint64_t steps() const { return applied_; }
 
   // The session so far as a scenario: the base, every step, run_until now;
   // expect.properties names the first violated property, if any.
@@ -137,7 +138,8 @@ class Session {
   std::unique_ptr<sim::World> world_;
   std::unique_ptr<properties::Monitor> monitor_;
   std::span<const properties::Property> catalogue_;
-  std::vector<sim::Step> steps_;
+  std::vector<sim::Step> steps_;  // Folded by sim::FoldRepeat.
+  std::uint64_t applied_ = 0;
   std::vector<std::string> reported_;  // Violated properties already reported.
   std::unique_ptr<sim::JournalFile> journal_;
   sim::Millis journaled_until_ = 0;    // The latest time the journal holds.

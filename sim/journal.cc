@@ -228,6 +228,11 @@ Scenario ReadJournal(const std::string& path, const std::function<void(const Sce
   on_head(scenario);
   Millis latest = 0;
   std::optional<std::string> violated;
+  // Steps that repeat one before in its rhythm are folded into it
+  // (FoldRepeat), so that a journal of a client polling once a second reads
+  // back as a few steps; the one being folded into is given out when a step
+  // does not fold, and at the end.
+  std::optional<Step> pending;
   while (reader.Next(line, ended)) {
     const std::string where = reader.Where();
     if (line.find_first_not_of(" \t\r") == std::string::npos) {
@@ -240,7 +245,7 @@ Scenario ReadJournal(const std::string& path, const std::function<void(const Sce
       if (!ended) break;  // The line being written when the writer stopped.
       throw;
     }
-    const Event event = ParseEvent(object, where, scenario);
+    Event event = ParseEvent(object, where, scenario);
     if (event.run_until) {
       if (*event.run_until < latest) throw InputError("the clock goes back", where + ": $.run_until");
       latest = *event.run_until;
@@ -248,10 +253,13 @@ Scenario ReadJournal(const std::string& path, const std::function<void(const Sce
       if (!violated) violated = *event.violated;
     } else {
       if (event.step->at < latest) throw InputError("the step is before the time of the line above", where + ": $.at");
-      latest = event.step->at;
-      on_step(*event.step);
+      latest = event.step->LastAt();
+      if (pending && FoldRepeat(*pending, *event.step)) continue;
+      if (pending) on_step(*pending);
+      pending = std::move(*event.step);
     }
   }
+  if (pending) on_step(*pending);
   scenario.run_until = latest;
   if (violated) scenario.expect.properties = *violated;
   return scenario;

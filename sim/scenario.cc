@@ -282,7 +282,8 @@ cp::Mode CreateMode(const json& value, const Path& path, const Scenario& scenari
 Step ParseStep(const json& object, const Path& path, const Scenario& scenario) {
   RequireObject(object, path, "a step");
   const bool clickpipe = scenario.model == ModelKind::kClickPipe;
-  RejectUnknownKeys(object, path, {"at", "do", "fault", "for", "pipe", "mode", "body", "expect"});
+  RejectUnknownKeys(object, path,
+                    {"at", "do", "fault", "for", "pipe", "mode", "body", "repeat", "every", "expect"});
   Step step;
   if (!object.contains("at")) path.Fail("a step needs \"at\"");
   step.at = Duration(object["at"], path.Key("at"));
@@ -314,6 +315,20 @@ Step ParseStep(const json& object, const Path& path, const Scenario& scenario) {
       path.Key("body").Fail("only mongosync's start takes a body");
     }
     step.body = ParseStartBody(object["body"], path.Key("body").Where());
+  }
+  if (object.contains("repeat")) {
+    step.repeat = Integer(object["repeat"], path.Key("repeat"), 1, kMaxRepeat);
+    if (step.body) path.Key("repeat").Fail("a start with a body is not repeated");
+  }
+  if (object.contains("every")) {
+    if (step.repeat < 2) path.Key("every").Fail("\"every\" goes with a \"repeat\" of 2 or more");
+    step.every = Duration(object["every"], path.Key("every"));
+    if (step.every <= 0) path.Key("every").Fail("\"every\" must be longer than 0s");
+  } else if (step.repeat > 1) {
+    path.Key("repeat").Fail("a \"repeat\" of 2 or more needs \"every\"");
+  }
+  if (step.LastAt() > kMaxDuration) {
+    path.Key("repeat").Fail(fmt::format("the last repeat is after {}", FormatDuration(kMaxDuration)));
   }
   if (object.contains("expect")) {
     const json& expect = object["expect"];
@@ -416,11 +431,16 @@ Scenario ParseScenario(const json& document, const std::string& file) {
   if (!steps.is_array()) root.Key("steps").Fail("steps must be an array");
   for (std::size_t i = 0; i < steps.size(); ++i) {
     Step step = ParseStep(steps[i], root.Key("steps").Index(i), scenario);
-    if (!scenario.steps.empty() && step.at < scenario.steps.back().at) {
-      root.Key("steps").Index(i).Key("at").Fail("steps must be in time order");
+    if (!scenario.steps.empty() && step.at < scenario.steps.back().LastAt()) {
+      root.Key("steps").Index(i).Key("at").Fail(
+          scenario.steps.back().repeat > 1
+              ? fmt::format("steps must be in time order (the step above repeats until {})",
+                            FormatDuration(scenario.steps.back().LastAt()))
+              : std::string("steps must be in time order"));
     }
-    if (step.at > scenario.run_until) {
-      root.Key("steps").Index(i).Key("at").Fail("the step is after run_until");
+    if (step.LastAt() > scenario.run_until) {
+      root.Key("steps").Index(i).Key(step.repeat > 1 ? "repeat" : "at").Fail(
+          step.repeat > 1 ? "the step's last repeat is after run_until" : "the step is after run_until");
     }
     scenario.steps.push_back(std::move(step));
   }
@@ -431,6 +451,23 @@ Scenario ParseScenario(const json& document, const std::string& file) {
 Scenario LoadScenario(const std::string& path) {
   if (IsJournal(path)) return LoadJournal(path);
   return ParseScenario(ReadJsonFile(path), path);
+}
+
+bool FoldRepeat(Step& into, const Step& next) {
+  if (next.repeat != 1 || into.repeat >= kMaxRepeat || into.body || next.body) return false;
+  if (into.action != next.action || into.is_fault != next.is_fault || into.pipe != next.pipe ||
+      into.duration != next.duration || into.mode != next.mode || into.expect.accepted != next.expect.accepted ||
+      into.expect.error != next.expect.error) {
+    return false;
+  }
+  if (into.repeat == 1) {
+    if (next.at <= into.at) return false;
+    into.every = next.at - into.at;
+  } else if (next.at - into.LastAt() != into.every) {
+    return false;
+  }
+  ++into.repeat;
+  return true;
 }
 
 Step ParseStepJson(const json& object, const std::string& file, const Scenario& scenario) {
@@ -667,6 +704,10 @@ nlohmann::ordered_json StepToJson(const Step& step, const Scenario& scenario) {
   if (scenario.model == ModelKind::kClickPipe && scenario.config.pipes > 1) item["pipe"] = step.pipe;
   if (step.mode) item["mode"] = std::string(cp::ToString(*step.mode));
   if (step.body) item["body"] = StartBodyJson(*step.body);
+  if (step.repeat > 1) {
+    item["repeat"] = step.repeat;
+    item["every"] = FormatDuration(step.every);
+  }
   if (step.expect.accepted || step.expect.error) {
     nlohmann::ordered_json expect;
     if (step.expect.accepted) expect["accepted"] = *step.expect.accepted;

@@ -71,7 +71,24 @@ struct Step {
   std::optional<model::clickpipe::Mode> mode;
   std::optional<model::mongosync::StartOptions> body;  // mongosync `start`.
   StepExpect expect;
+  // `repeat` and `every`: the step is applied `repeat` times, at `at`,
+  // `at + every`, ..., each as a step of its own with the same expectation.
+  // It is how a record holds a client polling at a steady rate: a week of
+  // 1 Hz reads is one step, not 604,800 (FoldRepeat).
+  std::int64_t repeat = 1;
+  Millis every = 0;
+  Millis LastAt() const { return at + (repeat - 1) * every; }
 };
+
+// The most occurrences one step holds; FoldRepeat starts a new step past it.
+inline constexpr std::int64_t kMaxRepeat = 1'000'000;
+
+// Folds `next` into `into` when `next` is one more occurrence of it: the
+// same action, fault or not, pipe, duration, mode and expectation, no start
+// body, `next` applied once, and `next.at` the next time in `into`'s
+// rhythm (any later time when `into` is applied once). Replaying the folded
+// step applies exactly what the two did, so the fold loses nothing.
+bool FoldRepeat(Step& into, const Step& next);
 
 struct Expect {
   std::optional<std::string> final_state;

@@ -127,6 +127,11 @@ TEST(Scenario, MalformedScenariosNameTheFilePathAndReason) {
       {"/steps/4/at", "41h", "after run_until"},
       {"/expect/data", "close enough", "data must be"},
       {"/steps/0/body", json::object(), "only mongosync's start takes a body"},
+      {"/steps/1/repeat", 3, "a \"repeat\" of 2 or more needs \"every\" (f.json: $.steps[1].repeat)"},
+      {"/steps/1/repeat", 0, "(f.json: $.steps[1].repeat)"},
+      {"/steps/1/repeat", 1000001, "(f.json: $.steps[1].repeat)"},
+      {"/steps/1/repeat", "many", "(f.json: $.steps[1].repeat)"},
+      {"/steps/1/every", "1h", "\"every\" goes with a \"repeat\" of 2 or more (f.json: $.steps[1].every)"},
   };
   for (const BadCase& bad : cases) {
     json document = Valid();
@@ -141,6 +146,77 @@ TEST(Scenario, MalformedScenariosNameTheFilePathAndReason) {
   json both = Valid();
   both["steps"][1]["fault"] = "lag";
   EXPECT_NE(ErrorOf(both).find("exactly one of"), std::string::npos);
+}
+
+// "repeat" and "every": a step applied at a steady rate (sim/scenario.h).
+TEST(Scenario, RepeatedStepsParseRoundTripAndKeepTimeOrder) {
+  json document = Valid();
+  document["steps"][1]["repeat"] = 27;
+  document["steps"][1]["every"] = "1h";  // 3h, 4h, ... 29h: before the resume at 30h.
+  const Scenario scenario = ParseScenario(document, "f.json");
+  EXPECT_EQ(scenario.steps[1].repeat, 27);
+  EXPECT_EQ(scenario.steps[1].every, kHour);
+  EXPECT_EQ(scenario.steps[1].LastAt(), 29 * kHour);
+  EXPECT_EQ(ToJson(ParseScenario(json::parse(ToJson(scenario).dump()), "again.json")), ToJson(scenario));
+  EXPECT_EQ(ToJson(scenario)["steps"][1]["every"], "1h");
+  EXPECT_FALSE(ToJson(scenario)["steps"][0].contains("repeat"));
+
+  document["steps"][1]["repeat"] = 28;  // The last at 30h: still in order with the resume at 30h.
+  EXPECT_EQ(ErrorOf(document), "");
+  document["steps"][1]["repeat"] = 29;  // The last at 31h, after the resume.
+  EXPECT_NE(ErrorOf(document).find("steps must be in time order (the step above repeats until 31h) "
+                                   "(f.json: $.steps[2].at)"),
+            std::string::npos)
+      << ErrorOf(document);
+  json late = Valid();
+  late["steps"][4]["repeat"] = 10;
+  late["steps"][4]["every"] = "1h";  // 32h .. 41h, run_until 40h.
+  EXPECT_NE(ErrorOf(late).find("the step's last repeat is after run_until (f.json: $.steps[4].repeat)"),
+            std::string::npos)
+      << ErrorOf(late);
+  json zero = Valid();
+  zero["steps"][1]["repeat"] = 2;
+  zero["steps"][1]["every"] = "0s";
+  EXPECT_NE(ErrorOf(zero).find("\"every\" must be longer than 0s"), std::string::npos) << ErrorOf(zero);
+}
+
+TEST(Scenario, FoldRepeatFoldsOnlyTheNextOccurrenceOfTheSameStep) {
+  Step poll;
+  poll.action = "progress";
+  poll.at = 10 * kSecond;
+  poll.expect.accepted = true;
+  Step next = poll;
+  next.at = 12 * kSecond;
+  Step folded = poll;
+  ASSERT_TRUE(FoldRepeat(folded, next));
+  EXPECT_EQ(folded.repeat, 2);
+  EXPECT_EQ(folded.every, 2 * kSecond);
+  next.at = 14 * kSecond;
+  ASSERT_TRUE(FoldRepeat(folded, next));
+  EXPECT_EQ(folded.LastAt(), 14 * kSecond);
+  next.at = 17 * kSecond;  // Out of rhythm.
+  EXPECT_FALSE(FoldRepeat(folded, next));
+  next.at = 16 * kSecond;
+  Step refused = next;
+  refused.expect.accepted = false;
+  EXPECT_FALSE(FoldRepeat(folded, refused));
+  Step other = next;
+  other.pipe = 1;
+  EXPECT_FALSE(FoldRepeat(folded, other));
+  Step fault = next;
+  fault.is_fault = true;
+  EXPECT_FALSE(FoldRepeat(folded, fault));
+  Step longer = next;
+  longer.duration = kMinute;
+  EXPECT_FALSE(FoldRepeat(folded, longer));
+  Step same_time = poll;
+  EXPECT_FALSE(FoldRepeat(same_time, poll)) << "two steps at one time are not a rhythm";
+  Step full = poll;
+  full.repeat = kMaxRepeat;
+  full.every = 1;
+  next.at = full.LastAt() + 1;
+  EXPECT_FALSE(FoldRepeat(full, next)) << "past kMaxRepeat a new step starts";
+  EXPECT_EQ(folded.repeat, 3) << "a refused fold leaves the step as it was";
 }
 
 TEST(Scenario, MongosyncBodiesAreStrict) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "model/input_error.h"
 #include "properties/clickpipe_monitors.h"
@@ -404,6 +405,94 @@ TEST(SessionAdvance, AStepBetweenChunksReplaysToTheLiveHash) {
   EXPECT_EQ(ReplayHash<properties::MongosyncMonitors>(sim::LoadScenario(session->journal_path())),
             session->TraceHash());
   EXPECT_EQ(ReplayHash<properties::MongosyncMonitors>(session->Recording()), session->TraceHash());
+}
+
+// Polls at a steady rate between advances: every answer differs (the clock
+// moved), so none is folded by its answer, but the record holds them as one
+// repeated step. The oracle is the same session written out a step an
+// occurrence (Unfold, written here, not FoldRepeat): both replay to the live
+// hash, and the journal, which has a line a poll, reads back folded.
+std::vector<sim::Step> Unfold(const std::vector<sim::Step>& steps) {
+  std::vector<sim::Step> each;
+  for (const sim::Step& step : steps) {
+    for (std::int64_t k = 0; k < step.repeat; ++k) {
+      sim::Step one = step;
+      one.at = step.at + k * step.every;
+      one.repeat = 1;
+      one.every = 0;
+      each.push_back(one);
+    }
+  }
+  return each;
+}
+
+TEST(SessionRepeat, SteadyPollsAreOneRepeatedStepAndReplayExactly) {
+  TempDir dir;
+  auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync));
+  session->OpenJournal(dir.File("session.jsonl"));
+  session->Do(Op("start"));
+  for (int i = 0; i < 600; ++i) {  // 10 hours, a poll a minute.
+    session->Advance(sim::kMinute);
+    ASSERT_FALSE(session->Poll(Op("progress"), Progress).folded) << i;
+  }
+  session->Do(Op("resume"));  // Refused while RUNNING: a step between the polls.
+  for (int i = 0; i < 50; ++i) {  // Another rhythm after it.
+    session->Advance(7 * sim::kSecond);
+    ASSERT_FALSE(session->Poll(Op("progress"), Progress).folded) << i;
+  }
+  EXPECT_EQ(session->steps(), 652u);
+  const sim::Scenario recording = session->Recording();
+  ASSERT_EQ(recording.steps.size(), 4u) << sim::ToJson(recording).dump();
+  EXPECT_EQ(recording.steps[1].repeat, 600);
+  EXPECT_EQ(recording.steps[1].every, sim::kMinute);
+  EXPECT_EQ(recording.steps[3].repeat, 50);
+  EXPECT_EQ(recording.steps[3].every, 7 * sim::kSecond);
+
+  // The journal has a line a poll and reads back as the recording.
+  EXPECT_GT(Lines(ReadAll(session->journal_path())).size(), 650u);
+  const sim::Scenario journal = sim::LoadScenario(session->journal_path());
+  EXPECT_EQ(sim::ToJson(journal).dump(), sim::ToJson(recording).dump());
+  std::ostringstream written;
+  session->WriteRecording(written);
+  EXPECT_EQ(sim::ParseScenario(nlohmann::json::parse(written.str()), "written").steps.size(), 4u);
+
+  EXPECT_EQ(ReplayHash<properties::MongosyncMonitors>(recording), session->TraceHash());
+  sim::Scenario unfolded = recording;
+  unfolded.steps = Unfold(recording.steps);
+  ASSERT_EQ(unfolded.steps.size(), 652u);
+  EXPECT_EQ(ReplayHash<properties::MongosyncMonitors>(unfolded), session->TraceHash());
+}
+
+TEST(SessionRepeat, ARepeatIsJudgedOnEveryOccurrence) {
+  // Polls a minute apart through a resume: /progress refuses for 2 minutes
+  // after it (MS-DLY), so "accepted" over the whole repeat is not met, and
+  // the miss names the first refused poll's time.
+  sim::Scenario scenario = Base(sim::ModelKind::kMongosync);
+  sim::Step start = Op("start");
+  sim::Step pause = Op("pause");
+  pause.at = 30 * sim::kMinute;
+  sim::Step resume = Op("resume");
+  resume.at = 30 * sim::kMinute;
+  sim::Step polls = Op("progress");
+  polls.at = 30 * sim::kMinute;
+  polls.repeat = 10;
+  polls.every = sim::kMinute;
+  polls.expect.accepted = true;
+  scenario.steps = {start, pause, resume, polls};
+  scenario.run_until = sim::kHour;
+  const properties::RunResult result = properties::RunScenario<properties::MongosyncMonitors>(scenario);
+  EXPECT_FALSE(result.passed());
+  bool named = false;
+  for (const properties::ExpectationResult& expectation : result.expectations) {
+    if (expectation.what.find("10 times every 1m") == std::string::npos) continue;
+    named = true;
+    EXPECT_FALSE(expectation.met);
+    EXPECT_TRUE(expectation.why.starts_with("at 30m: refused")) << expectation.why;
+  }
+  EXPECT_TRUE(named);
+  // Starting after the window, every poll answers.
+  scenario.steps[3].at = 33 * sim::kMinute;
+  EXPECT_TRUE(properties::RunScenario<properties::MongosyncMonitors>(scenario).passed());
 }
 
 }  // namespace
