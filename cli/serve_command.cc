@@ -107,6 +107,8 @@ int RunServe(const ServeRequest& request, std::ostream& err) {
         sim::ParseScenario(document, request.config.empty() ? "--config" : request.config);
     const auto session = serve::Session::Make<typename B::Monitors>(base);
     if (!journal.empty()) session->OpenJournal((std::filesystem::path(record_dir) / journal).string());
+    // The trace on disk, so that memory does not grow with the session's length.
+    session->KeepTraceIn(record_dir);
     if (B::kKind == sim::ModelKind::kMongosync) {
       // The process connects to both clusters when it starts, before it
       // serves any request (lifecycles.md D17).

@@ -122,10 +122,11 @@ class ClickPipeMonitor final : public Monitor {
   // event is a row whose from, trigger and to it names, in the pipe's mode;
   // each pipe's events chain; a refusal leaves the state where it was.
   void ScanTrace() {
-    const std::vector<sim::TraceEvent>& events = world_.trace().events();
+    // By index: a live session gives away the events read (sim::Trace::GiveAway).
+    const sim::Trace& trace = world_.trace();
     const cp::Table& table = world_.table();
-    for (; traced_ < events.size(); ++traced_) {
-      const sim::TraceEvent& event = events[traced_];
+    for (; traced_ < trace.size(); ++traced_) {
+      const sim::TraceEvent& event = trace.at(traced_);
       if (event.kind == sim::TraceKind::kData) {
         NoteData(event);
         continue;

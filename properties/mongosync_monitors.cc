@@ -155,9 +155,10 @@ void MongosyncMonitor::AtEnd() {
 std::vector<PropertyResult> MongosyncMonitor::Results() const { return hits_.Results(); }
 
 void MongosyncMonitor::ReadTrace() {
-  const auto& events = world_.trace().events();
-  for (; trace_read_ < events.size(); ++trace_read_) {
-    const sim::TraceEvent& event = events[trace_read_];
+  // By index: a live session gives away the events read (sim::Trace::GiveAway).
+  const sim::Trace& trace = world_.trace();
+  for (; trace_read_ < trace.size(); ++trace_read_) {
+    const sim::TraceEvent& event = trace.at(trace_read_);
     if (event.kind == sim::TraceKind::kData) continue;
     JudgeStep(event);
   }

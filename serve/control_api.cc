@@ -21,8 +21,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-constexpr std::size_t kTraceEventsPerPart = 2'000;
-
 Response Json(int status, const ordered_json& body) {
   Response response;
   response.status = status;
@@ -290,15 +288,11 @@ void AddReads(Router& router, Session& session) {
     // The events there are when the request is answered, in parts.
     const std::size_t end = session.world().trace().size();
     response.content_type = "application/x-ndjson";
-    response.stream = [&session, end, next = std::size_t{0}](std::string& part) mutable {
+    // Events given away to the trace's file are read back from it
+    // (Session::TraceJsonl), so a trace of any length streams in parts.
+    response.stream = [&session, end, next = std::size_t{0}, offset = std::uint64_t{0}](std::string& part) mutable {
       part.clear();
-      if (next >= end) return false;
-      const auto& events = session.world().trace().events();
-      for (const std::size_t stop = std::min(end, next + kTraceEventsPerPart); next < stop; ++next) {
-        part += sim::Trace::ToJsonLine(events[next]);
-        part += '\n';
-      }
-      return true;
+      return session.TraceJsonl(next, offset, end, part);
     };
   });
 }
@@ -335,6 +329,9 @@ ordered_json SessionState(const Session& session) {
                           {"message", violated.message}});
   }
   state["violations"] = violations;
+  // A disk that filled up: the journal or the trace's file stopped growing.
+  if (!session.journal_error().empty()) state["journal_error"] = session.journal_error();
+  if (!session.trace_file_error().empty()) state["trace_error"] = session.trace_file_error();
   return state;
 }
 

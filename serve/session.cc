@@ -30,6 +30,7 @@ sim::StepOutcome Session::Do(sim::Step step) {
   if (steps_.empty() || !sim::FoldRepeat(steps_.back(), step)) steps_.push_back(std::move(step));
   last_read_.reset();
   Judge();
+  KeepTraceSmall();
   return outcome;
 }
 
@@ -78,6 +79,7 @@ bool Session::AdvanceSome(sim::Millis until, std::size_t max_events, bool journa
   if (reached) world_->AdvanceTo(until);
   if (journal_clock) JournalClock();
   Judge();
+  KeepTraceSmall();
   return reached;
 }
 
@@ -89,6 +91,59 @@ void Session::Judge() {
     if (journal_) Journal(sim::JournalViolatedLine(violated.name));
     if (on_violation) on_violation(violated);
   }
+}
+
+void Session::KeepTraceIn(const std::string& directory) {
+  trace_file_ = std::make_unique<TraceFile>(directory);
+  KeepTraceSmall();
+}
+
+const std::string& Session::trace_file_error() const {
+  static const std::string kNone;
+  return trace_file_ ? trace_file_->error() : kNone;
+}
+
+void Session::KeepTraceSmall() {
+  sim::Trace& trace = world_->mutable_trace();
+  if (!trace_file_ || trace.size() - trace.first_held() < kTraceEventsHeld) return;
+  // Every caller runs after monitor_->AfterEvent(): the monitor has read
+  // every event held, as GiveAway requires.
+  trace.GiveAway([this](std::string_view jsonl) { trace_file_->Append(jsonl); });
+}
+
+bool Session::TraceJsonl(std::size_t& next, std::uint64_t& offset, std::size_t end, std::string& out) const {
+  constexpr std::size_t kPartBytes = 64 * 1024;
+  const sim::Trace& trace = world_->trace();
+  end = std::min(end, trace.size());
+  if (next >= end) return false;
+  if (next < trace.first_held()) {
+    // Given away: whole lines from the file, as many as are wanted.
+    std::string bytes = trace_file_ ? trace_file_->Read(offset, kPartBytes) : std::string();
+    std::size_t taken = 0;
+    std::size_t lines = 0;
+    for (std::size_t newline; next + lines < std::min(end, trace.first_held()) &&
+                              (newline = bytes.find('\n', taken)) != std::string::npos;) {
+      taken = newline + 1;
+      ++lines;
+    }
+    if (lines == 0) {
+      // A line longer than a part (not written by ToJsonLine), or a file
+      // that stopped growing: the trace cannot go on from here.
+      next = end;
+      return false;
+    }
+    out.append(bytes, 0, taken);
+    next += lines;
+    offset += taken;
+    return true;
+  }
+  while (next < end && out.size() < kPartBytes) {
+    const std::string line = sim::Trace::ToJsonLine(trace.at(next++));
+    out += line;
+    out += '\n';
+    offset += line.size() + 1;
+  }
+  return true;
 }
 
 void Session::Journal(const std::string& line) { journal_->Append(line); }

@@ -34,6 +34,7 @@
 
 #include "properties/monitors.h"
 #include "properties/property.h"
+#include "serve/trace_file.h"
 #include "sim/journal.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -106,6 +107,23 @@ class Session {
   // Why the journal stopped growing (a failed write), or empty.
   const std::string& journal_error() const;
 
+  // From now on the trace is kept in an unnamed file in `directory`
+  // (serve/trace_file.h), not in memory: after a step or an advance, once
+  // the monitor has read them, the events held are given away to it when
+  // there are kTraceEventsHeld of them. The trace hash still covers them, and
+  // TraceJsonl reads them back. Throws InputError naming the directory.
+  void KeepTraceIn(const std::string& directory);
+  static constexpr std::size_t kTraceEventsHeld = 4096;
+  // Why the trace's file stopped growing, or empty.
+  const std::string& trace_file_error() const;
+
+  // The trace as JSON lines, a part at a time, from anywhere in it: appends
+  // to `out` the lines of events `next` to at most `end` (exclusive), about
+  // 64 KiB at most, moving `next` on and `offset` (the byte where event
+  // `next`'s line starts: 0 with `next` 0) with it. Returns false once `next`
+  // reaches `end`. The session may move on between calls.
+  bool TraceJsonl(std::size_t& next, std::uint64_t& offset, std::size_t end, std::string& out) const;
+
   const sim::World& world() const { return *world_; }
   const sim::Scenario& base() const { return base_; }
   // The steps applied so far (a repeated step counts each time).
@@ -141,6 +159,8 @@ class Session {
   std::vector<sim::Step> steps_;  // Folded by sim::FoldRepeat.
   std::uint64_t applied_ = 0;
   std::vector<std::string> reported_;  // Violated properties already reported.
+  void KeepTraceSmall();  // Gives the trace away to trace_file_ past kTraceEventsHeld.
+  std::unique_ptr<TraceFile> trace_file_;
   std::unique_ptr<sim::JournalFile> journal_;
   sim::Millis journaled_until_ = 0;    // The latest time the journal holds.
   // The last recorded step, when it was a Poll: its outcome, its answer and

@@ -142,6 +142,7 @@ class ClickPipeWorld final : public World {
   void AdvanceTo(Millis at) override { scheduler_.AdvanceTo(at); }
   Millis now() const override { return scheduler_.now(); }
   const Trace& trace() const override { return trace_; }
+  Trace& mutable_trace() override { return trace_; }
   std::uint64_t events_processed() const override { return events_processed_; }
   int pipe_count() const override { return static_cast<int>(pipes_.size()); }
   std::string_view LifecycleState(int pipe) const override;

@@ -69,6 +69,7 @@ class MongosyncWorld final : public World {
   void AdvanceTo(Millis at) override;
   Millis now() const override { return scheduler_.now(); }
   const Trace& trace() const override { return trace_; }
+  Trace& mutable_trace() override { return trace_; }
   std::uint64_t events_processed() const override { return events_processed_; }
   int pipe_count() const override { return 1; }
   std::string_view LifecycleState(int pipe) const override;

@@ -55,7 +55,18 @@ std::string Trace::ToTextLine(const TraceEvent& event) {
                      event.detail.empty() ? std::string() : ": " + event.detail);
 }
 
+const TraceEvent& Trace::at(std::size_t index) const {
+  PIPECHECK_ASSERT(index >= given_ && index < size());
+  return events_[index - given_];
+}
+
+const std::vector<TraceEvent>& Trace::events() const {
+  PIPECHECK_ASSERT(given_ == 0);
+  return events_;
+}
+
 std::string Trace::ToJsonl() const {
+  PIPECHECK_ASSERT(given_ == 0);
   std::string out;
   for (const TraceEvent& event : events_) {
     out += ToJsonLine(event);
@@ -65,11 +76,35 @@ std::string Trace::ToJsonl() const {
 }
 
 std::uint64_t Trace::Hash() const {
-  for (; hashed_ < events_.size(); ++hashed_) {
-    hash_.AddBytes(ToJsonLine(events_[hashed_]));
+  for (; hashed_ < size(); ++hashed_) {
+    hash_.AddBytes(ToJsonLine(events_[hashed_ - given_]));
     hash_.AddByte('\n');
   }
   return hash_.value();
+}
+
+void Trace::GiveAway(const std::function<void(std::string_view jsonl)>& sink) {
+  if (events_.empty()) return;
+  std::string lines;
+  for (std::size_t i = given_; i < size(); ++i) {
+    std::string line = ToJsonLine(events_[i - given_]);
+    if (i >= hashed_) {
+      // Hashed on the way out, as Hash() would have.
+      hash_.AddBytes(line);
+      hash_.AddByte('\n');
+      hashed_ = i + 1;
+    }
+    lines += line;
+    lines += '\n';
+    if (lines.size() >= 64 * 1024) {
+      sink(lines);
+      lines.clear();
+    }
+  }
+  if (!lines.empty()) sink(lines);
+  given_ = size();
+  events_.clear();
+  events_.shrink_to_fit();
 }
 
 }  // namespace pipecheck::sim

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,8 +39,16 @@ struct TraceEvent {
 class Trace {
  public:
   void Add(TraceEvent event) { events_.push_back(std::move(event)); }
-  const std::vector<TraceEvent>& events() const { return events_; }
-  std::size_t size() const { return events_.size(); }
+  // Every event added so far, held or given away (GiveAway).
+  std::size_t size() const { return given_ + events_.size(); }
+  // The index of the first event still held: 0 until GiveAway.
+  std::size_t first_held() const { return given_; }
+  // The event at `index`, counted from the first ever added.
+  // REQUIRES: first_held() <= index < size().
+  const TraceEvent& at(std::size_t index) const;
+  // Every event. REQUIRES: none given away (sim, replay and check keep
+  // their traces whole; only `serve` gives its away).
+  const std::vector<TraceEvent>& events() const;
 
   static std::string ToJsonLine(const TraceEvent& event);
   // One line for people: the time as FormatClock spells it (right-aligned),
@@ -49,16 +58,27 @@ class Trace {
   // copy progress, swaps, oplog truncation, compute restarts) changes no
   // lifecycle state; text traces leave it out unless asked for it.
   static bool IsData(const TraceEvent& event) { return event.kind == TraceKind::kData; }
+  // REQUIRES: none given away.
   std::string ToJsonl() const;
   // FNV-1a 64 of ToJsonl(), computed without building the whole string.
   // Events are only ever appended, so the hash of the events already hashed
   // is kept and a call hashes only those added since: a live session asks
   // for it at every answer, and a whole pass each time grew with the trace.
+  // It covers the events given away too.
   std::uint64_t Hash() const;
 
+  // Hands the events held to `sink`, in order, as the bytes ToJsonl() would
+  // give for them (a line each), and stops holding them: a session left
+  // running keeps its trace on disk, not in memory (serve/trace_file.h).
+  // size(), Hash() and the events added later are as if nothing was given.
+  // Whoever reads the trace by index (the monitors) must have read every
+  // held event first: at() refuses what was given away.
+  void GiveAway(const std::function<void(std::string_view jsonl)>& sink);
+
  private:
-  std::vector<TraceEvent> events_;
-  mutable Fnv1a hash_;           // Of events_[0, hashed_).
+  std::vector<TraceEvent> events_;  // The events from first_held() on.
+  std::size_t given_ = 0;
+  mutable Fnv1a hash_;           // Of the events before hashed_ (an index as size() counts).
   mutable std::size_t hashed_ = 0;
 };
 

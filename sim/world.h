@@ -38,6 +38,9 @@ class World {
   virtual Millis now() const = 0;
 
   virtual const Trace& trace() const = 0;
+  // For a live session to give its trace away (Trace::GiveAway) once its
+  // monitor has read it.
+  virtual Trace& mutable_trace() = 0;
   // Internal events processed so far (the benchmark's "simulated events").
   virtual std::uint64_t events_processed() const = 0;
 

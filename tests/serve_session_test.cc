@@ -495,5 +495,58 @@ TEST(SessionRepeat, ARepeatIsJudgedOnEveryOccurrence) {
   EXPECT_TRUE(properties::RunScenario<properties::MongosyncMonitors>(scenario).passed());
 }
 
+// The trace kept on disk (Session::KeepTraceIn): memory holds fewer than
+// kTraceEventsHeld events plus a step's, the hash is the one of a session
+// that keeps it all, and TraceJsonl reads back exactly its ToJsonl, even
+// when the session moves on (and gives more away) between parts.
+TEST(SessionTrace, TheTraceKeptOnDiskReadsBackWholeAndHashesTheSame) {
+  TempDir dir;
+  sim::Scenario base = Base(sim::ModelKind::kMongosync);
+  auto kept = Session::Make<properties::MongosyncMonitors>(base);
+  auto given = Session::Make<properties::MongosyncMonitors>(base);
+  given->KeepTraceIn(dir.File(""));
+  for (Session* session : {kept.get(), given.get()}) {
+    session->Do(Op("start"));
+    for (int hour = 0; hour < 240; ++hour) {  // 10 days, about 14,000 events.
+      session->Advance(sim::kHour);
+      session->Poll(Op("progress"), Progress);
+    }
+  }
+  const sim::Trace& trace = given->world().trace();
+  ASSERT_GT(trace.size(), 3 * Session::kTraceEventsHeld) << "too short a session to give anything away";
+  EXPECT_GT(trace.first_held(), 0u);
+  EXPECT_LT(trace.size() - trace.first_held(), Session::kTraceEventsHeld);
+  EXPECT_EQ(given->TraceHash(), kept->TraceHash());
+  EXPECT_TRUE(given->trace_file_error().empty()) << given->trace_file_error();
+  EXPECT_TRUE(fs::is_empty(dir.File(""))) << "the trace's file has a name";
+
+  const std::string whole = kept->world().trace().ToJsonl();
+  std::string read;
+  std::size_t next = 0;
+  std::uint64_t offset = 0;
+  const std::size_t end = trace.size();
+  int parts = 0;
+  for (std::string part; given->TraceJsonl(next, offset, end, part); ++parts) {
+    read += part;
+    part.clear();
+    given->Advance(sim::kHour);  // More is given away while the client reads.
+  }
+  EXPECT_GT(parts, 3);
+  EXPECT_EQ(next, end);
+  EXPECT_EQ(offset, read.size());
+  EXPECT_EQ(read, whole);
+  // The events given away after the read began still read back.
+  kept->Advance(parts * sim::kHour);
+  EXPECT_EQ(given->TraceHash(), kept->TraceHash());
+  std::string all;
+  next = 0;
+  offset = 0;
+  for (std::string part; given->TraceJsonl(next, offset, given->world().trace().size(), part);) {
+    all += part;
+    part.clear();
+  }
+  EXPECT_EQ(all, kept->world().trace().ToJsonl());
+}
+
 }  // namespace
 }  // namespace pipecheck::serve

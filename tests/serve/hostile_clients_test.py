@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import urllib.error
 import urllib.request
 
@@ -465,6 +466,32 @@ def a_long_advance_leaves_the_api_answering(workdir):
     server.stop()
 
 
+def a_long_session_keeps_its_trace_on_disk_and_streams_it_whole(workdir):
+    """Past a few thousand events the trace lives in an unnamed file in --record-dir, not in memory
+    (serve/trace_file.h). GET /pipecheck/v1/trace still gives every event: as many lines as /state's
+    trace_events, whose FNV-1a 64 (computed here) is /state's trace_hash; no file is left behind."""
+    os.makedirs(workdir, exist_ok=True)
+    server = Server(PIPECHECK, "mongosync", (), workdir)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    server.advance("12d")
+    state = server.state()
+    claim(state["trace_events"] > 12000, f"a short trace: {state['trace_events']} events")
+    request = urllib.request.Request(f"{server.control}/pipecheck/v1/trace")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+    digest = 0xcbf29ce484222325
+    for byte in body:
+        digest = ((digest ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    lines = body.count(b"\n")
+    claim(lines == state["trace_events"], f"/trace gave {lines} lines; /state says {state['trace_events']} events")
+    claim(f"{digest:016x}" == state["trace_hash"], f"/trace hashes to {digest:016x}; /state says {state['trace_hash']}")
+    first = json.loads(body[:body.index(b"\n")])
+    claim(first.get("t_ms") == 0, f"the first event: {first}")
+    server.stop()
+    left = sorted(name for name in os.listdir(workdir) if "trace" in name)
+    claim(not left, f"files left in --record-dir: {left}")
+
+
 def idle_connections_are_closed_and_a_full_server_answers_503(workdir):
     server = Server(PIPECHECK, "clickpipe", ("--read-timeout", "1s", "--max-connections", "20"), workdir)
     sock = connect(server.port)
@@ -521,6 +548,7 @@ CLAIMS = [
     sighup_and_sigterm_write_the_record,
     polls_that_change_nothing_do_not_grow_the_session,
     a_long_advance_leaves_the_api_answering,
+    a_long_session_keeps_its_trace_on_disk_and_streams_it_whole,
     idle_connections_are_closed_and_a_full_server_answers_503,
     a_fast_real_clock_keeps_the_ports_answering,
 ]
