@@ -167,6 +167,9 @@ class Session {
   // the trace's size after it.
   std::optional<PollResult> last_read_;
   std::size_t trace_after_last_read_ = 0;
+  // The world at the last recorded read: its events processed and its clock.
+  std::uint64_t events_after_last_read_ = 0;
+  sim::Millis now_at_last_read_ = -1;
   std::uint64_t reads_folded_ = 0;
 };
 

@@ -349,6 +349,24 @@ TEST(SessionPoll, APollWhoseAnswerChangedWithTheClockIsRecorded) {
   EXPECT_EQ(session->steps(), 2u);
 }
 
+TEST(SessionPoll, APollWithNothingMovedIsAnsweredWithoutComputingTheAnswer) {
+  auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync));
+  session->Do(Op("start"));
+  session->Advance(10 * sim::kMinute);
+  int computed = 0;
+  const auto counted = [&computed](const Session& s) {
+    ++computed;
+    return Progress(s);
+  };
+  const std::string first = session->Poll(Op("progress"), counted).answer;
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(session->Poll(Op("progress"), counted).answer, first);
+  EXPECT_EQ(computed, 1);
+  EXPECT_EQ(session->reads_folded(), 100u);
+  session->Advance(sim::kSecond);  // The clock moved: computed again, and different.
+  EXPECT_NE(session->Poll(Op("progress"), counted).answer, first);
+  EXPECT_GT(computed, 1);
+}
+
 TEST(SessionPoll, AnotherStepBetweenPollsIsNotFolded) {
   auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync));
   session->Poll(Op("progress"), Progress);
