@@ -437,7 +437,7 @@ class ClickPipeMonitor final : public Monitor {
   void CheckConverged(int pipe, std::string_view when) {
     for (int c = 0; c < world_.collection_count(); ++c) {
       if (!world_.Replicates(pipe, c)) continue;
-      const std::span<const sim::Document> source = world_.source(c).documents();
+      const auto& source = world_.source(c).documents();
       const sim::DestinationTable& table = world_.destination(pipe, c, TableRole::kMain);
       const std::size_t ids = std::max(source.size(), table.slots.size());
       for (std::size_t i = 0; i < ids; ++i) {

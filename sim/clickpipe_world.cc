@@ -265,7 +265,7 @@ bool ClickPipeWorld::compute_up() const {
 }
 
 bool ClickPipeWorld::ViewEqualsSource(int pipe, int collection, std::string* why) const {
-  const std::span<const Document> src = source(collection).documents();
+  const auto& src = source(collection).documents();
   const DestinationTable& table = destination(pipe, collection, TableRole::kMain);
   const std::size_t ids = std::max(src.size(), table.slots.size());
   for (std::size_t i = 0; i < ids; ++i) {
@@ -733,7 +733,7 @@ void ClickPipeWorld::OnLoad(int pipe) {
       run.load_role == TableRole::kMain ? run.main[Index(c)] : run.resync[Index(c)];
   PIPECHECK_ASSERT(table.exists);
   PIPECHECK_ASSERT(table.raw_rows == 0);
-  const std::span<const Document> documents = source(c).documents();
+  const auto& documents = source(c).documents();
   Change change;
   change.kind = ChangeKind::kSnapshotRow;
   change.role = run.load_role;

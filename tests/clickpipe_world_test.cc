@@ -438,7 +438,7 @@ TEST(ClickPipeWorld, EverySourceDeleteIsASoftDeletedRowInTheDestination) {
   Driver driver(scenario);
   driver.RunAll();
   for (int c = 0; c < driver.world().collection_count(); ++c) {
-    const std::span<const sim::Document> source = driver.world().source(c).documents();
+    const auto& source = driver.world().source(c).documents();
     const sim::DestinationTable& table = driver.world().destination(0, c, sim::TableRole::kMain);
     std::size_t deleted = 0;
     for (std::size_t i = 0; i < source.size(); ++i) {
