@@ -367,6 +367,19 @@ TEST(SessionPoll, APollWithNothingMovedIsAnsweredWithoutComputingTheAnswer) {
   EXPECT_GT(computed, 1);
 }
 
+TEST(SessionPoll, AnAnswerIsNotReusedOnceTheClockMovedEvenWithNoEvent) {
+  sim::Scenario base = Base(sim::ModelKind::kMongosync);
+  base.config.writes_per_hour = 0;  // No workload: an idle hour processes no event at all.
+  auto session = Session::Make<properties::MongosyncMonitors>(base);
+  const auto clock = [](const Session& s) { return sim::FormatDuration(s.now()); };
+  session->Advance(0);
+  EXPECT_EQ(session->Poll(Op("progress"), clock).answer, "0s");
+  const std::uint64_t events = session->world().events_processed();
+  session->Advance(1 * sim::kHour);
+  ASSERT_EQ(session->world().events_processed(), events) << "the hour was meant to process nothing";
+  EXPECT_EQ(session->Poll(Op("progress"), clock).answer, "1h");
+}
+
 TEST(SessionPoll, AnotherStepBetweenPollsIsNotFolded) {
   auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync));
   session->Poll(Op("progress"), Progress);
