@@ -152,8 +152,18 @@ sim::Step ParseFault(const Session& session, const nlohmann::json& body) {
 class Advance : public std::enable_shared_from_this<Advance> {
  public:
   Advance(Session& session, EventLoop& loop, const ControlOptions& options, sim::Millis until, Reply reply)
-      : session_(session), loop_(loop), options_(options), until_(until), reply_(std::move(reply)) {}
+      : session_(session),
+        loop_(loop),
+        options_(options),
+        until_(until),
+        reply_(std::move(reply)),
+        generation_(session.generation()) {}
   void Part() {
+    if (session_.generation() != generation_) {
+      // POST /pipecheck/v1/reset came between two parts: the world this
+      // advance was moving is gone, and the new one is not moved for it.
+      return reply_(Fail(409, "the session was reset during the advance; the new session was not advanced"));
+    }
     const bool done = session_.AdvanceSome(until_, kAdvanceEventsPerPart);
     options_.after_change();
     if (!done) {
@@ -169,6 +179,7 @@ class Advance : public std::enable_shared_from_this<Advance> {
   const ControlOptions& options_;
   sim::Millis until_;
   Reply reply_;
+  std::uint64_t generation_;
 };
 
 void AddAdvance(Router& router, Session& session, EventLoop& loop, const ControlOptions& options) {
@@ -201,6 +212,25 @@ Response Apply(Session& session, const ControlOptions& options, sim::Step step, 
 }
 
 void AddSteps(Router& router, Session& session, const ControlOptions& options) {
+  // A fresh session, as if the server had just started with the same seed
+  // and configuration; the journal so far is kept as the record of the
+  // session before (Session::Reset).
+  router.Add("POST", "/pipecheck/v1/reset", [&session, &options](const Request& request, Response& response) {
+    const auto body = Body(request, response);
+    if (!body) return;
+    if (!body->empty()) return ControlError(response, 400, "reset takes no parameters: send {} or no body");
+    try {
+      session.Reset();
+    } catch (const InputError& error) {
+      options.after_change();
+      return ControlError(response, 500, fmt::format("the session was reset, but without a journal: {} ({})",
+                                                     error.what(), error.where()));
+    }
+    options.after_change();
+    ordered_json reply = SessionState(session);
+    reply["journal"] = session.journal_path();
+    response = Json(200, reply);
+  });
   router.Add("POST", "/pipecheck/v1/fault", [&session, &options](const Request& request, Response& response) {
     const auto body = Body(request, response);
     if (!body) return;
@@ -283,6 +313,16 @@ void AddReads(Router& router, Session& session) {
   });
   router.Add("GET", "/pipecheck/v1/state", [&session](const Request&, Response& response) {
     response = Json(200, SessionState(session));
+  });
+  // For a client's or an orchestrator's readiness check: the server answers
+  // and what it emulates; nothing is applied or recorded.
+  router.Add("GET", "/pipecheck/v1/health", [&session](const Request&, Response& response) {
+    response = Json(200, {{"status", "ok"},
+                          {"model", sim::ToString(session.base().model)},
+                          {"process", session.world().ProcessStatus()},
+                          {"now", sim::FormatClock(session.now())},
+                          {"now_ms", session.now()},
+                          {"steps", session.steps()}});
   });
   router.Add("GET", "/pipecheck/v1/trace", [&session](const Request&, Response& response) {
     // The events there are when the request is answered, in parts.

@@ -1,6 +1,7 @@
 #include "serve/session.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <utility>
 
@@ -104,7 +105,34 @@ void Session::Judge() {
   }
 }
 
+void Session::Reset() {
+  make_(*this);
+  ++generation_;
+  steps_.clear();
+  applied_ = 0;
+  reported_.clear();
+  journaled_until_ = 0;
+  last_read_.reset();
+  trace_after_last_read_ = 0;
+  events_after_last_read_ = 0;
+  now_at_last_read_ = -1;
+  reads_folded_ = 0;
+  if (trace_file_) trace_file_ = std::make_unique<TraceFile>(trace_directory_);
+  if (journal_) {
+    const std::filesystem::path first(journal_first_path_);
+    const std::string next =
+        (first.parent_path() / fmt::format("{}.reset-{}{}", first.stem().string(), generation_, first.extension().string()))
+            .string();
+    journal_.reset();
+    Advance(0);
+    OpenJournal(next);
+    return;
+  }
+  Advance(0);
+}
+
 void Session::KeepTraceIn(const std::string& directory) {
+  trace_directory_ = directory;
   trace_file_ = std::make_unique<TraceFile>(directory);
   KeepTraceSmall();
 }
@@ -168,6 +196,7 @@ void Session::JournalClock() {
 void Session::OpenJournal(const std::string& path) {
   if (journal_) throw InputError(fmt::format("a journal is already open: {}", journal_->path()), path);
   journal_ = std::make_unique<sim::JournalFile>(path, base_);
+  if (journal_first_path_.empty()) journal_first_path_ = path;
   // A journal opened late still holds the whole session, so that it replays
   // to the live trace like one opened at the start.
   for (const sim::Step& step : steps_) Journal(sim::JournalStepLine(step, base_));

@@ -53,11 +53,25 @@ class Session {
     // is written into the record, so replay keeps the same workload.
     if (!base.config.writes_until) base.config.writes_until = kForever;
     auto session = std::unique_ptr<Session>(new Session(std::move(base)));
-    session->world_ = Monitors::MakeWorld(session->base_, {});
-    session->monitor_ = Monitors::MakeMonitor(session->base_, *session->world_);
+    session->make_ = [](Session& made) {
+      made.world_ = Monitors::MakeWorld(made.base_, {});
+      made.monitor_ = Monitors::MakeMonitor(made.base_, *made.world_);
+    };
+    session->make_(*session);
     session->catalogue_ = Monitors::Catalogue();
     return session;
   }
+
+  // A fresh session with the same seed and configuration (POST
+  // /pipecheck/v1/reset): a new world and monitor at time 0, no steps, no
+  // violations, the clock's events due at 0 processed (Advance(0)). With a
+  // journal, the one so far is left as it is, the record of the session
+  // before the reset, and a new one is opened beside it with ".reset-N"
+  // before its extension (journal_path() names it). generation() counts
+  // the resets. Throws InputError if the new journal cannot be created
+  // (the session is then reset, without a journal).
+  void Reset();
+  std::uint64_t generation() const { return generation_; }
 
 
   sim::Millis now() const { return world_->now(); }
@@ -160,6 +174,10 @@ class Session {
   std::uint64_t applied_ = 0;
   std::vector<std::string> reported_;  // Violated properties already reported.
   void KeepTraceSmall();  // Gives the trace away to trace_file_ past kTraceEventsHeld.
+  std::function<void(Session&)> make_;  // Makes world_ and monitor_ from base_.
+  std::uint64_t generation_ = 0;
+  std::string journal_first_path_;  // The journal's path before any reset.
+  std::string trace_directory_;
   std::unique_ptr<TraceFile> trace_file_;
   std::unique_ptr<sim::JournalFile> journal_;
   sim::Millis journaled_until_ = 0;    // The latest time the journal holds.

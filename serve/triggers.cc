@@ -130,6 +130,9 @@ ordered_json ControlCalls(sim::ModelKind model) {
         "restarts the process; {\"wipe\": true} after a fatal exit starts anew on an emptied destination");
   }
   add("POST", "/pipecheck/v1/save", R"({"path": NAME})", "writes the session as a scenario file in --record-dir");
+  add("POST", "/pipecheck/v1/reset", "{}",
+      "a fresh session with the same seed and configuration; the journal so far stays, a new one starts");
+  add("GET", "/pipecheck/v1/health", "", "ok, the model, the process and the time: a readiness check");
   add("GET", "/pipecheck/v1/state", "", "time, states, steps, trace hash, live property violations");
   add("GET", "/pipecheck/v1/trace", "", "the trace as JSON lines");
   return calls;

@@ -14,9 +14,11 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_harness import Server, claim, http_json, run_claims  # noqa: E402
+from serve_harness import Server, claim, http_json, replay, run_claims  # noqa: E402
 
 PIPECHECK = None
 CLOCK = re.compile(r"^(\d+d )?\d+:\d\d:\d\d\.\d\d\d$")
@@ -113,11 +115,79 @@ def a_post_without_a_body_is_an_empty_object(workdir):
     server.stop()
 
 
+def health_answers_and_changes_nothing(workdir):
+    server = Server(PIPECHECK, "mongosync", (), workdir)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    server.advance("10m")
+    before = server.state()
+    status, body, text = http_json("GET", f"{server.control}/pipecheck/v1/health")
+    claim(status == 200 and body.get("status") == "ok" and body.get("model") == "mongosync"
+          and body.get("process") == "up" and body.get("now_ms") == 600000 and CLOCK.match(body.get("now", "")),
+          f"GET /pipecheck/v1/health: {status} {text}")
+    after = server.state()
+    claim(after["steps"] == before["steps"] and after["trace_hash"] == before["trace_hash"],
+          f"health changed the session: {before} -> {after}")
+    server.stop()
+
+
+def reset_starts_the_same_session_afresh(workdir):
+    """POST /pipecheck/v1/reset: time 0, no steps, IDLE; the journal before it replays to the session before
+    it, a new journal starts; the same requests again give the same trace (same seed and configuration)."""
+    server = Server(PIPECHECK, "mongosync", (), workdir)
+
+    def session():
+        server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+        server.advance("1h")
+        server.call("GET", "progress")
+        return server.state()
+
+    first = session()
+    old_journal = server.journal
+    reply = server.ctl("POST", "reset")
+    claim(reply.get("now_ms") == 0 and reply.get("steps") == 0 and reply.get("states") == ["IDLE"]
+          and not reply.get("violations"), f"the reset answered {reply}")
+    new_journal = reply.get("journal", "")
+    claim(new_journal and new_journal != old_journal and os.path.exists(new_journal),
+          f"the new journal {new_journal!r} (the first: {old_journal})")
+    claim(replay(PIPECHECK, old_journal) == first["trace_hash"],
+          "the journal before the reset does not replay to the session before it")
+    second = session()
+    claim(second["trace_hash"] == first["trace_hash"] and second["steps"] == first["steps"],
+          f"the same requests after the reset: {second} against {first}")
+    status, body, text = http_json("POST", f"{server.control}/pipecheck/v1/reset", {"seed": 2})
+    claim(status == 400 and "no parameters" in body.get("error", ""), f"reset with a parameter: {status} {text}")
+    claim(replay(PIPECHECK, new_journal) == second["trace_hash"], "the new journal does not replay")
+    server.stop()  # The record is the session after the reset, and replays.
+
+
+def an_advance_interrupted_by_a_reset_says_so(workdir):
+    server = Server(PIPECHECK, "mongosync", (), workdir)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    result = {}
+
+    def advance():  # Minutes of work if nothing stops it; the reset does, between two of its parts.
+        result["reply"] = http_json("POST", f"{server.control}/pipecheck/v1/advance", {"by": "1000d"}, timeout=600)
+
+    thread = threading.Thread(target=advance)
+    thread.start()
+    time.sleep(0.3)
+    reply = server.ctl("POST", "reset")
+    thread.join()
+    status, body, text = result["reply"]
+    claim(status == 409 and "reset during the advance" in body.get("error", ""), f"the advance answered {status} {text}")
+    state = server.state()
+    claim(state["now_ms"] == 0 and reply["now_ms"] == 0, f"the new session was advanced: {state}")
+    server.stop()
+
+
 CLAIMS = [
     every_trigger_of_the_table_has_a_route,
     a_refused_restart_names_the_recovery,
     times_come_back_in_one_spelling,
     a_post_without_a_body_is_an_empty_object,
+    health_answers_and_changes_nothing,
+    reset_starts_the_same_session_afresh,
+    an_advance_interrupted_by_a_reset_says_so,
 ]
 
 if __name__ == "__main__":
