@@ -702,7 +702,52 @@ def CutoverScriptRetriesThroughTheWindowAfterARestart(workdir):
     server.stop()
 
 
+def ProgressFieldsKeepTheBoundsAClientReliesOn(workdir):
+    """/progress every 30 s of virtual time for 4 hours, a lag fault from 0:30 to 1:30: each field is
+    checked in its unit against what the client itself knows (the time elapsed, the previous poll),
+    not against the server's world. Lag is seconds, never more than the time since /start, and grows
+    no faster than the clock; the lag object agrees with lagTimeSeconds; counts never go back; copied
+    bytes never pass the total; the oplog time left and the lag together never pass the retention."""
+    server = Server(PIPECHECK, workdir=workdir)
+    server.call("POST", "start", {"source": "cluster0", "destination": "cluster1"})
+    retention = 24 * 3600
+    previous = None
+    grew = False
+    for step in range(1, 481):
+        server.advance("30s")
+        if step == 60:
+            server.fault("lag", "1h")
+        elapsed = step * 30
+        p = progress_of(server)
+        where = f"at {elapsed} s: {json.dumps(p)[:600]}"
+        lag = p["lagTimeSeconds"]
+        if lag is not None:
+            claim(isinstance(lag, int) and 0 <= lag <= elapsed, f"lagTimeSeconds out of [0, elapsed] {where}")
+            claim(p["lag"] is None or (p["lag"]["overallLagSeconds"] == lag and 0 <= p["lag"]["crudLagSeconds"] <= lag
+                                       and p["lag"]["ddlLagSeconds"] >= 0), f"the lag object disagrees {where}")
+            if previous is not None and previous["lagTimeSeconds"] is not None:
+                claim(lag - previous["lagTimeSeconds"] <= 30 + 1, f"lag grew faster than the clock {where}")
+                grew = grew or lag > previous["lagTimeSeconds"]
+        if p["canCommit"]:
+            claim(lag is not None and lag <= 30, f"canCommit with lag over 30 s {where}")
+        applied = p["totalEventsApplied"]
+        claim(isinstance(applied, int) and 0 <= applied <= 4 * elapsed + 10, f"totalEventsApplied out of bounds {where}")
+        copy = p["collectionCopy"]
+        claim(0 <= copy["estimatedCopiedBytes"] <= copy["estimatedTotalBytes"], f"copied bytes past the total {where}")
+        catchup = p.get("estimatedSecondsToCEACatchup")
+        claim(catchup is None or (isinstance(catchup, int) and catchup >= 0), f"a negative catch-up {where}")
+        left = p.get("estimatedOplogTimeRemaining")
+        claim(left is None or (0 <= left <= retention and left + (lag or 0) <= retention + 1),
+              f"the oplog time left and the lag pass the retention {where}")
+        if previous is not None:
+            claim(applied >= previous["totalEventsApplied"], f"totalEventsApplied went back {where}")
+        previous = p
+    claim(grew, "the lag fault never made lagTimeSeconds grow")
+    server.stop()
+
+
 CLAIMS = [
+    ProgressFieldsKeepTheBoundsAClientReliesOn,
     DocsCurlExamplesAnswerAsDocumented,
     CutoverScriptCommitsWithoutFaults,
     CutoverScriptCommitsOnTheRealClockWithoutControl,
