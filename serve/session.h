@@ -46,15 +46,18 @@ class Session {
   // `base` gives the model, profile, seed and configuration; its steps are
   // ignored. The world and monitor are the binding's (Monitors::MakeWorld,
   // Monitors::MakeMonitor) for `base`.
+  // `tables`: the lifecycle tables the world follows (a mutated one in
+  // tests: a world that violates a property on purpose); they must outlive
+  // the session.
   template <class Monitors>
-  static std::unique_ptr<Session> Make(sim::Scenario base) {
+  static std::unique_ptr<Session> Make(sim::Scenario base, const sim::WorldTables& tables = {}) {
     base.steps.clear();
     // The workload does not stop by itself in a live session: writes_until
     // is written into the record, so replay keeps the same workload.
     if (!base.config.writes_until) base.config.writes_until = kForever;
     auto session = std::unique_ptr<Session>(new Session(std::move(base)));
-    session->make_ = [](Session& made) {
-      made.world_ = Monitors::MakeWorld(made.base_, {});
+    session->make_ = [tables](Session& made) {
+      made.world_ = Monitors::MakeWorld(made.base_, tables);
       made.monitor_ = Monitors::MakeMonitor(made.base_, *made.world_);
     };
     session->make_(*session);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/input_error.h"
+#include "model/mongosync.h"
 #include "properties/clickpipe_monitors.h"
 #include "properties/mongosync_monitors.h"
 #include "properties/runner.h"
@@ -577,6 +579,54 @@ TEST(SessionTrace, TheTraceKeptOnDiskReadsBackWholeAndHashesTheSame) {
     part.clear();
   }
   EXPECT_EQ(all, kept->world().trace().ToJsonl());
+}
+
+// The live-violation path, with a world that violates a property on purpose
+// (a mongosync table whose /commit has no canCommit guard, as
+// check_test.cc's seeded bug): the session calls on_violation once, after
+// the step that violated it is recorded, so the scenario serve saves at that
+// moment (WriteRecording, as SaveViolation writes it) holds that step and
+// replays to the same violation; the journal says it too.
+TEST(SessionViolation, TheScenarioSavedAtAViolationHoldsItsStepAndReplaysToIt) {
+  const auto base_rows = model::mongosync::DefaultTable().rows();
+  std::vector<model::mongosync::Row> rows(base_rows.begin(), base_rows.end());
+  for (model::mongosync::Row& row : rows) {
+    if (row.trigger == model::mongosync::Trigger::kCommit) row.guard = model::mongosync::Guard::kNone;
+  }
+  const model::mongosync::Table mutant(rows);
+  TempDir dir;
+  auto session = Session::Make<properties::MongosyncMonitors>(Base(sim::ModelKind::kMongosync), {nullptr, &mutant});
+  session->OpenJournal(dir.File("session.jsonl"));
+  std::vector<std::string> violated;
+  std::string saved;
+  session->on_violation = [&](const properties::PropertyResult& result) {
+    violated.push_back(result.name);
+    if (violated.size() > 1) return;  // The first one's scenario is the one judged here.
+    std::ostringstream out;
+    session->WriteRecording(out);
+    saved = out.str();
+  };
+  session->Do(Op("start"));  // Copying from now: canCommit is false.
+  ASSERT_TRUE(violated.empty());
+  ASSERT_TRUE(session->Do(Op("commit")).accepted) << "the mutant table accepts /commit without canCommit";
+  ASSERT_EQ(violated, std::vector<std::string>{"commit_only_when_can_commit"});
+  session->Advance(sim::kMinute);  // The commit completes without the drain: more properties fall.
+  std::vector<std::string> once = violated;
+  std::sort(once.begin(), once.end());
+  EXPECT_EQ(std::unique(once.begin(), once.end()), once.end()) << "a property is reported once";
+
+  const sim::Scenario scenario = sim::ParseScenario(nlohmann::json::parse(saved), "saved");
+  ASSERT_FALSE(scenario.steps.empty());
+  EXPECT_EQ(scenario.steps.back().action, "commit") << "the saved scenario lacks the step that violated";
+  EXPECT_EQ(scenario.expect.properties, "commit_only_when_can_commit");
+  const properties::RunResult replayed =
+      properties::RunScenario<properties::MongosyncMonitors>(scenario, {nullptr, &mutant});
+  EXPECT_TRUE(replayed.passed()) << "the saved scenario does not replay to the violation";
+  EXPECT_FALSE(properties::RunScenario<properties::MongosyncMonitors>(scenario).passed())
+      << "with the documented table the saved steps violate nothing, so the expectation fails";
+  const sim::Scenario journal = sim::LoadScenario(session->journal_path());
+  EXPECT_EQ(journal.expect.properties, "commit_only_when_can_commit");
+  EXPECT_TRUE(properties::RunScenario<properties::MongosyncMonitors>(journal, {nullptr, &mutant}).passed());
 }
 
 }  // namespace
