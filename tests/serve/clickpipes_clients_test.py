@@ -191,6 +191,39 @@ def DocsCurlStopsAndStartsAPipe(workdir):
     server.stop()
 
 
+def EveryFieldOfAPipeIsTheWorldsOrTheClients(workdir):
+    """Every field a GET of a pipe carries, through stop and start: the id the create returned, the
+    name, service, source and destination the client sent, and the state the world is in (the control
+    API's /state for the pipe's slot), the same in the list."""
+    server = Server(PIPECHECK, model="clickpipe", extra=two_slots(workdir), workdir=workdir)
+    body = create_body("orders", "cdc")
+    pipe = create(server, "orders", "cdc")
+
+    def check(when):
+        got = get_pipe(server, pipe)
+        world = server.state()["states"][0]
+        claim(got["id"] == pipe and got["name"] == "orders" and got["serviceId"] == SERVICE,
+              f"{when}: id, name or service: {got}")
+        claim(got["state"] == world, f"{when}: the pipe says {got['state']}, the world {world}")
+        mongodb = got["source"]["mongodb"]
+        sent = body["source"]["mongodb"]
+        claim(mongodb["uri"] == sent["uri"] and mongodb["tableMappings"] == sent["tableMappings"]
+              and mongodb["settings"]["replicationMode"] == "cdc", f"{when}: the source is not what was sent: {got}")
+        claim(got["destination"] == body["destination"], f"{when}: the destination: {got['destination']}")
+        status, listed, text = http_json("GET", pipes_url(server))
+        claim(status == 200 and listed["result"] == [got], f"{when}: the list differs from the GET: {text[:600]}")
+
+    check("after the create")
+    for command, wait in (("", "1m"), ("", "10m"), ("stop", "1m"), ("start", "1m"), ("", "30m")):
+        if command:
+            status, _, text = http_json("PATCH", f"{pipes_url(server)}/{pipe}/state", {"command": command})
+            claim(status == 200, f"{command}: HTTP {status} {text}")
+            check(f"after {command}")
+        server.advance(wait)
+        check(f"{wait} after {command or 'the last step'}")
+    server.stop()
+
+
 def SnapshotAndCdcPipesFollowTheirModesAndADeleteFreesASlot(workdir):
     # One session, two modes; a full service takes a create again after a
     # delete, and the record (with the delete in it) replays to the live hash.
@@ -240,6 +273,7 @@ def FaultsNameAPipeByItsIdAndAnIdleServiceAnswers424(workdir):
 
 
 CLAIMS = [
+    EveryFieldOfAPipeIsTheWorldsOrTheClients,
     SnapshotAndCdcPipesFollowTheirModesAndADeleteFreesASlot,
     FaultsNameAPipeByItsIdAndAnIdleServiceAnswers424,
     PauseEditResumeScriptAddsATable,
