@@ -14,12 +14,6 @@
 
 namespace pipecheck::serve {
 
-namespace {
-
-std::string ErrnoText(int error) { return std::strerror(error); }
-
-}  // namespace
-
 TraceFile::TraceFile(const std::string& directory) {
   fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd_ >= 0) return;
@@ -37,7 +31,7 @@ TraceFile::TraceFile(const std::string& directory) {
   }
   if (fd_ < 0) {
     throw InputError(fmt::format("cannot make a file for the session's trace: {}",
-                                 ErrnoText(errno == EEXIST ? tmpfile_error : errno)),
+                                 std::strerror(errno == EEXIST ? tmpfile_error : errno)),
                      directory);
   }
 }
@@ -54,7 +48,7 @@ void TraceFile::Append(std::string_view bytes) {
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote <= 0) {
       error_ = fmt::format("cannot write the trace's file: {}; /trace stops {} bytes in",
-                           ErrnoText(wrote < 0 ? errno : EIO), bytes_);
+                           std::strerror(wrote < 0 ? errno : EIO), bytes_);
       return;
     }
     done += static_cast<std::size_t>(wrote);

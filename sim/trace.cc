@@ -75,11 +75,14 @@ std::string Trace::ToJsonl() const {
   return out;
 }
 
+void Trace::HashLine(std::string_view line) const {
+  hash_.AddBytes(line);
+  hash_.AddByte('\n');
+  ++hashed_;
+}
+
 std::uint64_t Trace::Hash() const {
-  for (; hashed_ < size(); ++hashed_) {
-    hash_.AddBytes(ToJsonLine(events_[hashed_ - given_]));
-    hash_.AddByte('\n');
-  }
+  while (hashed_ < size()) HashLine(ToJsonLine(events_[hashed_ - given_]));
   return hash_.value();
 }
 
@@ -88,12 +91,7 @@ void Trace::GiveAway(const std::function<void(std::string_view jsonl)>& sink) {
   std::string lines;
   for (std::size_t i = given_; i < size(); ++i) {
     std::string line = ToJsonLine(events_[i - given_]);
-    if (i >= hashed_) {
-      // Hashed on the way out, as Hash() would have.
-      hash_.AddBytes(line);
-      hash_.AddByte('\n');
-      hashed_ = i + 1;
-    }
+    if (i == hashed_) HashLine(line);  // Hashed on the way out, as Hash() would have.
     lines += line;
     lines += '\n';
     if (lines.size() >= 64 * 1024) {

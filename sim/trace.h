@@ -76,6 +76,8 @@ class Trace {
   void GiveAway(const std::function<void(std::string_view jsonl)>& sink);
 
  private:
+  void HashLine(std::string_view line) const;  // Adds the next event's line (and its newline) to hash_.
+
   std::vector<TraceEvent> events_;  // The events from first_held() on.
   std::size_t given_ = 0;
   mutable Fnv1a hash_;           // Of the events before hashed_ (an index as size() counts).
